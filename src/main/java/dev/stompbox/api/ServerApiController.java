@@ -1,0 +1,122 @@
+package dev.stompbox.api;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.history.HistoryProperties;
+import dev.stompbox.history.RoomHistory;
+import dev.stompbox.presence.Presence;
+import dev.stompbox.presence.PresenceSnapshot;
+import dev.stompbox.relay.RoomRelay;
+import dev.stompbox.room.Envelope;
+import dev.stompbox.room.JsonFields;
+import dev.stompbox.room.MessageId;
+import dev.stompbox.room.MessageRequest;
+import dev.stompbox.room.RoomId;
+import dev.stompbox.room.Sender;
+import dev.stompbox.user.UserEvent;
+import dev.stompbox.user.UserEvents;
+
+/** The server API for backends (PROTOCOL.md section 7.1). Needs scope {@code stompbox:publish}. */
+@RestController
+@RequestMapping("/api")
+class ServerApiController {
+
+	private static final int MAX_USER_ID_LENGTH = 128;
+
+	private final RoomRelay relay;
+
+	private final UserEvents userEvents;
+
+	private final Presence presence;
+
+	private final RoomHistory history;
+
+	private final HistoryProperties historyProperties;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	ServerApiController(RoomRelay relay, UserEvents userEvents, Presence presence, RoomHistory history,
+			HistoryProperties historyProperties, JsonMapper jsonMapper, Clock clock) {
+		this.relay = relay;
+		this.userEvents = userEvents;
+		this.presence = presence;
+		this.history = history;
+		this.historyProperties = historyProperties;
+		this.json = jsonMapper;
+		this.clock = clock;
+	}
+
+	@PostMapping("/rooms/{roomId}/messages")
+	CompletableFuture<ResponseEntity<Map<String, String>>> publish(@PathVariable String roomId,
+			@RequestBody(required = false) byte @Nullable [] body) {
+		RoomId room = RoomId.of(roomId);
+		ObjectNode request = JsonFields.object(this.json, (body != null) ? body : new byte[0]);
+		MessageRequest message = MessageRequest.from(request);
+		return this.relay.publish(message.draft(room, Sender.SERVER))
+			.thenApply((publication) -> ResponseEntity.status(HttpStatus.ACCEPTED)
+				.body(Map.of("id", publication.id().toString())))
+			.toCompletableFuture();
+	}
+
+	@PostMapping("/users/{userId}/events")
+	CompletableFuture<ResponseEntity<Map<String, Object>>> sendToUser(@PathVariable String userId,
+			@RequestBody(required = false) byte @Nullable [] body) {
+		if (userId.isBlank() || userId.length() > MAX_USER_ID_LENGTH) {
+			throw ErrorCode.BAD_REQUEST.exception("User id must be 1 to 128 characters");
+		}
+		ObjectNode request = JsonFields.object(this.json, (body != null) ? body : new byte[0]);
+		String type = JsonFields.text(request, "type", 64);
+		if (type == null) {
+			throw ErrorCode.BAD_REQUEST.exception("'type' is required");
+		}
+		JsonNode eventBody = request.has("body") ? request.get("body") : NullNode.getInstance();
+		return this.userEvents.send(userId, new UserEvent(type, eventBody, this.clock.millis()))
+			.thenApply((sent) -> ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.<String, Object>of()))
+			.toCompletableFuture();
+	}
+
+	@GetMapping("/rooms/{roomId}/presence")
+	CompletableFuture<PresenceSnapshot> presence(@PathVariable String roomId) {
+		RoomId room = RoomId.of(roomId);
+		return this.presence.members(room).thenApply((members) -> new PresenceSnapshot(room.value(), members))
+			.toCompletableFuture();
+	}
+
+	@GetMapping("/rooms/{roomId}/messages")
+	CompletableFuture<HistoryPage> messages(@PathVariable String roomId,
+			@RequestParam(required = false) @Nullable String since, @RequestParam(required = false) @Nullable Integer limit) {
+		RoomId room = RoomId.of(roomId);
+		MessageId after = (since != null && !since.isBlank()) ? MessageId.parse(since) : MessageId.ZERO;
+		int max = this.historyProperties.size();
+		if (limit != null && (limit < 1 || limit > max)) {
+			throw ErrorCode.BAD_REQUEST.exception("limit must be between 1 and " + max);
+		}
+		return this.history.after(room, after, (limit != null) ? limit : max)
+			.thenApply((slice) -> new HistoryPage(slice.messages(), slice.complete()))
+			.toCompletableFuture();
+	}
+
+	record HistoryPage(java.util.List<Envelope> messages, boolean complete) {
+	}
+
+}

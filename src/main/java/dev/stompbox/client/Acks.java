@@ -1,0 +1,52 @@
+package dev.stompbox.client;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+
+import dev.stompbox.presence.Member;
+import dev.stompbox.room.Envelope;
+
+/** The ACKs of PROTOCOL.md section 4, sent on {@code /user/queue/acks}. */
+final class Acks {
+
+	private Acks() {
+	}
+
+	record Join(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestId, String type, boolean ok,
+			String roomId, List<Member> members, @Nullable String lastId, List<Envelope> recovered,
+			boolean recoveredAll) {
+
+		Join(@Nullable String requestId, String roomId, List<Member> members, @Nullable String lastId,
+				List<Envelope> recovered, boolean recoveredAll) {
+			this(requestId, "join", true, roomId, members, lastId, recovered, recoveredAll);
+		}
+
+	}
+
+	record Send(String requestId, String type, boolean ok, String id) {
+
+		Send(String requestId, String id) {
+			this(requestId, "send", true, id);
+		}
+
+	}
+
+	record Leave(String requestId, String type, boolean ok, String roomId) {
+
+		Leave(String requestId, String roomId) {
+			this(requestId, "leave", true, roomId);
+		}
+
+	}
+
+	record Command(String requestId, String type, boolean ok, String name) {
+
+		Command(String requestId, String name) {
+			this(requestId, "command", true, name);
+		}
+
+	}
+
+}

@@ -1,0 +1,215 @@
+package dev.stompbox.client;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.handler.annotation.DestinationVariable;
+import org.springframework.messaging.handler.annotation.MessageMapping;
+import org.springframework.messaging.simp.annotation.SubscribeMapping;
+import org.springframework.stereotype.Controller;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import dev.stompbox.command.ClientCommand;
+import dev.stompbox.command.CommandSink;
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.error.StompboxException;
+import dev.stompbox.history.HistoryProperties;
+import dev.stompbox.history.HistorySlice;
+import dev.stompbox.history.RoomHistory;
+import dev.stompbox.presence.Presence;
+import dev.stompbox.presence.PresenceSession;
+import dev.stompbox.presence.PresenceSnapshot;
+import dev.stompbox.relay.RoomInterest;
+import dev.stompbox.relay.RoomRelay;
+import dev.stompbox.room.JsonFields;
+import dev.stompbox.room.MessageId;
+import dev.stompbox.room.MessageRequest;
+import dev.stompbox.room.RoomId;
+import dev.stompbox.room.Sender;
+import dev.stompbox.security.ClientIdentity;
+import dev.stompbox.user.SessionReplies;
+
+/**
+ * What a client does in rooms (PROTOCOL.md section 4): join, send, leave, hand commands to
+ * the backend, and read presence. Every request is answered on the sending session only:
+ * an ACK when it carried a {@code requestId}, and any failure on {@code /user/queue/errors}.
+ */
+@Controller
+class RoomRequestController {
+
+	private static final Pattern COMMAND_NAME = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
+
+	private final RoomRelay relay;
+
+	private final RoomInterest interest;
+
+	private final Presence presence;
+
+	private final RoomHistory history;
+
+	private final CommandSink commands;
+
+	private final SessionReplies replies;
+
+	private final HistoryProperties historyProperties;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	RoomRequestController(RoomRelay relay, RoomInterest interest, Presence presence, RoomHistory history,
+			CommandSink commands, SessionReplies replies, HistoryProperties historyProperties, JsonMapper jsonMapper,
+			Clock clock) {
+		this.relay = relay;
+		this.interest = interest;
+		this.presence = presence;
+		this.history = history;
+		this.commands = commands;
+		this.replies = replies;
+		this.historyProperties = historyProperties;
+		this.json = jsonMapper;
+		this.clock = clock;
+	}
+
+	@MessageMapping("/rooms/{roomId}/join")
+	void join(@DestinationVariable String roomId, Message<byte[]> message) {
+		handle(message, "join", (request, body) -> {
+			RoomId room = RoomId.of(roomId);
+			String since = JsonFields.text(body, "since", 64);
+			MessageId sinceId = (since != null) ? MessageId.parse(since) : null;
+			ClientIdentity identity = request.identity();
+			identity.checkRoom(room);
+			String requestId = ClientRequest.requestId(body);
+			// Ready means this instance receives the room from every instance: only then can the
+			// ACK promise that every later message reaches the session's subscription.
+			return this.interest.ready(room)
+				.thenCompose((ready) -> this.presence.join(room,
+						new PresenceSession(request.sessionId(), identity.userId(), identity.name())))
+				.thenCompose((members) -> recover(room, sinceId).thenAccept((slice) -> this.replies.ack(
+						request.sessionId(),
+						new Acks.Join(requestId, room.value(), members,
+								(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
+								(sinceId == null) || slice.complete()))));
+		});
+	}
+
+	@MessageMapping("/rooms/{roomId}/messages")
+	void send(@DestinationVariable String roomId, Message<byte[]> message) {
+		handle(message, "send", (request, body) -> {
+			RoomId room = RoomId.of(roomId);
+			MessageRequest fields = MessageRequest.from(body);
+			ClientIdentity identity = request.identity();
+			identity.checkRoom(room);
+			if (!this.presence.joined(room, request.sessionId())) {
+				throw ErrorCode.NOT_JOINED.exception("Join room " + room.value() + " before sending to it");
+			}
+			String requestId = ClientRequest.requestId(body);
+			return this.relay.publish(fields.draft(room, new Sender(identity.userId(), identity.name())))
+				.thenAccept((publication) -> {
+					if (requestId != null) {
+						this.replies.ack(request.sessionId(), new Acks.Send(requestId, publication.id().toString()));
+					}
+				});
+		});
+	}
+
+	@MessageMapping("/rooms/{roomId}/leave")
+	void leave(@DestinationVariable String roomId, Message<byte[]> message) {
+		handle(message, "leave", (request, body) -> {
+			RoomId room = RoomId.of(roomId);
+			String requestId = ClientRequest.requestId(body);
+			return this.presence.leave(room, request.sessionId()).thenAccept((left) -> {
+				if (requestId != null) {
+					this.replies.ack(request.sessionId(), new Acks.Leave(requestId, room.value()));
+				}
+			});
+		});
+	}
+
+	@MessageMapping("/rooms/{roomId}/commands/{name}")
+	void command(@DestinationVariable String roomId, @DestinationVariable String name, Message<byte[]> message) {
+		handle(message, "command", (request, body) -> {
+			RoomId room = RoomId.of(roomId);
+			if (!COMMAND_NAME.matcher(name).matches()) {
+				throw ErrorCode.BAD_REQUEST.exception("Command name must match ^[A-Za-z0-9_.-]{1,64}$");
+			}
+			request.identity().checkRoom(room);
+			String requestId = ClientRequest.requestId(body);
+			ClientCommand command = new ClientCommand(name, room.value(), request.identity().userId(),
+					new String(request.payload(), StandardCharsets.UTF_8), this.clock.millis());
+			return this.commands.append(command).thenAccept((stored) -> {
+				if (requestId != null) {
+					this.replies.ack(request.sessionId(), new Acks.Command(requestId, name));
+				}
+			});
+		});
+	}
+
+	@MessageMapping("/**")
+	void unknown(Message<byte[]> message) {
+		handle(message, "send", (request, body) -> {
+			throw ErrorCode.BAD_REQUEST.exception("Unknown destination " + request.destination());
+		});
+	}
+
+	@SubscribeMapping("/rooms/{roomId}/presence")
+	CompletableFuture<PresenceSnapshot> presence(@DestinationVariable String roomId) {
+		RoomId room = RoomId.of(roomId);
+		return this.presence.members(room).thenApply((members) -> new PresenceSnapshot(room.value(), members))
+			.toCompletableFuture();
+	}
+
+	private CompletionStage<HistorySlice> recover(RoomId room, @Nullable MessageId since) {
+		return (since != null) ? this.history.after(room, since, this.historyProperties.size())
+				: this.history.latest(room);
+	}
+
+	/**
+	 * Runs a request and reports its failure, synchronous or not, to the sending session
+	 * alone, with the {@code requestId} when the body was readable enough to have one.
+	 */
+	private void handle(Message<byte[]> message, String ackType, Handler handler) {
+		ClientRequest request = ClientRequest.of(message);
+		String requestId = null;
+		CompletionStage<Void> outcome;
+		try {
+			ObjectNode body = request.body(this.json);
+			requestId = requestIdLeniently(body);
+			outcome = handler.handle(request, body);
+		}
+		catch (RuntimeException ex) {
+			outcome = CompletableFuture.failedFuture(ex);
+		}
+		String reportedId = requestId;
+		outcome.whenComplete((done, failure) -> {
+			if (failure != null) {
+				this.replies.failed(request.sessionId(), StompboxException.from(failure), reportedId, ackType,
+						request.destination());
+			}
+		});
+	}
+
+	private static @Nullable String requestIdLeniently(ObjectNode body) {
+		try {
+			return ClientRequest.requestId(body);
+		}
+		catch (StompboxException ex) {
+			return null;
+		}
+	}
+
+	@FunctionalInterface
+	private interface Handler {
+
+		CompletionStage<Void> handle(ClientRequest request, ObjectNode body);
+
+	}
+
+
+}

@@ -1,0 +1,41 @@
+package dev.stompbox.connection;
+
+import java.io.IOException;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
+
+/**
+ * A session that closes with the code chosen for the failure that ends it. Spring closes
+ * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures.
+ */
+class CloseCodeSession extends WebSocketSessionDecorator {
+
+	CloseCodeSession(WebSocketSession delegate) {
+		super(delegate);
+	}
+
+	@Override
+	public void close(CloseStatus status) throws IOException {
+		CloseStatus chosen = CloseStatus.PROTOCOL_ERROR.equals(status)
+				? CloseCodes.chosen(getAttributes(), status) : status;
+		super.close(chosen);
+	}
+
+	/** Writes to the transport while the STOMP handler has not yet seen the message. */
+	synchronized void sendDirectly(WebSocketMessage<?> message) throws IOException {
+		getDelegate().sendMessage(message);
+	}
+
+	void closeQuietly(CloseStatus status) {
+		try {
+			getDelegate().close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Already closing: nothing else to do.
+		}
+	}
+
+}

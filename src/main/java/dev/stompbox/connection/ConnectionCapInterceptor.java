@@ -1,0 +1,41 @@
+package dev.stompbox.connection;
+
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/** Refuses handshakes with 503 while this instance is at its connection cap. */
+@Component
+class ConnectionCapInterceptor implements HandshakeInterceptor {
+
+	private final ConnectionRegistry registry;
+
+	private final ConnectionProperties properties;
+
+	ConnectionCapInterceptor(ConnectionRegistry registry, ConnectionProperties properties) {
+		this.registry = registry;
+		this.properties = properties;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) {
+		if (this.registry.count() >= this.properties.maxConnections()) {
+			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+			response.getHeaders().set("Retry-After", "1");
+			return false;
+		}
+		return true;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Exception exception) {
+	}
+
+}

@@ -1,0 +1,98 @@
+package dev.stompbox.connection;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+import dev.stompbox.security.ConnectAuthenticationInterceptor;
+import dev.stompbox.security.MessageAuthorizationInterceptor;
+import dev.stompbox.security.TokenHandshakeInterceptor;
+
+/**
+ * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
+ * which inbound frames are checked: authenticated, authorized, rate limited, then receipted.
+ */
+@Configuration(proxyBeanMethods = false)
+class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
+
+	static final String WEBSOCKET_PATH = "/ws";
+
+	static final String SOCKJS_PATH = "/sockjs";
+
+	private static final int SEND_BUFFER_LIMIT = 512 * 1024;
+
+	private static final int SEND_TIME_LIMIT_MS = 10_000;
+
+	private final ConnectionProperties properties;
+
+	private final ConnectionRegistry registry;
+
+	private final ConnectionCapInterceptor cap;
+
+	private final TokenHandshakeInterceptor handshakeTokens;
+
+	private final ConnectAuthenticationInterceptor connectAuthentication;
+
+	private final MessageAuthorizationInterceptor authorization;
+
+	private final RateLimitInterceptor rateLimit;
+
+	private final Receipts receipts;
+
+	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
+			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
+			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts) {
+		this.properties = properties;
+		this.registry = registry;
+		this.cap = cap;
+		this.handshakeTokens = handshakeTokens;
+		this.connectAuthentication = connectAuthentication;
+		this.authorization = authorization;
+		this.rateLimit = rateLimit;
+		this.receipts = receipts;
+	}
+
+	@Override
+	public void registerStompEndpoints(StompEndpointRegistry endpoints) {
+		String[] origins = this.properties.originPatterns();
+		endpoints.addEndpoint(WEBSOCKET_PATH).setAllowedOriginPatterns(origins).addInterceptors(this.cap,
+				this.handshakeTokens);
+		endpoints.addEndpoint(SOCKJS_PATH)
+			.setAllowedOriginPatterns(origins)
+			.addInterceptors(this.cap, this.handshakeTokens)
+			.withSockJS()
+			.setStreamBytesLimit(SEND_BUFFER_LIMIT);
+		endpoints.setErrorHandler(new StompErrorFrames());
+		endpoints.setPreserveReceiveOrder(true);
+	}
+
+	@Override
+	public void configureWebSocketTransport(WebSocketTransportRegistration transport) {
+		transport.setMessageSizeLimit(this.properties.maxFrameBytes())
+			.setSendBufferSizeLimit(SEND_BUFFER_LIMIT)
+			.setSendTimeLimit(SEND_TIME_LIMIT_MS)
+			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties));
+	}
+
+	@Override
+	public void configureClientInboundChannel(ChannelRegistration registration) {
+		registration.interceptors(this.connectAuthentication, this.authorization, this.rateLimit, this.receipts);
+	}
+
+	/**
+	 * The container buffers whole messages for SockJS, so its buffer must hold the largest
+	 * frame SockJS-encoded; {@code /ws} takes partial messages and checks the limit itself.
+	 */
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer() {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(2 * this.properties.maxFrameBytes());
+		container.setMaxBinaryMessageBufferSize(2 * this.properties.maxFrameBytes());
+		return container;
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.stompbox.connection;
+
+import java.util.Map;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.stereotype.Component;
+
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.user.SessionReplies;
+
+/**
+ * Drops SENDs beyond the session's rate and tells that client {@code rate-limited}; the
+ * connection stays open and no one else notices.
+ */
+@Component
+class RateLimitInterceptor implements ChannelInterceptor {
+
+	private static final String LIMITER = "stompbox.rateLimiter";
+
+	private final ConnectionProperties properties;
+
+	private final SessionReplies replies;
+
+	private final RequestIds requestIds;
+
+	RateLimitInterceptor(ConnectionProperties properties, SessionReplies replies, RequestIds requestIds) {
+		this.properties = properties;
+		this.replies = replies;
+		this.requestIds = requestIds;
+	}
+
+	@Override
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+		if (SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) != SimpMessageType.MESSAGE) {
+			return message;
+		}
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
+		if (attributes == null) {
+			return message;
+		}
+		long now = System.nanoTime();
+		RateLimiter limiter = (RateLimiter) attributes.computeIfAbsent(LIMITER,
+				(key) -> new RateLimiter(this.properties.rateLimit(), now));
+		if (limiter.tryAcquire(now)) {
+			return message;
+		}
+		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
+		this.replies.failed(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
+				ErrorCode.RATE_LIMITED.exception("More than " + this.properties.rateLimit() + " messages a second"),
+				this.requestIds.of(message), RequestIds.ackType(destination), destination);
+		return null;
+	}
+
+}

@@ -1,0 +1,18 @@
+package dev.stompbox.history;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.stompbox.room.Envelope;
+import dev.stompbox.room.MessageId;
+
+/**
+ * Kept messages of a room after some id, oldest first.
+ *
+ * @param messages the messages, at most the limit asked for
+ * @param complete false when messages after the id asked for are no longer kept
+ * @param lastId the room's newest id, {@code null} for a room with no message yet
+ */
+public record HistorySlice(List<Envelope> messages, boolean complete, @Nullable MessageId lastId) {
+}

@@ -1,0 +1,66 @@
+package dev.stompbox.history;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.stompbox.room.Draft;
+import dev.stompbox.room.Envelope;
+import dev.stompbox.room.MessageId;
+import dev.stompbox.room.RoomId;
+
+/** Single-node history: a bounded log per room, dropped after the room was idle for the TTL. */
+public class InMemoryRoomHistory implements RoomHistory {
+
+	private final Map<RoomId, RoomLog> logs = new ConcurrentHashMap<>();
+
+	private final HistoryProperties properties;
+
+	private final Clock clock;
+
+	public InMemoryRoomHistory(HistoryProperties properties, Clock clock) {
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Gives the draft the room's next id and keeps it unless it is ephemeral. Callers
+	 * serialize calls per room so ids are handed out in delivery order.
+	 */
+	public Envelope stamp(Draft draft, long now) {
+		RoomLog log = this.logs.computeIfAbsent(draft.room(), (room) -> new RoomLog(this.properties.size()));
+		MessageId id = log.issue(now);
+		Envelope envelope = new Envelope(id.toString(), draft.room().value(), draft.type(), draft.from(), draft.body(),
+				now, draft.clientMsgId());
+		if (!draft.ephemeral()) {
+			log.store(envelope, id);
+		}
+		return envelope;
+	}
+
+	@Override
+	public CompletionStage<HistorySlice> after(RoomId room, MessageId since, int limit) {
+		RoomLog log = this.logs.get(room);
+		if (log == null) {
+			// Nothing is known of this room: a client that saw messages of it saw ones we lost.
+			return CompletableFuture.completedFuture(new HistorySlice(List.of(), since.equals(MessageId.ZERO), null));
+		}
+		return CompletableFuture.completedFuture(log.after(since, limit));
+	}
+
+	@Override
+	public CompletionStage<HistorySlice> latest(RoomId room) {
+		RoomLog log = this.logs.get(room);
+		return CompletableFuture.completedFuture((log != null) ? log.latest() : new HistorySlice(List.of(), true, null));
+	}
+
+	/** Drops the logs of rooms idle for longer than the TTL. */
+	public void expireIdleRooms() {
+		long cutoff = this.clock.millis() - this.properties.ttl().toMillis();
+		this.logs.values().removeIf((log) -> log.idleSince(cutoff));
+	}
+
+}

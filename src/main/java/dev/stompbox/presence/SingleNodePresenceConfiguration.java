@@ -1,0 +1,21 @@
+package dev.stompbox.presence;
+
+import java.time.Clock;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.instance.ConditionalOnSingleNode;
+import dev.stompbox.relay.RoomRelay;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnSingleNode
+class SingleNodePresenceConfiguration {
+
+	@Bean
+	InMemoryPresence inMemoryPresence(RoomRelay relay, JsonMapper jsonMapper, Clock clock) {
+		return new InMemoryPresence(relay, jsonMapper, clock);
+	}
+
+}

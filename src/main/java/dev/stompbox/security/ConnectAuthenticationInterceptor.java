@@ -1,0 +1,54 @@
+package dev.stompbox.security;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.messaging.support.MessageHeaderAccessor;
+import org.springframework.stereotype.Component;
+
+import dev.stompbox.error.ErrorCode;
+
+/**
+ * Authenticates a STOMP {@code CONNECT}: with the client the handshake authenticated, else
+ * the frame's {@code Authorization} or {@code passcode} header. Without a valid token the
+ * connection gets an ERROR frame {@code unauthorized} and is closed.
+ */
+@Component
+public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
+
+	private final TokenVerifier verifier;
+
+	ConnectAuthenticationInterceptor(TokenVerifier verifier) {
+		this.verifier = verifier;
+	}
+
+	@Override
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
+		if (accessor == null || accessor.getCommand() != StompCommand.CONNECT
+				&& accessor.getCommand() != StompCommand.STOMP) {
+			return message;
+		}
+		accessor.setUser(authenticate(accessor));
+		return message;
+	}
+
+	private ClientAuthentication authenticate(StompHeaderAccessor connect) {
+		Map<String, Object> attributes = connect.getSessionAttributes();
+		if (attributes != null && attributes.get(TokenHandshakeInterceptor.AUTHENTICATION) instanceof ClientAuthentication
+				authenticated) {
+			return authenticated;
+		}
+		Optional<String> token = BearerTokens.fromConnect(connect);
+		if (token.isEmpty()) {
+			throw ErrorCode.UNAUTHORIZED.exception("A token is required");
+		}
+		return this.verifier.verify(token.get());
+	}
+
+}

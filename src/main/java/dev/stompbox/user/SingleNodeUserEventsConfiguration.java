@@ -1,0 +1,20 @@
+package dev.stompbox.user;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.instance.ConditionalOnSingleNode;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnSingleNode
+class SingleNodeUserEventsConfiguration {
+
+	@Bean
+	LocalUserEvents localUserEvents(@Lazy SimpMessagingTemplate brokerMessagingTemplate, JsonMapper jsonMapper) {
+		return new LocalUserEvents(brokerMessagingTemplate, jsonMapper);
+	}
+
+}
