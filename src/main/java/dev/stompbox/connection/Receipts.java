@@ -27,7 +27,7 @@ import dev.stompbox.user.SessionReplies;
 /**
  * Answers SUBSCRIBE, UNSUBSCRIBE and SEND frames that carry a {@code receipt} header, which
  * Spring's simple broker does not. A RECEIPT is sent only after the handler responsible for
- * the frame is done with it, and for a room subscription only once the room's traffic from
+ * the frame is done with it, and for a room topic subscription only once the room's traffic from
  * every instance reaches this one; that is also when the room subscription is counted.
  */
 @Component
@@ -57,7 +57,7 @@ class Receipts implements ExecutorChannelInterceptor {
 		}
 		CompletionStage<Void> done = CompletableFuture.completedFuture(null);
 		if (type == SimpMessageType.SUBSCRIBE) {
-			done = RoomDestinations.roomOfMessages(destination)
+			done = RoomDestinations.roomOfTopic(destination)
 				.map((room) -> this.interest.subscribed(headers.getSessionId(), headers.getSubscriptionId(), room))
 				.orElse(done);
 		}

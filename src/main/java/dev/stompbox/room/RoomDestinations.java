@@ -30,6 +30,16 @@ public final class RoomDestinations {
 	}
 
 	/**
+	 * The room a topic destination carries messages or presence events of, if it is one.
+	 */
+	public static Optional<RoomId> roomOfTopic(String destination) {
+		if (destination != null && destination.endsWith(PRESENCE_SUFFIX)) {
+			return roomOfMessages(destination.substring(0, destination.length() - PRESENCE_SUFFIX.length()));
+		}
+		return roomOfMessages(destination);
+	}
+
+	/**
 	 * The room whose messages a destination carries, if it is exactly a room message topic.
 	 */
 	public static Optional<RoomId> roomOfMessages(String destination) {

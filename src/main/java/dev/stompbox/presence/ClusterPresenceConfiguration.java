@@ -1,0 +1,30 @@
+package dev.stompbox.presence;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.stompbox.instance.ConditionalOnCluster;
+import dev.stompbox.instance.InstanceId;
+import dev.stompbox.redis.LeaseListener;
+import dev.stompbox.redis.RedisConnections;
+import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.redis.RedisScripts;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnCluster
+class ClusterPresenceConfiguration {
+
+	@Bean
+	RedisPresence redisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instanceId) {
+		return new RedisPresence(scripts, keys, instanceId);
+	}
+
+	@Bean
+	InstanceLease instanceLease(RedisConnections connections, RedisKeys keys, InstanceId instanceId,
+			PresenceProperties presence, TaskScheduler stompboxScheduler, ObjectProvider<LeaseListener> listeners) {
+		return new InstanceLease(connections, keys, instanceId, presence, stompboxScheduler, listeners);
+	}
+
+}

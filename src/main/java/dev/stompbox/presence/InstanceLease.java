@@ -1,0 +1,110 @@
+package dev.stompbox.presence;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+import io.lettuce.core.SetArgs;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.stompbox.instance.InstanceId;
+import dev.stompbox.redis.LeaseListener;
+import dev.stompbox.redis.RedisConnections;
+import dev.stompbox.redis.RedisKeys;
+
+/**
+ * This instance's lease in Redis: a key that expires after the presence timeout unless it
+ * is renewed, every third of that timeout. While it exists the instance counts as alive;
+ * once it is gone the survivors remove what the instance held.
+ */
+public class InstanceLease implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(InstanceLease.class);
+
+	private final RedisConnections connections;
+
+	private final RedisKeys keys;
+
+	private final InstanceId instance;
+
+	private final Duration timeout;
+
+	private final TaskScheduler scheduler;
+
+	private final ObjectProvider<LeaseListener> listeners;
+
+	private volatile ScheduledFuture<?> heartbeat;
+
+	private volatile boolean everHeld;
+
+	public InstanceLease(RedisConnections connections, RedisKeys keys, InstanceId instance,
+			PresenceProperties presence, TaskScheduler scheduler, ObjectProvider<LeaseListener> listeners) {
+		this.connections = connections;
+		this.keys = keys;
+		this.instance = instance;
+		this.timeout = presence.timeout();
+		this.scheduler = scheduler;
+		this.listeners = listeners;
+	}
+
+	@Override
+	public void start() {
+		this.heartbeat = this.scheduler.scheduleAtFixedRate(this::renew, this.timeout.dividedBy(3));
+	}
+
+	@Override
+	public void stop() {
+		ScheduledFuture<?> beat = this.heartbeat;
+		if (beat != null) {
+			beat.cancel(false);
+		}
+		this.heartbeat = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.heartbeat != null;
+	}
+
+	/** Late: the lease is renewed until everything that needs Redis has stopped. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 1000;
+	}
+
+	/** Renews the lease now; the listeners run when Redis answered. */
+	public void renew() {
+		String lease = this.keys.lease(this.instance);
+		this.connections.commands()
+			.setGet(lease, "1", SetArgs.Builder.px(this.timeout.toMillis()))
+			.thenCompose((previous) -> this.connections.commands()
+				.sadd(this.keys.instances(), this.instance.value())
+				.thenApply((added) -> previous == null))
+			.whenComplete((lost, failure) -> {
+				if (failure != null) {
+					logger.debug("Lease renewal failed: " + failure.getMessage());
+					return;
+				}
+				boolean regained = lost && this.everHeld;
+				this.everHeld = true;
+				List<LeaseListener> all = this.listeners.orderedStream().toList();
+				for (LeaseListener listener : all) {
+					try {
+						listener.leaseRenewed(regained);
+					}
+					catch (RuntimeException ex) {
+						logger.warn("Lease listener failed", ex);
+					}
+				}
+			});
+	}
+
+	public Duration timeout() {
+		return this.timeout;
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.stompbox.presence;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.ScriptOutputType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.stompbox.instance.InstanceId;
+import dev.stompbox.redis.LeaseListener;
+import dev.stompbox.redis.LuaScript;
+import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.redis.RedisScripts;
+import dev.stompbox.room.RoomId;
+
+/**
+ * Cluster presence. Every session entry in Redis belongs to the instance that holds the
+ * session, and lives as long as that instance's lease: when an instance dies without
+ * cleaning up, a survivor removes its sessions after the presence timeout and the script
+ * emits each resulting leave exactly once. Join ACK members and presence snapshots read
+ * the same hashes.
+ */
+public class RedisPresence implements Presence, LeaseListener {
+
+	private static final Log logger = LogFactory.getLog(RedisPresence.class);
+
+	private static final LuaScript PRESENCE = LuaScript.load(RedisPresence.class, "presence.lua");
+
+	private final RedisScripts scripts;
+
+	private final RedisKeys keys;
+
+	private final InstanceId instance;
+
+	/** This instance's joined sessions, to answer {@link #joined} and to re-join after a loss. */
+	private final Map<String, Map<RoomId, PresenceSession>> local = new ConcurrentHashMap<>();
+
+	public RedisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instance) {
+		this.scripts = scripts;
+		this.keys = keys;
+		this.instance = instance;
+	}
+
+	@Override
+	public CompletionStage<List<Member>> join(RoomId room, PresenceSession session) {
+		// Recorded before Redis answers, so a SEND right behind the join is not refused.
+		this.local.computeIfAbsent(session.sessionId(), (id) -> new ConcurrentHashMap<>()).put(room, session);
+		return run("join", room, session.sessionId(), session.userId(), session.name())
+			.thenApply(RedisPresence::members)
+			.whenComplete((members, failure) -> {
+				if (failure != null) {
+					forget(room, session.sessionId());
+				}
+			});
+	}
+
+	@Override
+	public CompletionStage<Void> leave(RoomId room, String sessionId) {
+		if (!forget(room, sessionId)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return run("leave", room, sessionId).thenApply((left) -> null);
+	}
+
+	@Override
+	public CompletionStage<Void> disconnected(String sessionId) {
+		Map<RoomId, PresenceSession> rooms = this.local.remove(sessionId);
+		if (rooms == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<?>[] leaves = rooms.keySet()
+			.stream()
+			.map((room) -> run("leave", room, sessionId).toCompletableFuture())
+			.toArray(CompletableFuture[]::new);
+		return CompletableFuture.allOf(leaves);
+	}
+
+	@Override
+	public CompletionStage<List<Member>> members(RoomId room) {
+		return run("members", room).thenApply(RedisPresence::members);
+	}
+
+	@Override
+	public boolean joined(RoomId room, String sessionId) {
+		Map<RoomId, PresenceSession> rooms = this.local.get(sessionId);
+		return rooms != null && rooms.containsKey(room);
+	}
+
+	/**
+	 * Each renewal of the lease reaps instances whose lease expired; after this instance's
+	 * own lease was lost (Redis restarted empty, or we were taken for dead) its sessions are
+	 * written again.
+	 */
+	@Override
+	public void leaseRenewed(boolean regained) {
+		this.scripts.<Long>run(PRESENCE, ScriptOutputType.INTEGER, new String[] { this.keys.instances() }, "reap",
+				this.keys.presenceRoomPrefix(), this.keys.instancePrefix(), this.keys.presenceChannelPrefix(),
+				this.instance.value())
+			.whenComplete((reaped, failure) -> {
+				if (failure == null && reaped > 0) {
+					logger.info("Removed " + reaped + " sessions of instances whose lease expired");
+				}
+			});
+		if (regained) {
+			this.local.forEach((sessionId, rooms) -> rooms.forEach((room, session) -> run("join", room,
+					session.sessionId(), session.userId(), session.name())));
+		}
+	}
+
+	private boolean forget(RoomId room, String sessionId) {
+		Set<RoomId> joined = (this.local.get(sessionId) != null) ? this.local.get(sessionId).keySet() : null;
+		return joined != null && joined.remove(room);
+	}
+
+	private <T> CompletionStage<T> run(String operation, RoomId room, String... rest) {
+		String[] args = new String[6 + rest.length];
+		args[0] = operation;
+		args[1] = this.keys.presenceRoomPrefix();
+		args[2] = this.keys.instancePrefix();
+		args[3] = this.keys.presenceChannelPrefix();
+		args[4] = this.instance.value();
+		args[5] = room.value();
+		System.arraycopy(rest, 0, args, 6, rest.length);
+		ScriptOutputType output = operation.equals("leave") ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI;
+		return this.scripts.run(PRESENCE, output, new String[] { this.keys.instances() }, args);
+	}
+
+	private static List<Member> members(Object result) {
+		List<?> flat = (List<?>) result;
+		List<Member> members = new ArrayList<>(flat.size() / 3);
+		for (int i = 0; i + 2 < flat.size(); i += 3) {
+			members.add(new Member((String) flat.get(i), (String) flat.get(i + 1),
+					Integer.parseInt((String) flat.get(i + 2))));
+		}
+		return members;
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.stompbox.redis;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.Delay;
+
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.stompbox.instance.ConditionalOnCluster;
+
+/**
+ * Redis for cluster mode. Commands fail at once while Redis is unreachable, so a client
+ * hears {@code unavailable} within two seconds instead of waiting on a queue; reconnects
+ * are retried at most half a second apart so subscriptions are back soon after Redis is.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnCluster
+class ClusterRedisConfiguration {
+
+	static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+	@Bean
+	LettuceClientConfigurationBuilderCustomizer stompboxLettuceClient() {
+		return (builder) -> builder.commandTimeout(COMMAND_TIMEOUT)
+			.clientOptions(ClientOptions.builder()
+				.autoReconnect(true)
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+				.build());
+	}
+
+	@Bean
+	ClientResourcesBuilderCustomizer stompboxReconnectDelay() {
+		return (builder) -> builder
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS));
+	}
+
+	@Bean(destroyMethod = "close")
+	RedisConnections redisConnections(LettuceConnectionFactory factory) {
+		return new RedisConnections(factory);
+	}
+
+	@Bean
+	RedisScripts redisScripts(RedisConnections connections) {
+		return new RedisScripts(connections);
+	}
+
+	@Bean
+	ChannelSubscriptions channelSubscriptions(RedisConnections connections) {
+		return new ChannelSubscriptions(connections);
+	}
+
+	@Bean
+	RedisAvailability redisAvailability(RedisConnections connections, TaskScheduler stompboxScheduler,
+			ApplicationEventPublisher events) {
+		return new RedisAvailability(connections, stompboxScheduler, events);
+	}
+
+}

@@ -1,0 +1,117 @@
+package dev.stompbox.redis;
+
+import org.springframework.stereotype.Component;
+
+import dev.stompbox.instance.InstanceId;
+import dev.stompbox.room.RoomId;
+
+/**
+ * Every Redis key and channel name Stompbox uses, in this one place, all under the
+ * configured prefix except the two names backends use (PROTOCOL.md section 7.2). A room's
+ * keys share the hash tag {@code {roomId}} so the scripts that touch them together stay on
+ * one slot.
+ */
+@Component
+public class RedisKeys {
+
+	public static final String LEASE_SUFFIX = ":lease";
+
+	public static final String EVENTS_SUFFIX = ":events";
+
+	private final String prefix;
+
+	private final RedisProperties properties;
+
+	RedisKeys(RedisProperties properties) {
+		this.prefix = properties.prefix();
+		this.properties = properties;
+	}
+
+	public String prefix() {
+		return this.prefix;
+	}
+
+	/** The room's history stream. */
+	public String roomStream(RoomId room) {
+		return this.prefix + "room:{" + room.value() + "}:stream";
+	}
+
+	/** The room's id sequence: {@code last} issued id and {@code epoch}, the first one. */
+	public String roomSequence(RoomId room) {
+		return this.prefix + "room:{" + room.value() + "}:seq";
+	}
+
+	/** Remembers the id a user's {@code clientMsgId} got in the room. */
+	public String dedupe(RoomId room, String userId, String clientMsgId) {
+		// Lengths keep "a:b"+"c" and "a"+"b:c" apart.
+		return this.prefix + "room:{" + room.value() + "}:dedupe:" + userId.length() + ":" + userId + ":" + clientMsgId;
+	}
+
+	/** Channel carrying the room's messages to the instances that have subscribers. */
+	public String roomChannel(RoomId room) {
+		return this.prefix + "room:" + room.value();
+	}
+
+	/** Channel carrying the room's presence events. */
+	public String presenceChannel(RoomId room) {
+		return presenceChannelPrefix() + room.value();
+	}
+
+	/** The room's presence channel is this followed by the room id. */
+	public String presenceChannelPrefix() {
+		return this.prefix + "presence:";
+	}
+
+	/** The set of instances that ever registered and have not been reaped. */
+	public String instances() {
+		return this.prefix + "instances";
+	}
+
+	/** Exists while the instance is alive. */
+	public String lease(InstanceId instance) {
+		return instancePrefix() + instance.value() + LEASE_SUFFIX;
+	}
+
+	/** Channel carrying per-user events to one instance. */
+	public String instanceChannel(InstanceId instance) {
+		return instancePrefix() + instance.value() + EVENTS_SUFFIX;
+	}
+
+	/**
+	 * What every per-instance name starts with; scripts that visit other instances append
+	 * an instance id and {@link #LEASE_SUFFIX}, {@link #EVENTS_SUFFIX} or
+	 * {@code :presence} (the set of room sessions the instance holds).
+	 */
+	public String instancePrefix() {
+		return this.prefix + "instance:";
+	}
+
+	/** What the presence script prefixes a room's {@code {roomId}:sessions|users|names} with. */
+	public String presenceRoomPrefix() {
+		return this.prefix + "presence:";
+	}
+
+	/** The instances holding sessions of a user. */
+	public String userInstances(String userId) {
+		return this.prefix + "user:" + userId + ":instances";
+	}
+
+	/** Held by the one instance that reads the ingress channel. */
+	public String ingressLeader() {
+		return this.prefix + "ingress:leader";
+	}
+
+	/** Demo mode's signing key, shared so a demo token works on every instance. */
+	public String demoKey() {
+		return this.prefix + "demo-key";
+	}
+
+	public String ingressChannel() {
+		return this.properties.ingressChannel();
+	}
+
+	public String commandStream() {
+		return this.properties.commandStream();
+	}
+
+}

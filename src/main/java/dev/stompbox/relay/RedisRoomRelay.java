@@ -1,0 +1,115 @@
+package dev.stompbox.relay;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import io.lettuce.core.ScriptOutputType;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.dedupe.DedupeProperties;
+import dev.stompbox.history.HistoryProperties;
+import dev.stompbox.redis.ChannelSubscriptions;
+import dev.stompbox.redis.LuaScript;
+import dev.stompbox.redis.RedisConnections;
+import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.redis.RedisScripts;
+import dev.stompbox.room.Draft;
+import dev.stompbox.room.MessageId;
+import dev.stompbox.room.RoomDestinations;
+import dev.stompbox.room.RoomId;
+
+/**
+ * The cluster relay. A publish is one Lua script ({@code publish.lua}) that dedupes, takes
+ * the room's next id, appends to the room's stream and publishes to the room's channel, so
+ * ids, history and delivery agree in order on every instance. The instance subscribes to a
+ * room's channels only while it has local subscribers; each message crosses Redis once per
+ * interested instance, and is written to local subscribers as it arrived, without being
+ * decoded.
+ */
+public class RedisRoomRelay implements RoomRelay {
+
+	private static final LuaScript PUBLISH = LuaScript.load(RedisRoomRelay.class, "publish.lua");
+
+	private final RedisScripts scripts;
+
+	private final RedisConnections connections;
+
+	private final ChannelSubscriptions subscriptions;
+
+	private final RedisKeys keys;
+
+	private final LocalDelivery delivery;
+
+	private final JsonMapper json;
+
+	private final String historySize;
+
+	private final String historyTtlMillis;
+
+	private final String dedupeWindowMillis;
+
+	public RedisRoomRelay(RedisScripts scripts, RedisConnections connections, ChannelSubscriptions subscriptions,
+			RedisKeys keys, LocalDelivery delivery, JsonMapper json, HistoryProperties history, DedupeProperties dedupe) {
+		this.scripts = scripts;
+		this.connections = connections;
+		this.subscriptions = subscriptions;
+		this.keys = keys;
+		this.delivery = delivery;
+		this.json = json;
+		this.historySize = Integer.toString(history.size());
+		this.historyTtlMillis = Long.toString(Math.max(1, history.ttl().toMillis()));
+		this.dedupeWindowMillis = Long.toString(Math.max(1, dedupe.window().toMillis()));
+	}
+
+	@Override
+	public CompletionStage<Publication> publish(Draft draft) {
+		RoomId room = draft.room();
+		boolean dedupe = draft.clientMsgId() != null;
+		String dedupeKey = dedupe ? this.keys.dedupe(room, draft.from().userId(), draft.clientMsgId())
+				: this.keys.roomSequence(room);
+		String[] keys = { this.keys.roomStream(room), this.keys.roomSequence(room), dedupeKey };
+		return this.scripts.<List<Object>>run(PUBLISH, ScriptOutputType.MULTI, keys, this.keys.roomChannel(room),
+				afterId(draft), afterTs(draft), draft.ephemeral() ? "1" : "0", this.historySize, this.historyTtlMillis,
+				dedupe ? this.dedupeWindowMillis : "0")
+			.thenApply((result) -> new Publication(MessageId.parse((String) result.get(0)),
+					((Long) result.get(1)) == 1L));
+	}
+
+	@Override
+	public CompletionStage<Void> publishPresence(RoomId room, byte[] json) {
+		return this.connections.commands()
+			.publish(this.keys.presenceChannel(room), new String(json, java.nio.charset.StandardCharsets.UTF_8))
+			.thenApply((receivers) -> (Void) null)
+			.exceptionally((failure) -> {
+				throw RedisScripts.translate(failure);
+			});
+	}
+
+	@Override
+	public CompletionStage<Void> attach(RoomId room) {
+		String messages = this.keys.roomChannel(room);
+		String presence = this.keys.presenceChannel(room);
+		String messageDestination = RoomDestinations.messages(room);
+		String presenceDestination = RoomDestinations.presence(room);
+		return this.subscriptions.subscribe((channel, payload) -> this.delivery
+			.deliver(channel.equals(messages) ? messageDestination : presenceDestination, payload), messages, presence);
+	}
+
+	@Override
+	public void detach(RoomId room) {
+		this.subscriptions.unsubscribe(this.keys.roomChannel(room), this.keys.presenceChannel(room));
+	}
+
+	/** The envelope's JSON between its id and its ts; the script puts in both. */
+	private String afterId(Draft draft) {
+		return "\",\"roomId\":" + this.json.writeValueAsString(draft.room().value()) + ",\"type\":"
+				+ this.json.writeValueAsString(draft.type()) + ",\"from\":" + this.json.writeValueAsString(draft.from())
+				+ ",\"body\":" + this.json.writeValueAsString(draft.body()) + ",\"ts\":";
+	}
+
+	private String afterTs(Draft draft) {
+		return (draft.clientMsgId() != null)
+				? ",\"clientMsgId\":" + this.json.writeValueAsString(draft.clientMsgId()) + "}" : "}";
+	}
+
+}

@@ -1,0 +1,28 @@
+package dev.stompbox.user;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.simp.SimpMessagingTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.instance.ConditionalOnCluster;
+import dev.stompbox.instance.InstanceId;
+import dev.stompbox.redis.ChannelSubscriptions;
+import dev.stompbox.redis.RedisConnections;
+import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.redis.RedisScripts;
+
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnCluster
+class ClusterUserEventsConfiguration {
+
+	@Bean
+	RedisUserEvents redisUserEvents(RedisScripts scripts, RedisConnections connections,
+			ChannelSubscriptions subscriptions, RedisKeys keys, InstanceId instanceId,
+			@Lazy SimpMessagingTemplate brokerMessagingTemplate, JsonMapper jsonMapper) {
+		return new RedisUserEvents(scripts, connections, subscriptions, keys, instanceId,
+				new LocalUserEvents(brokerMessagingTemplate, jsonMapper), jsonMapper);
+	}
+
+}

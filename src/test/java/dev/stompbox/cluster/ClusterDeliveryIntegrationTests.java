@@ -1,0 +1,60 @@
+package dev.stompbox.cluster;
+
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.StompboxCluster;
+import dev.stompbox.support.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClusterDeliveryIntegrationTests {
+
+	static RedisTestServer redis;
+
+	static StompboxCluster cluster;
+
+	@BeforeAll
+	static void startCluster() {
+		redis = RedisTestServer.start();
+		cluster = StompboxCluster.start(redis, 3, Map.of());
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void messageSentOnOneInstanceReachesSubscribersOnTheOthers() {
+		try (StompTestClient a = StompTestClient.connect(cluster.port(0), TestTokens.forUser("alice"));
+				StompTestClient b = StompTestClient.connect(cluster.port(1), TestTokens.forUser("bob"));
+				StompTestClient c = StompTestClient.connect(cluster.port(2), TestTokens.forUser("carol"))) {
+			BlockingQueue<Received> atA = a.subscribeAndJoin("lobby");
+			BlockingQueue<Received> atB = b.subscribeAndJoin("lobby");
+			BlockingQueue<Received> atC = c.subscribeAndJoin("lobby");
+			a.send("/app/rooms/lobby/messages", Map.of("requestId", "s1", "body", Map.of("text", "hi")));
+			JsonNode ack = a.awaitAck("s1");
+			assertThat(ack.path("ok").asBoolean()).isTrue();
+			for (BlockingQueue<Received> queue : java.util.List.of(atA, atB, atC)) {
+				JsonNode message = StompTestClient.awaitOn(queue, (m) -> true, "room");
+				assertThat(message.path("id").asString()).isEqualTo(ack.path("id").asString());
+				assertThat(message.path("from").path("userId").asString()).isEqualTo("alice");
+			}
+		}
+	}
+
+}

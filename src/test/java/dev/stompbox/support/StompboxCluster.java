@@ -1,0 +1,78 @@
+package dev.stompbox.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.stompbox.StompboxApplication;
+
+/**
+ * Several Stompbox instances, each a full application context on a random port, sharing
+ * one Redis: the cluster a test runs against.
+ */
+public final class StompboxCluster implements AutoCloseable {
+
+	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+	private final RedisTestServer redis;
+
+	private final Map<String, Object> properties;
+
+	public StompboxCluster(RedisTestServer redis, Map<String, Object> properties) {
+		this.redis = redis;
+		this.properties = properties;
+	}
+
+	public static StompboxCluster start(RedisTestServer redis, int size, Map<String, Object> properties) {
+		StompboxCluster cluster = new StompboxCluster(redis, properties);
+		for (int i = 0; i < size; i++) {
+			cluster.startInstance("node-" + i);
+		}
+		return cluster;
+	}
+
+	public ConfigurableApplicationContext startInstance(String instanceId) {
+		List<String> args = new ArrayList<>(List.of("--REDIS_URL=" + this.redis.url(), "--server.port=0",
+				"--stompbox.instance-id=" + instanceId, "--stompbox.jwt.secret=" + TestTokens.SECRET));
+		// Command-line arguments, so they win over application.yaml as an operator's would.
+		this.properties.forEach((name, value) -> args.add("--" + name + "=" + value));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(StompboxApplication.class)
+			.run(args.toArray(String[]::new));
+		this.instances.add(context);
+		return context;
+	}
+
+	public ConfigurableApplicationContext instance(int index) {
+		return this.instances.get(index);
+	}
+
+	public int port(int index) {
+		return ((WebServerApplicationContext) instance(index)).getWebServer().getPort();
+	}
+
+	public <T> T bean(int index, Class<T> type) {
+		return instance(index).getBean(type);
+	}
+
+	public int size() {
+		return this.instances.size();
+	}
+
+	@Override
+	public void close() {
+		for (ConfigurableApplicationContext context : this.instances) {
+			try {
+				context.close();
+			}
+			catch (RuntimeException ex) {
+				// a crashed instance may fail to close cleanly
+			}
+		}
+		this.instances.clear();
+	}
+
+}
