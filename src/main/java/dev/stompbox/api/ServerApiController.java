@@ -107,11 +107,12 @@ class ServerApiController {
 			@RequestParam(required = false) @Nullable String since, @RequestParam(required = false) @Nullable Integer limit) {
 		RoomId room = RoomId.of(roomId);
 		MessageId after = (since != null && !since.isBlank()) ? MessageId.parse(since) : MessageId.ZERO;
-		int max = this.historyProperties.size();
-		if (limit != null && (limit < 1 || limit > max)) {
-			throw ErrorCode.BAD_REQUEST.exception("limit must be between 1 and " + max);
+		if (limit != null && limit < 1) {
+			throw ErrorCode.BAD_REQUEST.exception("limit must be at least 1");
 		}
-		return this.history.after(room, after, (limit != null) ? limit : max)
+		// A backend cannot know the operator's retention, so a larger limit means "all kept".
+		int max = this.historyProperties.size();
+		return this.history.after(room, after, (limit != null) ? Math.min(limit, max) : max)
 			.thenApply((slice) -> new HistoryPage(slice.messages(), slice.complete()))
 			.toCompletableFuture();
 	}

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -17,5 +18,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("stompbox.history")
 @Validated
 public record HistoryProperties(@DefaultValue("1000") @Min(0) @Max(1_000_000) int size,
-		@DefaultValue("24h") @NotNull Duration ttl) {
+		@DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration ttl) {
 }

@@ -31,14 +31,19 @@ public class InMemoryRoomHistory implements RoomHistory {
 	 * serialize calls per room so ids are handed out in delivery order.
 	 */
 	public Envelope stamp(Draft draft, long now) {
-		RoomLog log = this.logs.computeIfAbsent(draft.room(), (room) -> new RoomLog(this.properties.size()));
-		MessageId id = log.issue(now);
-		Envelope envelope = new Envelope(id.toString(), draft.room().value(), draft.type(), draft.from(), draft.body(),
-				now, draft.clientMsgId());
-		if (!draft.ephemeral()) {
-			log.store(envelope, id);
-		}
-		return envelope;
+		Envelope[] stamped = new Envelope[1];
+		// Issued and stored inside compute, so the idle sweep cannot drop the log in between.
+		this.logs.compute(draft.room(), (room, existing) -> {
+			RoomLog log = (existing != null) ? existing : new RoomLog(this.properties.size());
+			MessageId id = log.issue(now);
+			stamped[0] = new Envelope(id.toString(), room.value(), draft.type(), draft.from(), draft.body(), now,
+					draft.clientMsgId());
+			if (!draft.ephemeral()) {
+				log.store(stamped[0], id);
+			}
+			return log;
+		});
+		return stamped[0];
 	}
 
 	@Override
@@ -60,7 +65,9 @@ public class InMemoryRoomHistory implements RoomHistory {
 	/** Drops the logs of rooms idle for longer than the TTL. */
 	public void expireIdleRooms() {
 		long cutoff = this.clock.millis() - this.properties.ttl().toMillis();
-		this.logs.values().removeIf((log) -> log.idleSince(cutoff));
+		for (RoomId room : this.logs.keySet()) {
+			this.logs.computeIfPresent(room, (key, log) -> log.idleSince(cutoff) ? null : log);
+		}
 	}
 
 }

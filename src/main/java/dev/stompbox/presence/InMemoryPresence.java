@@ -16,7 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stompbox.relay.RoomRelay;
 import dev.stompbox.room.RoomId;
 
-/** Single-node presence. One lock: joins and leaves are rare next to messages. */
+/**
+ * Single-node presence. One lock: joins and leaves are rare next to messages. Events are
+ * published under it, so a room's events reach subscribers in the order of the changes: a
+ * page reload's leave and join must not swap.
+ */
 public class InMemoryPresence implements Presence {
 
 	private final Map<RoomId, Map<String, PresentUser>> rooms = new HashMap<>();
@@ -51,14 +55,13 @@ public class InMemoryPresence implements Presence {
 			user.sessions.put(session.sessionId(), session);
 			this.roomsBySession.computeIfAbsent(session.sessionId(), (key) -> new LinkedHashSet<>()).add(room);
 			members = snapshot(users);
+			publish(room, event);
 		}
-		publish(room, event);
 		return CompletableFuture.completedFuture(members);
 	}
 
 	@Override
 	public CompletionStage<Void> leave(RoomId room, String sessionId) {
-		PresenceEvent event;
 		synchronized (this) {
 			Set<RoomId> joined = this.roomsBySession.get(sessionId);
 			if (joined == null || !joined.remove(room)) {
@@ -67,22 +70,19 @@ public class InMemoryPresence implements Presence {
 			if (joined.isEmpty()) {
 				this.roomsBySession.remove(sessionId);
 			}
-			event = removeSession(room, sessionId);
+			publish(room, removeSession(room, sessionId));
 		}
-		publish(room, event);
 		return CompletableFuture.completedFuture(null);
 	}
 
 	@Override
 	public CompletionStage<Void> disconnected(String sessionId) {
-		Map<RoomId, PresenceEvent> events = new LinkedHashMap<>();
 		synchronized (this) {
 			Set<RoomId> joined = this.roomsBySession.remove(sessionId);
 			if (joined != null) {
-				joined.forEach((room) -> events.put(room, removeSession(room, sessionId)));
+				joined.forEach((room) -> publish(room, removeSession(room, sessionId)));
 			}
 		}
-		events.forEach(this::publish);
 		return CompletableFuture.completedFuture(null);
 	}
 

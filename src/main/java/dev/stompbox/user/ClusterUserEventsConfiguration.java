@@ -3,7 +3,7 @@ package dev.stompbox.user;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.ConditionalOnCluster;
@@ -20,9 +20,9 @@ class ClusterUserEventsConfiguration {
 	@Bean
 	RedisUserEvents redisUserEvents(RedisScripts scripts, RedisConnections connections,
 			ChannelSubscriptions subscriptions, RedisKeys keys, InstanceId instanceId,
-			@Lazy SimpMessagingTemplate brokerMessagingTemplate, JsonMapper jsonMapper) {
+			@Lazy SimpUserRegistry userRegistry, SessionReplies replies, JsonMapper jsonMapper) {
 		return new RedisUserEvents(scripts, connections, subscriptions, keys, instanceId,
-				new LocalUserEvents(brokerMessagingTemplate, jsonMapper), jsonMapper);
+				new LocalUserEvents(userRegistry, replies, jsonMapper), jsonMapper);
 	}
 
 }

@@ -3,22 +3,22 @@ package dev.stompbox.user;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
-import org.springframework.messaging.support.MessageBuilder;
-import org.springframework.util.MimeTypeUtils;
+import org.springframework.messaging.simp.user.SimpUser;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Single-node user events: the user's sessions are all in this process. */
 public class LocalUserEvents implements UserEvents {
 
-	private final SimpMessagingTemplate broker;
+	private final SimpUserRegistry users;
+
+	private final SessionReplies replies;
 
 	private final JsonMapper json;
 
-	public LocalUserEvents(SimpMessagingTemplate broker, JsonMapper json) {
-		this.broker = broker;
+	public LocalUserEvents(SimpUserRegistry users, SessionReplies replies, JsonMapper json) {
+		this.users = users;
+		this.replies = replies;
 		this.json = json;
 	}
 
@@ -30,10 +30,10 @@ public class LocalUserEvents implements UserEvents {
 
 	/** Writes an encoded event to every session of the user connected to this instance. */
 	public void deliverLocally(String userId, byte[] json) {
-		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-		headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-		headers.setLeaveMutable(true);
-		this.broker.send(UserQueue.EVENTS.addressedTo(userId), MessageBuilder.createMessage(json, headers.getMessageHeaders()));
+		SimpUser user = this.users.getUser(userId);
+		if (user != null) {
+			user.getSessions().forEach((session) -> this.replies.sendJson(session.getId(), UserQueue.EVENTS, json));
+		}
 	}
 
 }

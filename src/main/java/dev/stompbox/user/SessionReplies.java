@@ -47,14 +47,20 @@ public class SessionReplies {
 	}
 
 	void send(String sessionId, UserQueue queue, Object payload) {
-		// Addressed by session id, so Spring resolves it to this session's queue only.
+		sendJson(sessionId, queue, this.json.writeValueAsBytes(payload));
+	}
+
+	/**
+	 * Writes encoded JSON to one session's queue. Addressed by session id, so Spring resolves
+	 * it to that session alone; each session gets its own message, as Spring's ordered
+	 * delivery needs (it makes the headers of a message it sent immutable).
+	 */
+	void sendJson(String sessionId, UserQueue queue, byte[] json) {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
 		headers.setSessionId(sessionId);
 		headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
 		headers.setLeaveMutable(true);
-		String destination = queue.addressedTo(sessionId);
-		this.broker.send(destination,
-				MessageBuilder.createMessage(this.json.writeValueAsBytes(payload), headers.getMessageHeaders()));
+		this.broker.send(queue.addressedTo(sessionId), MessageBuilder.createMessage(json, headers.getMessageHeaders()));
 	}
 
 }

@@ -3,7 +3,7 @@ package dev.stompbox.user;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.ConditionalOnSingleNode;
@@ -13,8 +13,9 @@ import dev.stompbox.instance.ConditionalOnSingleNode;
 class SingleNodeUserEventsConfiguration {
 
 	@Bean
-	LocalUserEvents localUserEvents(@Lazy SimpMessagingTemplate brokerMessagingTemplate, JsonMapper jsonMapper) {
-		return new LocalUserEvents(brokerMessagingTemplate, jsonMapper);
+	LocalUserEvents localUserEvents(@Lazy SimpUserRegistry userRegistry, SessionReplies replies,
+			JsonMapper jsonMapper) {
+		return new LocalUserEvents(userRegistry, replies, jsonMapper);
 	}
 
 }

@@ -1,0 +1,146 @@
+package dev.stompbox.client;
+
+import java.lang.reflect.Type;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.messaging.simp.stomp.StompSession;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.TestTokens;
+
+/**
+ * What the room tests share: fresh room and user ids (the tests share one server), the
+ * server API over HTTP, and checks that nothing more arrived.
+ */
+final class Fixtures {
+
+	static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * How long to keep polling for a message that must not come. Only used after a later
+	 * marker has arrived on the same connection, so a wrong message would already be queued.
+	 */
+	static final Duration NOTHING_MORE = Duration.ofMillis(300);
+
+	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+	private Fixtures() {
+	}
+
+	/** A room id no other test uses. */
+	static String room(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** A user id no other test uses. */
+	static String user(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	static List<String> ids(JsonNode envelopes) {
+		List<String> ids = new ArrayList<>();
+		envelopes.forEach((envelope) -> ids.add(envelope.path("id").asString()));
+		return ids;
+	}
+
+	/** The next message on a queue, failing when none arrives within the test timeout. */
+	static JsonNode next(BlockingQueue<Received> queue, String what) {
+		return StompTestClient.awaitOn(queue, (message) -> true, what);
+	}
+
+	/** Fails if anything is (or within {@link #NOTHING_MORE} gets) queued. */
+	static void assertNothingMore(BlockingQueue<Received> queue, String what) {
+		Received extra = StompTestClient.poll(queue, NOTHING_MORE);
+		if (extra != null) {
+			throw new AssertionError("Nothing more expected on " + what + " but got " + extra.text());
+		}
+	}
+
+	/** Subscribes with a receipt, waits for it, and returns the subscription to end it. */
+	static StompSession.Subscription subscribe(StompTestClient client, String destination,
+			BlockingQueue<Received> queue) {
+		StompHeaders headers = new StompHeaders();
+		headers.setDestination(destination);
+		headers.setReceipt("sub-" + UUID.randomUUID());
+		StompSession.Subscription subscription = client.session().subscribe(headers, new Queueing(queue));
+		awaitReceipt(subscription, "SUBSCRIBE " + destination);
+		return subscription;
+	}
+
+	/** Waits for the RECEIPT of a frame sent with a {@code receipt} header. */
+	static void awaitReceipt(StompSession.Receiptable receiptable, String what) {
+		CompletableFuture<Void> receipted = new CompletableFuture<>();
+		receiptable.addReceiptTask(() -> receipted.complete(null));
+		receiptable.addReceiptLostTask(() -> receipted.completeExceptionally(new AssertionError("No RECEIPT for " + what)));
+		try {
+			receipted.get(StompTestClient.TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new AssertionError("No RECEIPT for " + what, ex);
+		}
+	}
+
+	static BlockingQueue<Received> newQueue() {
+		return new LinkedBlockingQueue<>();
+	}
+
+	static String publisherToken() {
+		return TestTokens.builder(user("backend")).scope("stompbox:publish").sign();
+	}
+
+	/** Calls the server API with a {@code stompbox:publish} token. */
+	static HttpResponse<String> api(int port, String method, String path, String json) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+			.timeout(StompTestClient.TIMEOUT)
+			.header("Authorization", "Bearer " + publisherToken())
+			.header("Content-Type", "application/json");
+		request.method(method,
+				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
+		try {
+			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+		catch (java.io.IOException ex) {
+			throw new AssertionError("Server API call failed: " + method + " " + path, ex);
+		}
+	}
+
+	static JsonNode json(String text) {
+		return JSON.readTree(text);
+	}
+
+	/** Queues every frame of one subscription, like the test client's own subscriptions. */
+	record Queueing(BlockingQueue<Received> queue) implements StompFrameHandler {
+
+		@Override
+		public Type getPayloadType(StompHeaders headers) {
+			return byte[].class;
+		}
+
+		@Override
+		public void handleFrame(StompHeaders headers, Object payload) {
+			this.queue.add(new Received(headers, (byte[]) payload));
+		}
+
+	}
+
+}

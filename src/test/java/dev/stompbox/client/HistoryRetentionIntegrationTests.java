@@ -1,0 +1,100 @@
+package dev.stompbox.client;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PROTOCOL.md section 4.1: recovery when a room keeps fewer messages than a client missed.
+ * Its own server, keeping 5 messages a room.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { TestTokens.SECRET_PROPERTY, "stompbox.history.size=" + HistoryRetentionIntegrationTests.KEPT })
+class HistoryRetentionIntegrationTests {
+
+	static final int KEPT = 5;
+
+	@LocalServerPort
+	int port;
+
+	@OverBothTransports
+	void gapLongerThanTheRetentionRecoversWhatIsKeptAndIsNotRecoveredAll(Transport transport) {
+		String room = Fixtures.room("trim");
+		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
+				transport);
+				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
+						transport)) {
+			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, 8);
+			List<String> kept = sent.subList(3, 8);
+			late.subscribe("/topic/rooms/" + room);
+
+			JsonNode tooOld = late.join(room, Map.of("requestId", "old", "since", sent.get(1)));
+			assertThat(Fixtures.ids(tooOld.path("recovered"))).containsExactlyElementsOf(kept);
+			assertThat(tooOld.path("recoveredAll").asBoolean()).isFalse();
+			assertThat(tooOld.path("lastId").asString()).isEqualTo(sent.get(7));
+
+			JsonNode justKept = late.join(room, Map.of("requestId", "edge", "since", sent.get(2)));
+			assertThat(Fixtures.ids(justKept.path("recovered"))).containsExactlyElementsOf(kept);
+			assertThat(justKept.path("recoveredAll").asBoolean()).isTrue();
+
+			JsonNode recent = late.join(room, Map.of("requestId", "recent", "since", sent.get(5)));
+			assertThat(Fixtures.ids(recent.path("recovered"))).containsExactlyElementsOf(sent.subList(6, 8));
+			assertThat(recent.path("recoveredAll").asBoolean()).isTrue();
+		}
+	}
+
+	@Test
+	void sinceZeroAfterMessagesWereDroppedRecoversWhatIsKeptAndIsNotRecoveredAll() {
+		String room = Fixtures.room("trim");
+		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
+				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
+			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT + 1);
+			fresh.subscribe("/topic/rooms/" + room);
+			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
+			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(1, KEPT + 1));
+			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
+		}
+	}
+
+	@Test
+	void sinceZeroWithNothingDroppedIsRecoveredAll() {
+		String room = Fixtures.room("trim");
+		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
+				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
+			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT);
+			fresh.subscribe("/topic/rooms/" + room);
+			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
+			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
+			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+		}
+	}
+
+	@Test
+	void ephemeralMessagesDoNotPushKeptMessagesOut() {
+		String room = Fixtures.room("trim");
+		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
+				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")))) {
+			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT);
+			for (int i = 0; i < 2 * KEPT; i++) {
+				sender.send("/app/rooms/" + room + "/messages",
+						Map.of("requestId", "e" + i, "ephemeral", true, "type", "typing", "body", i));
+				sender.awaitAck("e" + i);
+			}
+			late.subscribe("/topic/rooms/" + room);
+			JsonNode ack = late.join(room, Map.of("requestId", "j", "since", sent.get(0)));
+			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(1, KEPT));
+			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+		}
+	}
+
+}

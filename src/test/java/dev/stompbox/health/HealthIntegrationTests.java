@@ -1,0 +1,151 @@
+package dev.stompbox.health;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.instance.InstanceId;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Probes, the health components and what actuator exposes (PROTOCOL.md section 8). */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=health-test", "stompbox.max-connections=77" })
+class HealthIntegrationTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(10))
+		.build();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	InstanceId instanceId;
+
+	@Test
+	void livenessProbeIsUp() {
+		HttpResponse<String> response = get("/actuator/health/liveness");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json(response).path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void readinessProbeIsUp() {
+		HttpResponse<String> response = get("/actuator/health/readiness");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(json(response).path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void healthIncludesWebsocketComponentWithSessionsCapAndInstance() {
+		JsonNode websocket = websocketHealth();
+		assertThat(websocket.path("status").asString()).isEqualTo("UP");
+		assertThat(websocket.path("details").path("sessions").asInt()).isZero();
+		assertThat(websocket.path("details").path("maxConnections").asInt()).isEqualTo(77);
+		assertThat(websocket.path("details").path("instanceId").asString()).isEqualTo("health-test")
+			.isEqualTo(this.instanceId.value());
+	}
+
+	@Test
+	void websocketComponentCountsOpenSessions() {
+		try (StompTestClient first = StompTestClient.connect(this.port, TestTokens.forUser("h1"));
+				StompTestClient second = StompTestClient.connect(this.port, TestTokens.forUser("h2"),
+						StompTestClient.Transport.SOCKJS)) {
+			await().atMost(StompTestClient.TIMEOUT).untilAsserted(() -> assertThat(openSessions()).isEqualTo(2));
+		}
+		await().atMost(StompTestClient.TIMEOUT).untilAsserted(() -> assertThat(openSessions()).isZero());
+	}
+
+	@Test
+	void healthIsUpWithoutRedisComponentInSingleNodeMode() {
+		HttpResponse<String> response = get("/actuator/health");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode health = json(response);
+		assertThat(health.path("status").asString()).isEqualTo("UP");
+		assertThat(health.path("components").has("websocket")).isTrue();
+		assertThat(health.path("components").has("redis")).isFalse();
+	}
+
+	@Test
+	void onlyHealthInfoAndPrometheusAreExposed() {
+		for (String endpoint : List.of("env", "beans", "configprops", "metrics", "loggers", "heapdump", "threaddump",
+				"mappings", "conditions", "scheduledtasks", "shutdown")) {
+			assertThat(get("/actuator/" + endpoint).statusCode()).as(endpoint).isEqualTo(404);
+		}
+		assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
+		JsonNode links = json(get("/actuator")).path("_links");
+		assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "health", "health-path", "info",
+				"prometheus");
+	}
+
+	@Test
+	void shutdownCannotBeTriggeredOverHttp() {
+		HttpRequest post = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/shutdown"))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build();
+		assertThat(send(post).statusCode()).isEqualTo(404);
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void prometheusAnswersWithTextMetrics() {
+		HttpResponse<String> response = get("/actuator/prometheus");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+		assertThat(response.body()).contains("# HELP").contains("# TYPE").contains("jvm_memory_used_bytes");
+	}
+
+	private int openSessions() {
+		return websocketHealth().path("details").path("sessions").asInt();
+	}
+
+	private JsonNode websocketHealth() {
+		HttpResponse<String> response = get("/actuator/health");
+		assertThat(response.statusCode()).isEqualTo(200);
+		return json(response).path("components").path("websocket");
+	}
+
+	private HttpResponse<String> get(String path) {
+		return send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.timeout(StompTestClient.TIMEOUT)
+			.GET()
+			.build());
+	}
+
+	private static HttpResponse<String> send(HttpRequest request) {
+		try {
+			return HTTP.send(request, BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static JsonNode json(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
+	}
+
+}

@@ -1,0 +1,248 @@
+package dev.stompbox.presence;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.relay.Publication;
+import dev.stompbox.relay.RoomRelay;
+import dev.stompbox.room.Draft;
+import dev.stompbox.room.RoomId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InMemoryPresenceTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final RoomId LOBBY = RoomId.of("lobby");
+
+	private static final RoomId KITCHEN = RoomId.of("kitchen");
+
+	private static final long NOW = 1_700_000_000_000L;
+
+	private final RecordingRelay relay = new RecordingRelay();
+
+	private final InMemoryPresence presence = new InMemoryPresence(this.relay, JSON,
+			Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+
+	@Test
+	void firstSessionOfAUserJoinsWithAnEvent() {
+		List<Member> members = join(LOBBY, "s1", "alice", "Alice");
+		assertThat(members).containsExactly(new Member("alice", "Alice", 1));
+		assertThat(this.relay.events()).containsExactly(
+				new Published(LOBBY, new PresenceEvent("join", "lobby", "alice", "Alice", NOW, 1)));
+	}
+
+	@Test
+	void secondTabOfTheSameUserCountsASessionButSendsNoEvent() {
+		join(LOBBY, "s1", "alice", "Alice");
+		List<Member> members = join(LOBBY, "s2", "alice", "Alice");
+		assertThat(members).containsExactly(new Member("alice", "Alice", 2));
+		assertThat(this.relay.events()).hasSize(1);
+	}
+
+	@Test
+	void countIsPresentUsersNotSessions() {
+		join(LOBBY, "s1", "alice", "Alice");
+		join(LOBBY, "s2", "alice", "Alice");
+		join(LOBBY, "s3", "bob", "Bob");
+		assertThat(this.relay.events()).last()
+			.isEqualTo(new Published(LOBBY, new PresenceEvent("join", "lobby", "bob", "Bob", NOW, 2)));
+		assertThat(members(LOBBY)).containsExactly(new Member("alice", "Alice", 2), new Member("bob", "Bob", 1));
+	}
+
+	@Test
+	void joiningAgainWithTheSameSessionChangesNothing() {
+		join(LOBBY, "s1", "alice", "Alice");
+		assertThat(join(LOBBY, "s1", "alice", "Alice")).containsExactly(new Member("alice", "Alice", 1));
+		assertThat(this.relay.events()).hasSize(1);
+	}
+
+	@Test
+	void leaveEventComesWhenTheLastSessionLeavesNotTheFirstOfTwo() {
+		join(LOBBY, "s1", "alice", "Alice");
+		join(LOBBY, "s2", "alice", "Alice");
+		join(LOBBY, "s3", "bob", "Bob");
+		this.relay.clear();
+
+		this.presence.leave(LOBBY, "s1").toCompletableFuture().join();
+		assertThat(this.relay.events()).isEmpty();
+		assertThat(members(LOBBY)).contains(new Member("alice", "Alice", 1));
+
+		this.presence.leave(LOBBY, "s2").toCompletableFuture().join();
+		assertThat(this.relay.events()).containsExactly(
+				new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 1)));
+		assertThat(members(LOBBY)).containsExactly(new Member("bob", "Bob", 1));
+	}
+
+	@Test
+	void lastUserLeavingEmptiesTheRoomWithCountZero() {
+		join(LOBBY, "s1", "alice", "Alice");
+		this.presence.leave(LOBBY, "s1").toCompletableFuture().join();
+		assertThat(this.relay.events()).last()
+			.isEqualTo(new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 0)));
+		assertThat(members(LOBBY)).isEmpty();
+		assertThat(this.presence.joined(LOBBY, "s1")).isFalse();
+	}
+
+	@Test
+	void leavingARoomTheSessionNeverJoinedIsANoOp() {
+		join(LOBBY, "s1", "alice", "Alice");
+		this.relay.clear();
+		this.presence.leave(LOBBY, "s2").toCompletableFuture().join();
+		this.presence.leave(KITCHEN, "s1").toCompletableFuture().join();
+		assertThat(this.relay.events()).isEmpty();
+		assertThat(members(LOBBY)).containsExactly(new Member("alice", "Alice", 1));
+	}
+
+	@Test
+	void disconnectLeavesEveryRoomOfThatSessionOnly() {
+		join(LOBBY, "s1", "alice", "Alice");
+		join(KITCHEN, "s1", "alice", "Alice");
+		join(KITCHEN, "s2", "alice", "Alice");
+		this.relay.clear();
+
+		this.presence.disconnected("s1").toCompletableFuture().join();
+		assertThat(this.relay.events()).containsExactly(
+				new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 0)));
+		assertThat(members(KITCHEN)).containsExactly(new Member("alice", "Alice", 1));
+		assertThat(this.presence.joined(LOBBY, "s1")).isFalse();
+		assertThat(this.presence.joined(KITCHEN, "s1")).isFalse();
+		assertThat(this.presence.joined(KITCHEN, "s2")).isTrue();
+
+		this.presence.disconnected("s1").toCompletableFuture().join();
+		assertThat(this.relay.events()).as("a second disconnect of the same session").hasSize(1);
+	}
+
+	@Test
+	void joinedIsPerSessionAndRoom() {
+		join(LOBBY, "s1", "alice", "Alice");
+		assertThat(this.presence.joined(LOBBY, "s1")).isTrue();
+		assertThat(this.presence.joined(LOBBY, "s2")).as("another tab of the user has not joined").isFalse();
+		assertThat(this.presence.joined(KITCHEN, "s1")).isFalse();
+	}
+
+	@Test
+	void membersAreASnapshotUnchangedByLaterJoins() {
+		List<Member> before = join(LOBBY, "s1", "alice", "Alice");
+		join(LOBBY, "s2", "alice", "Alice");
+		join(LOBBY, "s3", "bob", "Bob");
+		assertThat(before).containsExactly(new Member("alice", "Alice", 1));
+	}
+
+	/**
+	 * A page reload: alice's only tab disconnects while her new tab joins. Watchers must see
+	 * the leave before the join, or they show her as gone while she is present. The first
+	 * leave is held while it is encoded, which is when another thread could overtake it.
+	 */
+	@Test
+	void eventsOfARoomArePublishedInTheOrderOfTheChanges() throws Exception {
+		CountDownLatch encoding = new CountDownLatch(1);
+		CountDownLatch proceed = new CountDownLatch(1);
+		AtomicBoolean held = new AtomicBoolean();
+		JsonMapper holdingFirstLeave = new JsonMapper() {
+
+			@Override
+			public byte[] writeValueAsBytes(Object value) {
+				if (value instanceof PresenceEvent event && event.type().equals("leave") && held.compareAndSet(false, true)) {
+					encoding.countDown();
+					await(proceed);
+				}
+				return super.writeValueAsBytes(value);
+			}
+
+		};
+		InMemoryPresence presence = new InMemoryPresence(this.relay, holdingFirstLeave,
+				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+		presence.join(LOBBY, new PresenceSession("old-tab", "alice", "Alice"));
+		this.relay.clear();
+
+		Thread closing = new Thread(() -> presence.disconnected("old-tab"));
+		closing.start();
+		await(encoding);
+		Thread reloading = new Thread(() -> presence.join(LOBBY, new PresenceSession("new-tab", "alice", "Alice")));
+		reloading.start();
+		// Either the join overtakes the held leave, or it waits for it.
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> !this.relay.events().isEmpty() || reloading.getState() == Thread.State.BLOCKED);
+		proceed.countDown();
+		closing.join(10_000);
+		reloading.join(10_000);
+
+		assertThat(this.relay.events()).extracting((published) -> published.event().type())
+			.containsExactly("leave", "join");
+		assertThat(presence.members(LOBBY).toCompletableFuture().join())
+			.containsExactly(new Member("alice", "Alice", 1));
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private List<Member> join(RoomId room, String sessionId, String userId, String name) {
+		return this.presence.join(room, new PresenceSession(sessionId, userId, name)).toCompletableFuture().join();
+	}
+
+	private List<Member> members(RoomId room) {
+		return this.presence.members(room).toCompletableFuture().join();
+	}
+
+	record Published(RoomId room, PresenceEvent event) {
+	}
+
+	/** Keeps the presence events instead of delivering them. */
+	static final class RecordingRelay implements RoomRelay {
+
+		private final List<Published> events = new CopyOnWriteArrayList<>();
+
+		List<Published> events() {
+			return List.copyOf(this.events);
+		}
+
+		void clear() {
+			this.events.clear();
+		}
+
+		@Override
+		public CompletionStage<Publication> publish(Draft draft) {
+			throw new UnsupportedOperationException("presence publishes no room messages");
+		}
+
+		@Override
+		public CompletionStage<Void> publishPresence(RoomId room, byte[] json) {
+			this.events.add(new Published(room, JSON.readValue(json, PresenceEvent.class)));
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@Override
+		public CompletionStage<Void> attach(RoomId room) {
+			return CompletableFuture.completedFuture(null);
+		}
+
+		@Override
+		public void detach(RoomId room) {
+		}
+
+	}
+
+}
