@@ -10,6 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -37,15 +38,20 @@ class JwtConfiguration {
 	static final int MAX_USER_ID_LENGTH = 128;
 
 	@Bean
-	SigningMode signingMode(JwtProperties properties) {
+	SigningMode signingMode(JwtProperties properties, ObjectProvider<DemoKeySource> sharedKey) {
 		if (!properties.demoMode()) {
 			return new SigningMode(null);
 		}
 		logger.warn("No STOMPBOX_JWT_SECRET or STOMPBOX_JWT_JWKS_URI configured: running in DEMO MODE. "
 				+ "Anyone can get a token from POST /auth/demo-token. Do not use this in production.");
+		byte[] key = sharedKey.getIfAvailable(() -> JwtConfiguration::randomKey).key();
+		return new SigningMode(new SecretKeySpec(key, "HmacSHA256"));
+	}
+
+	private static byte[] randomKey() {
 		byte[] key = new byte[32];
 		new SecureRandom().nextBytes(key);
-		return new SigningMode(new SecretKeySpec(key, "HmacSHA256"));
+		return key;
 	}
 
 	@Bean

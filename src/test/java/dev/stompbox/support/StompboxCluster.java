@@ -37,7 +37,10 @@ public final class StompboxCluster implements AutoCloseable {
 
 	public ConfigurableApplicationContext startInstance(String instanceId) {
 		List<String> args = new ArrayList<>(List.of("--REDIS_URL=" + this.redis.url(), "--server.port=0",
-				"--stompbox.instance-id=" + instanceId, "--stompbox.jwt.secret=" + TestTokens.SECRET));
+				"--stompbox.instance-id=" + instanceId));
+		if (!this.properties.containsKey("stompbox.jwt.secret")) {
+			args.add("--stompbox.jwt.secret=" + TestTokens.SECRET);
+		}
 		// Command-line arguments, so they win over application.yaml as an operator's would.
 		this.properties.forEach((name, value) -> args.add("--" + name + "=" + value));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(StompboxApplication.class)
