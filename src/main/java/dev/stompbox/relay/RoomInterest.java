@@ -49,7 +49,7 @@ public class RoomInterest {
 	public CompletionStage<Void> ready(RoomId room) {
 		synchronized (this.attachments) {
 			Attachment attachment = this.attachments.get(room);
-			return (attachment != null) ? attachment.live : CompletableFuture.completedFuture(null);
+			return (attachment != null) ? attachment.live(this.relay, room) : CompletableFuture.completedFuture(null);
 		}
 	}
 
@@ -86,7 +86,7 @@ public class RoomInterest {
 				this.attachments.put(room, attachment);
 			}
 			attachment.count++;
-			return attachment.live;
+			return attachment.live(this.relay, room);
 		}
 	}
 
@@ -102,12 +102,24 @@ public class RoomInterest {
 
 	private static final class Attachment {
 
-		private final CompletableFuture<Void> live;
+		private CompletableFuture<Void> live;
 
 		private int count;
 
 		Attachment(CompletableFuture<Void> live) {
 			this.live = live;
+		}
+
+		/**
+		 * The attachment, tried again when the last try failed (Redis was unreachable): else
+		 * the room would stay deaf on this instance, and every later RECEIPT and join for it
+		 * fail, long after Redis is back.
+		 */
+		CompletableFuture<Void> live(RoomRelay relay, RoomId room) {
+			if (this.live.isCompletedExceptionally()) {
+				this.live = relay.attach(room).toCompletableFuture();
+			}
+			return this.live;
 		}
 
 	}
