@@ -1,16 +1,20 @@
 package dev.stompbox.api;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.stompbox.instance.InstanceId;
+import dev.stompbox.redis.ChannelHandler;
 import dev.stompbox.redis.ChannelSubscriptions;
 import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.LuaScript;
@@ -56,6 +60,8 @@ public class RedisIngress implements LeaseListener {
 
 	private volatile boolean leading;
 
+	private @Nullable List<byte[]> held;
+
 	public RedisIngress(RedisScripts scripts, ChannelSubscriptions subscriptions, RedisKeys keys, InstanceId instance,
 			RoomRelay relay, UserEvents userEvents, JsonMapper json, Clock clock, long leaseMillis) {
 		this.scripts = scripts;
@@ -83,12 +89,52 @@ public class RedisIngress implements LeaseListener {
 	private synchronized void follow(boolean lead, boolean regained) {
 		if (lead && (!this.leading || regained)) {
 			this.leading = true;
-			this.subscriptions.subscribe((channel, payload) -> deliver(payload), this.keys.ingressChannel());
+			this.subscriptions.subscribe(new ChannelHandler() {
+
+				@Override
+				public void message(String channel, byte[] payload) {
+					received(payload);
+				}
+
+				@Override
+				public void resubscribed(String channel) {
+					verifyLead();
+				}
+
+			}, this.keys.ingressChannel());
 			logger.info("This instance now reads the ingress channel " + this.keys.ingressChannel());
 		}
 		else if (!lead && this.leading) {
 			this.leading = false;
 			this.subscriptions.unsubscribe(this.keys.ingressChannel());
+		}
+		if (this.held != null) {
+			List<byte[]> waiting = this.held;
+			this.held = null;
+			if (lead) {
+				waiting.forEach(this::deliver);
+			}
+		}
+	}
+
+	/**
+	 * After a reconnect Lettuce subscribes this instance again, but another one may have
+	 * taken the lead meanwhile: messages wait until the lease says who reads them, so each
+	 * is delivered once.
+	 */
+	private synchronized void verifyLead() {
+		if (this.held == null) {
+			this.held = new ArrayList<>();
+		}
+		leaseRenewed(false);
+	}
+
+	private synchronized void received(byte[] payload) {
+		if (this.held != null) {
+			this.held.add(payload);
+		}
+		else if (this.leading) {
+			deliver(payload);
 		}
 	}
 

@@ -8,7 +8,10 @@ import io.lettuce.core.SetArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.stompbox.instance.InstanceId;
@@ -101,6 +104,14 @@ public class InstanceLease implements SmartLifecycle {
 					}
 				}
 			});
+	}
+
+	/** Redis answers again: say at once what this instance holds, rather than at the next beat. */
+	@EventListener
+	void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
+		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && isRunning()) {
+			renew();
+		}
 	}
 
 	public Duration timeout() {

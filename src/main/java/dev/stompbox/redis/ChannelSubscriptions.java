@@ -1,10 +1,10 @@
 package dev.stompbox.redis;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
@@ -14,7 +14,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * This instance's Redis subscriptions, one handler per channel. A subscription completes
  * when Redis confirmed it: from then on every message published to the channel reaches
- * the handler. Lettuce subscribes again to every channel after a reconnect.
+ * the handler. Lettuce subscribes again to every channel after a reconnect; handlers hear
+ * of it, since what was published in between is lost to pub/sub.
  */
 public class ChannelSubscriptions {
 
@@ -22,7 +23,10 @@ public class ChannelSubscriptions {
 
 	private final RedisConnections connections;
 
-	private final Map<String, BiConsumer<String, byte[]>> handlers = new ConcurrentHashMap<>();
+	private final Map<String, ChannelHandler> handlers = new ConcurrentHashMap<>();
+
+	/** Channels Redis confirmed at least once since they were subscribed. */
+	private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
 
 	public ChannelSubscriptions(RedisConnections connections) {
 		this.connections = connections;
@@ -33,29 +37,40 @@ public class ChannelSubscriptions {
 				dispatch(channel, message);
 			}
 
+			@Override
+			public void subscribed(String channel, long count) {
+				if (!ChannelSubscriptions.this.confirmed.add(channel)) {
+					ChannelHandler handler = ChannelSubscriptions.this.handlers.get(channel);
+					if (handler != null) {
+						handler.resubscribed(channel);
+					}
+				}
+			}
+
 		});
 	}
 
-	/** Subscribes to the channels, all with the same handler of (channel, message). */
-	public CompletionStage<Void> subscribe(BiConsumer<String, byte[]> handler, String... channels) {
+	/** Subscribes to the channels, all with the same handler. */
+	public CompletionStage<Void> subscribe(ChannelHandler handler, String... channels) {
 		for (String channel : channels) {
 			this.handlers.put(channel, handler);
 		}
-		CompletableFuture<Void> confirmed = new CompletableFuture<>();
-		this.connections.subscriber().async().subscribe(channels).whenComplete((done, failure) -> {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		this.connections.subscriber().async().subscribe(channels).whenComplete((ignored, failure) -> {
 			if (failure == null) {
-				confirmed.complete(null);
+				done.complete(null);
 			}
 			else {
-				confirmed.completeExceptionally(RedisScripts.translate(failure));
+				done.completeExceptionally(RedisScripts.translate(failure));
 			}
 		});
-		return confirmed;
+		return done;
 	}
 
 	public void unsubscribe(String... channels) {
 		for (String channel : channels) {
 			this.handlers.remove(channel);
+			this.confirmed.remove(channel);
 		}
 		this.connections.subscriber().async().unsubscribe(channels).whenComplete((done, failure) -> {
 			if (failure != null) {
@@ -66,12 +81,12 @@ public class ChannelSubscriptions {
 	}
 
 	private void dispatch(String channel, byte[] message) {
-		BiConsumer<String, byte[]> handler = this.handlers.get(channel);
+		ChannelHandler handler = this.handlers.get(channel);
 		if (handler == null) {
 			return;
 		}
 		try {
-			handler.accept(channel, message);
+			handler.message(channel, message);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Handling a message from " + channel + " failed", ex);

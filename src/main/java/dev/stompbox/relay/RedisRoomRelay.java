@@ -1,13 +1,18 @@
 package dev.stompbox.relay;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.dedupe.DedupeProperties;
 import dev.stompbox.history.HistoryProperties;
+import dev.stompbox.redis.ChannelHandler;
 import dev.stompbox.redis.ChannelSubscriptions;
 import dev.stompbox.redis.LuaScript;
 import dev.stompbox.redis.RedisConnections;
@@ -42,7 +47,12 @@ public class RedisRoomRelay implements RoomRelay {
 
 	private final JsonMapper json;
 
+	/** How much earlier than this host's clock a new room's gap is looked for. */
+	static final long CLOCK_MARGIN_MILLIS = 2000;
+
 	private final String historySize;
+
+	private final long historyLimit;
 
 	private final String historyTtlMillis;
 
@@ -57,6 +67,7 @@ public class RedisRoomRelay implements RoomRelay {
 		this.delivery = delivery;
 		this.json = json;
 		this.historySize = Integer.toString(history.size());
+		this.historyLimit = Math.max(1, history.size());
 		this.historyTtlMillis = Long.toString(Math.max(1, history.ttl().toMillis()));
 		this.dedupeWindowMillis = Long.toString(Math.max(1, dedupe.window().toMillis()));
 	}
@@ -78,7 +89,7 @@ public class RedisRoomRelay implements RoomRelay {
 	@Override
 	public CompletionStage<Void> publishPresence(RoomId room, byte[] json) {
 		return this.connections.commands()
-			.publish(this.keys.presenceChannel(room), new String(json, java.nio.charset.StandardCharsets.UTF_8))
+			.publish(this.keys.presenceChannel(room), new String(json, StandardCharsets.UTF_8))
 			.thenApply((receivers) -> (Void) null)
 			.exceptionally((failure) -> {
 				throw RedisScripts.translate(failure);
@@ -91,8 +102,44 @@ public class RedisRoomRelay implements RoomRelay {
 		String presence = this.keys.presenceChannel(room);
 		String messageDestination = RoomDestinations.messages(room);
 		String presenceDestination = RoomDestinations.presence(room);
-		return this.subscriptions.subscribe((channel, payload) -> this.delivery
-			.deliver(channel.equals(messages) ? messageDestination : presenceDestination, payload), messages, presence);
+		// Redis and this host may disagree on the time: a gap is looked for a little earlier.
+		RoomFeed feed = new RoomFeed((envelope) -> this.delivery.deliver(messageDestination, envelope),
+				System.currentTimeMillis() - CLOCK_MARGIN_MILLIS);
+		return this.subscriptions.subscribe(new ChannelHandler() {
+
+			@Override
+			public void message(String channel, byte[] payload) {
+				if (channel.equals(messages)) {
+					feed.live(payload);
+				}
+				else {
+					RedisRoomRelay.this.delivery.deliver(presenceDestination, payload);
+				}
+			}
+
+			@Override
+			public void resubscribed(String channel) {
+				if (channel.equals(messages)) {
+					catchUp(room, feed);
+				}
+			}
+
+		}, messages, presence);
+	}
+
+	/** Reads what the room's history kept while this instance was not subscribed. */
+	private void catchUp(RoomId room, RoomFeed feed) {
+		MessageId from = feed.catchUpFrom();
+		this.connections.commands()
+			.xrange(this.keys.roomStream(room), Range.from(Range.Boundary.excluding(from.toString()),
+					Range.Boundary.unbounded()), Limit.from(this.historyLimit))
+			.whenComplete((entries, failure) -> {
+				List<byte[]> kept = new ArrayList<>();
+				if (failure == null) {
+					entries.forEach((entry) -> kept.add(entry.getBody().get("m").getBytes(StandardCharsets.UTF_8)));
+				}
+				feed.caughtUp(kept);
+			});
 	}
 
 	@Override
