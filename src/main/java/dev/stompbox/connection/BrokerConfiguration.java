@@ -3,15 +3,16 @@ package dev.stompbox.connection;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 
 import dev.stompbox.room.RoomDestinations;
 import dev.stompbox.user.UserQueue;
 
-/** The local broker: it writes to this instance's subscribers; the relay feeds it. */
+/**
+ * The local broker: it writes to this instance's subscribers; the relay feeds it. Enabled by
+ * {@link MessageBrokerConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocketMessageBroker
 class BrokerConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final ConnectionProperties properties;

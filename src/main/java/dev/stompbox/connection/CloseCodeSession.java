@@ -9,12 +9,23 @@ import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 /**
  * A session that closes with the code chosen for the failure that ends it. Spring closes
- * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures.
+ * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures and 1009 for
+ * frames too large, so the code is taken from the ERROR frame as it goes out.
  */
 class CloseCodeSession extends WebSocketSessionDecorator {
 
 	CloseCodeSession(WebSocketSession delegate) {
 		super(delegate);
+	}
+
+	/** Synchronized with {@link #sendDirectly}: the transport takes one writer at a time. */
+	@Override
+	public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
+		CloseStatus afterError = CloseCodes.forErrorFrame(message);
+		if (afterError != null) {
+			CloseCodes.remember(getAttributes(), afterError);
+		}
+		super.sendMessage(message);
 	}
 
 	@Override

@@ -4,19 +4,26 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
 
 import dev.stompbox.error.ErrorCode;
 
 /**
  * Which WebSocket close code a protocol failure ends the connection with (PROTOCOL.md
  * section 6). Spring closes every connection it sent an ERROR frame to with 1002; the code
- * chosen here is left in the session attributes for {@link ConnectionGuard} to use instead.
+ * chosen here from that ERROR frame is left in the session attributes for
+ * {@link CloseCodeSession} to use instead.
  */
 final class CloseCodes {
 
 	static final String ATTRIBUTE = "stompbox.closeStatus";
 
 	static final CloseStatus TRY_AGAIN_LATER = new CloseStatus(1013, "try again later");
+
+	private static final String ERROR_FRAME = "ERROR\n";
+
+	private static final String MESSAGE_HEADER = "\nmessage:";
 
 	private CloseCodes() {
 	}
@@ -27,6 +34,32 @@ final class CloseCodes {
 			case TOO_LARGE -> CloseStatus.TOO_BIG_TO_PROCESS;
 			default -> CloseStatus.PROTOCOL_ERROR;
 		};
+	}
+
+	/**
+	 * The close code that follows an ERROR frame on its way to the client, from the error
+	 * code in its {@code message} header; {@code null} for any other message. Read from the
+	 * frame because for a frame Spring could not decode, no session reaches the error handler.
+	 */
+	static @Nullable CloseStatus forErrorFrame(WebSocketMessage<?> message) {
+		if (!(message instanceof TextMessage text) || !text.getPayload().startsWith(ERROR_FRAME)) {
+			return null;
+		}
+		String frame = text.getPayload();
+		int headersEnd = frame.indexOf("\n\n");
+		int header = frame.indexOf(MESSAGE_HEADER);
+		if (header < 0 || (headersEnd >= 0 && header > headersEnd)) {
+			return null;
+		}
+		int start = header + MESSAGE_HEADER.length();
+		int end = frame.indexOf('\n', start);
+		String code = frame.substring(start, (end < 0) ? frame.length() : end);
+		for (ErrorCode candidate : ErrorCode.values()) {
+			if (candidate.code().equals(code)) {
+				return forError(candidate);
+			}
+		}
+		return CloseStatus.PROTOCOL_ERROR;
 	}
 
 	static void remember(@Nullable Map<String, Object> sessionAttributes, CloseStatus status) {

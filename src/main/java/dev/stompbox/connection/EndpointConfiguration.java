@@ -1,8 +1,12 @@
 package dev.stompbox.connection;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.config.ChannelRegistration;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -15,6 +19,7 @@ import dev.stompbox.security.TokenHandshakeInterceptor;
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
  * which inbound frames are checked: authenticated, authorized, rate limited, then receipted.
+ * A check that fails ends the connection with an ERROR frame ({@link ErrorFrameOnFailure}).
  */
 @Configuration(proxyBeanMethods = false)
 class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
@@ -43,9 +48,12 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final Receipts receipts;
 
+	private final MessageChannel clientOutbound;
+
 	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
 			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
-			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts) {
+			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts,
+			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound) {
 		this.properties = properties;
 		this.registry = registry;
 		this.cap = cap;
@@ -54,6 +62,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.authorization = authorization;
 		this.rateLimit = rateLimit;
 		this.receipts = receipts;
+		this.clientOutbound = clientOutbound;
 	}
 
 	@Override
@@ -80,7 +89,12 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(this.connectAuthentication, this.authorization, this.rateLimit, this.receipts);
+		registration.interceptors(errorFrameOnFailure(this.connectAuthentication),
+				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit), this.receipts);
+	}
+
+	private ChannelInterceptor errorFrameOnFailure(ChannelInterceptor check) {
+		return new ErrorFrameOnFailure(check, this.clientOutbound);
 	}
 
 	/**

@@ -8,9 +8,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompCommand;
+import org.springframework.messaging.simp.stomp.StompConversionException;
 import org.springframework.messaging.simp.stomp.StompEncoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.web.socket.messaging.StompSubProtocolErrorHandler;
 
 import dev.stompbox.error.ErrorCode;
@@ -18,7 +20,7 @@ import dev.stompbox.error.StompboxException;
 
 /**
  * Maps a failure to process a client frame to one STOMP ERROR frame whose {@code message}
- * header is an error code, and chooses the close code that follows it.
+ * header is an error code; {@link CloseCodes} reads the close code that follows from it.
  */
 class StompErrorFrames extends StompSubProtocolErrorHandler {
 
@@ -27,15 +29,15 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 	@Override
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable failure) {
-		StompboxException error = classify(failure);
-		if (error.code() == ErrorCode.INTERNAL) {
-			logger.warn("Closing a connection after an unexpected failure", failure);
-		}
-		if (clientMessage != null) {
-			CloseCodes.remember(SimpMessageHeaderAccessor.getSessionAttributes(clientMessage.getHeaders()),
-					CloseCodes.forError(error.code()));
-		}
-		return frame(error);
+		return frame(classify(clientMessage, failure));
+	}
+
+	/** The ERROR frame for an inbound frame refused while it was checked, for its session. */
+	static Message<byte[]> refusal(Message<?> clientMessage, Throwable failure) {
+		Message<byte[]> frame = frame(classify(clientMessage, failure));
+		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
+		headers.setSessionId(SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders()));
+		return frame;
 	}
 
 	static Message<byte[]> frame(StompboxException error) {
@@ -53,22 +55,30 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 		return new StompEncoder().encode(frame.getHeaders(), frame.getPayload());
 	}
 
-	private static StompboxException classify(Throwable failure) {
+	private static StompboxException classify(@Nullable Message<?> clientMessage, Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof StompboxException known) {
 				return known;
 			}
-			if (cause instanceof org.springframework.messaging.simp.stomp.StompConversionException) {
-				String message = String.valueOf(cause.getMessage());
-				return message.contains("buffer size limit")
-						? ErrorCode.TOO_LARGE.exception("Frame exceeds the size limit")
-						: ErrorCode.BAD_REQUEST.exception("Not a STOMP frame");
-			}
-			if (cause instanceof IllegalArgumentException && cause.getMessage() != null
-					&& cause.getMessage().contains("STOMP")) {
-				return ErrorCode.BAD_REQUEST.exception("Not a STOMP frame");
+			if (cause instanceof StompConversionException
+					&& String.valueOf(cause.getMessage()).contains("buffer size limit")) {
+				return ErrorCode.TOO_LARGE.exception("Frame exceeds the size limit");
 			}
 		}
+		// Spring passes no message when the bytes could not be decoded into a STOMP frame:
+		// an unknown command, a malformed header, a body where none is allowed.
+		if (clientMessage == null) {
+			return ErrorCode.BAD_REQUEST.exception("Not a STOMP frame");
+		}
+		// Spring refuses a frame before giving it a session id only when the session has not
+		// sent CONNECT yet, or sends it a second time.
+		if (SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders()) == null) {
+			StompCommand command = StompHeaderAccessor.wrap(clientMessage).getCommand();
+			return (command == StompCommand.CONNECT || command == StompCommand.STOMP)
+					? ErrorCode.BAD_REQUEST.exception("Already connected")
+					: ErrorCode.UNAUTHORIZED.exception("CONNECT first");
+		}
+		logger.warn("Closing a connection after an unexpected failure", failure);
 		return ErrorCode.INTERNAL.exception("Internal error");
 	}
 

@@ -3,6 +3,7 @@ package dev.stompbox.security;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -34,17 +35,20 @@ public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
 				&& accessor.getCommand() != StompCommand.STOMP) {
 			return message;
 		}
-		accessor.setUser(authenticate(accessor));
+		Optional<String> token = BearerTokens.fromConnect(accessor);
+		// Spring logs a frame it could not deliver whole and hides only passcode itself: the
+		// token must not stay in the frame's Authorization header.
+		accessor.removeNativeHeader(HttpHeaders.AUTHORIZATION);
+		accessor.setUser(authenticate(accessor, token));
 		return message;
 	}
 
-	private ClientAuthentication authenticate(StompHeaderAccessor connect) {
+	private ClientAuthentication authenticate(StompHeaderAccessor connect, Optional<String> token) {
 		Map<String, Object> attributes = connect.getSessionAttributes();
 		if (attributes != null && attributes.get(TokenHandshakeInterceptor.AUTHENTICATION) instanceof ClientAuthentication
 				authenticated) {
 			return authenticated;
 		}
-		Optional<String> token = BearerTokens.fromConnect(connect);
 		if (token.isEmpty()) {
 			throw ErrorCode.UNAUTHORIZED.exception("A token is required");
 		}

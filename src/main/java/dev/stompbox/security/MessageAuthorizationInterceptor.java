@@ -56,7 +56,10 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
 		SimpMessageType type = headers.getMessageType();
 		Authentication user = (headers.getUser() instanceof Authentication authentication) ? authentication : null;
-		if (user == null && type != SimpMessageType.CONNECT && type != SimpMessageType.HEARTBEAT) {
+		// A DISCONNECT may come without a user: Spring sends one itself when a connection that
+		// never authenticated closes, and refusing it would only log a stack trace.
+		if (user == null && type != SimpMessageType.CONNECT && type != SimpMessageType.HEARTBEAT
+				&& type != SimpMessageType.DISCONNECT) {
 			throw ErrorCode.UNAUTHORIZED.exception("CONNECT first");
 		}
 		AuthorizationResult result = this.rules.authorize(() -> user, message);

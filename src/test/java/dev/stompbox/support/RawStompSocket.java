@@ -75,6 +75,19 @@ public final class RawStompSocket implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Sends one part of a WebSocket message (a fragmented message); the server sees the
+	 * message once the part with {@code last} arrives.
+	 */
+	public void sendPart(String part, boolean last) {
+		try {
+			this.session.sendMessage(new TextMessage(part, last));
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Sends CONNECT, optionally with a bearer token, and returns the answering frame. */
 	public String connect(String token) {
 		String auth = (token != null) ? "Authorization:Bearer " + token + "\n" : "";

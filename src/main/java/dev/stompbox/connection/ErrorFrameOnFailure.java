@@ -1,0 +1,65 @@
+package dev.stompbox.connection;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.support.ChannelInterceptor;
+
+/**
+ * Ends the connection with a STOMP ERROR frame when a check of an inbound frame fails: a
+ * CONNECT without a valid token, a SEND outside {@code /app}, anything unexpected. Inbound
+ * frames are handled in order ({@link EndpointConfiguration}), and then Spring's
+ * {@code OrderedMessageChannelDecorator} catches what an interceptor throws and only logs
+ * it: without this the client would get no ERROR frame and its connection, an
+ * unauthenticated one included, would stay open.
+ */
+final class ErrorFrameOnFailure implements ChannelInterceptor {
+
+	private final ChannelInterceptor delegate;
+
+	private final MessageChannel clientOutbound;
+
+	ErrorFrameOnFailure(ChannelInterceptor delegate, MessageChannel clientOutbound) {
+		this.delegate = delegate;
+		this.clientOutbound = clientOutbound;
+	}
+
+	@Override
+	public @Nullable Message<?> preSend(Message<?> message, MessageChannel channel) {
+		try {
+			return this.delegate.preSend(message, channel);
+		}
+		catch (RuntimeException ex) {
+			// Spring's STOMP handler sends the ERROR frame, then closes the session.
+			this.clientOutbound.send(StompErrorFrames.refusal(message, ex));
+			return null;
+		}
+	}
+
+	@Override
+	public void postSend(Message<?> message, MessageChannel channel, boolean sent) {
+		this.delegate.postSend(message, channel, sent);
+	}
+
+	@Override
+	public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
+			@Nullable Exception ex) {
+		this.delegate.afterSendCompletion(message, channel, sent, ex);
+	}
+
+	@Override
+	public boolean preReceive(MessageChannel channel) {
+		return this.delegate.preReceive(channel);
+	}
+
+	@Override
+	public @Nullable Message<?> postReceive(Message<?> message, MessageChannel channel) {
+		return this.delegate.postReceive(message, channel);
+	}
+
+	@Override
+	public void afterReceiveCompletion(@Nullable Message<?> message, MessageChannel channel, @Nullable Exception ex) {
+		this.delegate.afterReceiveCompletion(message, channel, ex);
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.stompbox.connection;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+
+import dev.stompbox.error.ErrorCode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Close codes of PROTOCOL.md section 6, chosen from the ERROR frame that ends a connection. */
+class CloseCodesTests {
+
+	@Test
+	void authFailuresClose1008() {
+		assertThat(CloseCodes.forError(ErrorCode.UNAUTHORIZED)).isEqualTo(CloseStatus.POLICY_VIOLATION);
+		assertThat(CloseCodes.forError(ErrorCode.FORBIDDEN)).isEqualTo(CloseStatus.POLICY_VIOLATION);
+	}
+
+	@Test
+	void tooLargeCloses1009() {
+		assertThat(CloseCodes.forError(ErrorCode.TOO_LARGE)).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS);
+	}
+
+	@Test
+	void otherProtocolFailuresClose1002() {
+		assertThat(CloseCodes.forError(ErrorCode.BAD_REQUEST)).isEqualTo(CloseStatus.PROTOCOL_ERROR);
+		assertThat(CloseCodes.forError(ErrorCode.INTERNAL)).isEqualTo(CloseStatus.PROTOCOL_ERROR);
+	}
+
+	@Test
+	void tryAgainLaterIs1013() {
+		assertThat(CloseCodes.TRY_AGAIN_LATER.getCode()).isEqualTo(1013);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ErrorCode.class)
+	void closeCodeIsReadFromTheErrorFrameTheServerSends(ErrorCode code) {
+		TextMessage frame = new TextMessage(StompErrorFrames.encode(code.exception("because")));
+		assertThat(CloseCodes.forErrorFrame(frame)).isEqualTo(CloseCodes.forError(code));
+	}
+
+	@Test
+	void framesOtherThanErrorChooseNoCloseCode() {
+		assertThat(CloseCodes.forErrorFrame(new TextMessage("MESSAGE\ndestination:/x\nmessage:too-large\n\n\u0000")))
+			.isNull();
+		assertThat(CloseCodes.forErrorFrame(new TextMessage("\n"))).isNull();
+		assertThat(CloseCodes.forErrorFrame(new BinaryMessage(new byte[] { 'E', 'R', 'R', 'O', 'R', '\n' }))).isNull();
+	}
+
+	@Test
+	void messageHeaderIsReadOnlyAmongTheHeaders() {
+		TextMessage frame = new TextMessage("ERROR\ncontent-type:text/plain\n\nbody\nmessage:too-large\n\u0000");
+		assertThat(CloseCodes.forErrorFrame(frame)).isNull();
+	}
+
+	@Test
+	void unknownCodeInAnErrorFrameCloses1002() {
+		assertThat(CloseCodes.forErrorFrame(new TextMessage("ERROR\nmessage:whatever\n\n\u0000")))
+			.isEqualTo(CloseStatus.PROTOCOL_ERROR);
+	}
+
+	@Test
+	void rememberedCodeIsChosenOverTheFallback() {
+		Map<String, Object> attributes = new HashMap<>();
+		assertThat(CloseCodes.chosen(attributes, CloseStatus.PROTOCOL_ERROR)).isEqualTo(CloseStatus.PROTOCOL_ERROR);
+		CloseCodes.remember(attributes, CloseStatus.TOO_BIG_TO_PROCESS);
+		assertThat(CloseCodes.chosen(attributes, CloseStatus.PROTOCOL_ERROR)).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS);
+	}
+
+}

@@ -1,0 +1,199 @@
+package dev.stompbox.connection;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The guard in front of the STOMP handler: whole frames up to the limit pass, parts are joined,
+ * anything over the limit, counted in UTF-8 bytes, gets ERROR {@code too-large} and close 1009.
+ */
+class ConnectionGuardTests {
+
+	private static final int LIMIT = 1024;
+
+	private final Recording delegate = new Recording();
+
+	private final ConnectionRegistry registry = new ConnectionRegistry();
+
+	private final WebSocketSession session = session("s1");
+
+	private ConnectionGuard guard;
+
+	@BeforeEach
+	void establish() throws Exception {
+		this.guard = new ConnectionGuard(this.delegate, this.registry, properties(10));
+		this.guard.afterConnectionEstablished(this.session);
+	}
+
+	@Test
+	void wholeMessageUpToTheLimitIsPassedOnAsItIs() throws Exception {
+		TextMessage atLimit = new TextMessage("x".repeat(LIMIT));
+		this.guard.handleMessage(this.session, atLimit);
+		assertThat(this.delegate.messages).containsExactly(atLimit);
+		verify(this.session, never()).close(any());
+	}
+
+	@Test
+	void messageOneByteOverTheLimitIsRefusedWithTooLargeAndClose1009() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("x".repeat(LIMIT + 1)));
+		assertRefused();
+	}
+
+	@Test
+	void limitCountsUtf8BytesNotCharacters() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("é".repeat(LIMIT / 2)));
+		assertThat(this.delegate.messages).hasSize(1);
+		this.guard.handleMessage(this.session, new TextMessage("é".repeat(LIMIT / 2 + 1)));
+		assertRefused();
+	}
+
+	@Test
+	void partsAreJoinedIntoOneMessage() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("a".repeat(300), false));
+		this.guard.handleMessage(this.session, new TextMessage("b".repeat(300), false));
+		assertThat(this.delegate.messages).isEmpty();
+		this.guard.handleMessage(this.session, new TextMessage("c".repeat(300), true));
+		assertThat(this.delegate.messages).singleElement().satisfies((message) -> {
+			assertThat(message.isLast()).isTrue();
+			assertThat(((TextMessage) message).getPayload())
+				.isEqualTo("a".repeat(300) + "b".repeat(300) + "c".repeat(300));
+		});
+	}
+
+	@Test
+	void partsTogetherOverTheLimitAreRefusedAndLaterPartsIgnored() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("a".repeat(600), false));
+		this.guard.handleMessage(this.session, new TextMessage("b".repeat(600), false));
+		assertRefused();
+		this.guard.handleMessage(this.session, new TextMessage("c", true));
+		this.guard.handleMessage(this.session, new TextMessage("SEND\n\n\u0000"));
+		assertThat(this.delegate.messages).isEmpty();
+	}
+
+	@Test
+	void multibytePartsAreCountedInBytesOnceJoined() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("é".repeat(300), false));
+		this.guard.handleMessage(this.session, new TextMessage("é".repeat(300), true));
+		assertRefused();
+	}
+
+	@Test
+	void binaryPartsAreJoinedAndLimitedToo() throws Exception {
+		this.guard.handleMessage(this.session, new BinaryMessage(ByteBuffer.wrap(new byte[500]), false));
+		this.guard.handleMessage(this.session, new BinaryMessage(ByteBuffer.wrap(new byte[500]), true));
+		assertThat(this.delegate.messages).singleElement()
+			.satisfies((message) -> assertThat(message.getPayloadLength()).isEqualTo(1000));
+		this.guard.handleMessage(this.session, new BinaryMessage(ByteBuffer.wrap(new byte[600]), false));
+		this.guard.handleMessage(this.session, new BinaryMessage(ByteBuffer.wrap(new byte[600]), true));
+		assertRefused();
+	}
+
+	@Test
+	void sessionPassedOnClosesWithTheCodeOfTheErrorFrameItSent() throws Exception {
+		WebSocketSession passedOn = this.delegate.session;
+		passedOn.sendMessage(new TextMessage(StompErrorFrames.encode(
+				dev.stompbox.error.ErrorCode.UNAUTHORIZED.exception("A token is required"))));
+		passedOn.close(CloseStatus.PROTOCOL_ERROR);
+		verify(this.session).close(CloseStatus.POLICY_VIOLATION);
+	}
+
+	@Test
+	void sessionPassedOnKeepsOtherCloseCodes() throws Exception {
+		this.delegate.session.close(CloseStatus.NORMAL);
+		verify(this.session).close(CloseStatus.NORMAL);
+	}
+
+	@Test
+	void connectionsAreCountedAndOneOverTheCapIsClosedWith1013() throws Exception {
+		ConnectionRegistry capped = new ConnectionRegistry();
+		ConnectionGuard guard = new ConnectionGuard(new Recording(), capped, properties(1));
+		WebSocketSession first = session("first");
+		WebSocketSession second = session("second");
+		guard.afterConnectionEstablished(first);
+		guard.afterConnectionEstablished(second);
+		verify(first, never()).close(any());
+		verify(second).close(CloseCodes.TRY_AGAIN_LATER);
+		guard.afterConnectionClosed(second, CloseCodes.TRY_AGAIN_LATER);
+		assertThat(capped.count()).isEqualTo(1);
+		guard.afterConnectionClosed(first, CloseStatus.NORMAL);
+		assertThat(capped.count()).isZero();
+	}
+
+	private void assertRefused() throws Exception {
+		ArgumentCaptor<WebSocketMessage<?>> sent = ArgumentCaptor.forClass(WebSocketMessage.class);
+		verify(this.session).sendMessage(sent.capture());
+		String frame = ((TextMessage) sent.getValue()).getPayload();
+		assertThat(RawFrames.command(frame)).isEqualTo("ERROR");
+		assertThat(RawFrames.header(frame, "message")).isEqualTo("too-large");
+		verify(this.session).close(CloseStatus.TOO_BIG_TO_PROCESS);
+		assertThat(this.delegate.messages).as("messages passed on").hasSizeLessThanOrEqualTo(1)
+			.noneSatisfy((message) -> assertThat(message.getPayloadLength()).isGreaterThan(LIMIT));
+	}
+
+	private static ConnectionProperties properties(int maxConnections) {
+		return new ConnectionProperties(List.of(), maxConnections, Duration.ofMinutes(55), DataSize.ofBytes(LIMIT), 50,
+				Duration.ofSeconds(10));
+	}
+
+	private static WebSocketSession session(String id) {
+		WebSocketSession session = mock(WebSocketSession.class);
+		given(session.getId()).willReturn(id);
+		given(session.getAttributes()).willReturn(new HashMap<>());
+		given(session.isOpen()).willReturn(true);
+		return session;
+	}
+
+	/** The STOMP handler's stand-in: records the session and the messages it is given. */
+	private static final class Recording implements WebSocketHandler {
+
+		final List<WebSocketMessage<?>> messages = new CopyOnWriteArrayList<>();
+
+		WebSocketSession session;
+
+		@Override
+		public void afterConnectionEstablished(WebSocketSession session) {
+			this.session = session;
+		}
+
+		@Override
+		public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
+			this.messages.add(message);
+		}
+
+		@Override
+		public void handleTransportError(WebSocketSession session, Throwable exception) {
+		}
+
+		@Override
+		public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) {
+		}
+
+		@Override
+		public boolean supportsPartialMessages() {
+			return false;
+		}
+
+	}
+
+}

@@ -1,0 +1,155 @@
+package dev.stompbox.connection;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+/**
+ * Spring sends an ERROR frame and closes at once; while another thread is still writing an
+ * earlier frame, the ERROR frame waits in the send buffer and must still go out before the
+ * close. With Spring's own decorator it is dropped.
+ */
+class OrderlyCloseSessionTests {
+
+	private static final TextMessage EARLIER = new TextMessage("MESSAGE\ndestination:/x\n\nearlier\u0000");
+
+	private static final TextMessage ERROR = new TextMessage("ERROR\nmessage:bad-request\n\nNot a STOMP frame\u0000");
+
+	/** Threads of their own: the common pool may have a single one. */
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	private final CountDownLatch writing = new CountDownLatch(1);
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final WebSocketSession transport = mock(WebSocketSession.class);
+
+	private final OrderlyCloseSession session = new OrderlyCloseSession(this.transport, 10_000, 512 * 1024);
+
+	OrderlyCloseSessionTests() throws Exception {
+		given(this.transport.getId()).willReturn("s1");
+		given(this.transport.isOpen()).willReturn(true);
+		willAnswer((invocation) -> {
+			if (invocation.getArgument(0) == EARLIER) {
+				this.writing.countDown();
+				assertThat(this.release.await(10, TimeUnit.SECONDS)).isTrue();
+			}
+			return null;
+		}).given(this.transport).sendMessage(any());
+	}
+
+	@AfterEach
+	void stopThreads() {
+		this.release.countDown();
+		this.threads.shutdownNow();
+	}
+
+	@Test
+	void errorFrameBufferedBehindAWriteInProgressIsSentBeforeTheClose() throws Exception {
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		// What Spring's STOMP handler does on a protocol failure: ERROR, then close.
+		this.session.sendMessage(ERROR);
+		Thread closer = new Thread(() -> close(CloseStatus.PROTOCOL_ERROR));
+		closer.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+		verify(this.transport, never()).close(any());
+		this.release.countDown();
+		writer.get(10, TimeUnit.SECONDS);
+		closer.join(10_000);
+		InOrder order = inOrder(this.transport);
+		order.verify(this.transport).sendMessage(EARLIER);
+		order.verify(this.transport).sendMessage(ERROR);
+		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
+	}
+
+	@Test
+	void springsDecoratorAloneDropsTheBufferedErrorFrame() throws Exception {
+		ConcurrentWebSocketSessionDecorator spring = new ConcurrentWebSocketSessionDecorator(this.transport, 10_000,
+				512 * 1024);
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+			try {
+				spring.sendMessage(EARLIER);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, this.threads);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		spring.sendMessage(ERROR);
+		spring.close(CloseStatus.PROTOCOL_ERROR);
+		this.release.countDown();
+		writer.get(10, TimeUnit.SECONDS);
+		verify(this.transport, never()).sendMessage(ERROR);
+	}
+
+	@Test
+	void sessionGivenUpAsTooSlowIsClosedWithoutWaiting() throws Exception {
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture.runAsync(() -> close(CloseStatus.SESSION_NOT_RELIABLE), this.threads).get(5, TimeUnit.SECONDS);
+		verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE);
+		this.release.countDown();
+		writer.get(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void closeFromWithinASendDoesNotWaitForItself() throws Exception {
+		WebSocketSession transport = mock(WebSocketSession.class);
+		given(transport.getId()).willReturn("s2");
+		OrderlyCloseSession session = new OrderlyCloseSession(transport, 10_000, 512 * 1024);
+		willAnswer((invocation) -> {
+			session.close(CloseStatus.SERVER_ERROR);
+			return null;
+		}).given(transport).sendMessage(any());
+		CompletableFuture.runAsync(() -> {
+			try {
+				session.sendMessage(EARLIER);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, this.threads).get(5, TimeUnit.SECONDS);
+		verify(transport).close(CloseStatus.SERVER_ERROR);
+	}
+
+	private void send(TextMessage message) {
+		try {
+			this.session.sendMessage(message);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void close(CloseStatus status) {
+		try {
+			this.session.close(status);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
