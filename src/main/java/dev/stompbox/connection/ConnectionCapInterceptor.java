@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
-/** Refuses handshakes with 503 while this instance is at its connection cap. */
+/** Refuses handshakes with 503 while this instance is at its connection cap or draining. */
 @Component
 class ConnectionCapInterceptor implements HandshakeInterceptor {
 
@@ -17,15 +17,18 @@ class ConnectionCapInterceptor implements HandshakeInterceptor {
 
 	private final ConnectionProperties properties;
 
-	ConnectionCapInterceptor(ConnectionRegistry registry, ConnectionProperties properties) {
+	private final GracefulDrain drain;
+
+	ConnectionCapInterceptor(ConnectionRegistry registry, ConnectionProperties properties, GracefulDrain drain) {
 		this.registry = registry;
 		this.properties = properties;
+		this.drain = drain;
 	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
-		if (this.registry.count() >= this.properties.maxConnections()) {
+		if (this.drain.isDraining() || this.registry.count() >= this.properties.maxConnections()) {
 			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 			response.getHeaders().set("Retry-After", "1");
 			return false;

@@ -62,16 +62,14 @@ class Receipts implements ExecutorChannelInterceptor {
 				.orElse(done);
 		}
 		String receipt = headers.getReceipt();
-		if (receipt == null) {
-			return;
-		}
 		done.whenComplete((ignored, failure) -> {
-			if (failure == null) {
-				sendReceipt(headers.getSessionId(), receipt);
-			}
-			else {
+			if (failure != null) {
+				// The subscription is registered but deaf to other instances: the client must know.
 				this.replies.failed(headers.getSessionId(), StompboxException.from(failure), null, "subscribe",
 						destination);
+			}
+			else if (receipt != null) {
+				sendReceipt(headers.getSessionId(), receipt);
 			}
 		});
 	}

@@ -14,6 +14,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.TaskScheduler;
 
+import dev.stompbox.connection.DrainStarted;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.RedisConnections;
@@ -27,6 +28,9 @@ import dev.stompbox.redis.RedisKeys;
 public class InstanceLease implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(InstanceLease.class);
+
+	/** How long a draining instance's sessions stay present for their users to reconnect. */
+	static final Duration HANDOVER = Duration.ofSeconds(3);
 
 	private final RedisConnections connections;
 
@@ -104,6 +108,16 @@ public class InstanceLease implements SmartLifecycle {
 					}
 				}
 			});
+	}
+
+	/**
+	 * Draining: the lease is cut short and no longer renewed, so survivors take over this
+	 * instance's sessions a few seconds after its clients had the chance to reconnect.
+	 */
+	@EventListener
+	void onDrain(DrainStarted drain) {
+		stop();
+		this.connections.commands().pexpire(this.keys.lease(this.instance), HANDOVER.toMillis());
 	}
 
 	/** Redis answers again: say at once what this instance holds, rather than at the next beat. */

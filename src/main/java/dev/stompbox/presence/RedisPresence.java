@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.context.event.EventListener;
 
+import dev.stompbox.connection.DrainStarted;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.LuaScript;
@@ -40,6 +42,8 @@ public class RedisPresence implements Presence, LeaseListener {
 
 	/** This instance's joined sessions, to answer {@link #joined} and to re-join after a loss. */
 	private final Map<String, Map<RoomId, PresenceSession>> local = new ConcurrentHashMap<>();
+
+	private volatile boolean handingOver;
 
 	public RedisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instance) {
 		this.scripts = scripts;
@@ -71,7 +75,9 @@ public class RedisPresence implements Presence, LeaseListener {
 	@Override
 	public CompletionStage<Void> disconnected(String sessionId) {
 		Map<RoomId, PresenceSession> rooms = this.local.remove(sessionId);
-		if (rooms == null) {
+		if (rooms == null || this.handingOver) {
+			// While draining, the entries stay with the lease: a user who reconnects elsewhere
+			// within seconds is never seen to leave; the others leave when the lease expires.
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<?>[] leaves = rooms.keySet()
@@ -111,6 +117,11 @@ public class RedisPresence implements Presence, LeaseListener {
 			this.local.forEach((sessionId, rooms) -> rooms.forEach((room, session) -> run("join", room,
 					session.sessionId(), session.userId(), session.name())));
 		}
+	}
+
+	@EventListener
+	void onDrain(DrainStarted drain) {
+		this.handingOver = true;
 	}
 
 	private boolean forget(RoomId room, String sessionId) {

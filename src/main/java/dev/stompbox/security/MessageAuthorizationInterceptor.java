@@ -62,16 +62,26 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 				&& type != SimpMessageType.DISCONNECT) {
 			throw ErrorCode.UNAUTHORIZED.exception("CONNECT first");
 		}
+		String destination = headers.getDestination();
+		if (type == SimpMessageType.MESSAGE && isBareAppPrefix(destination)) {
+			// The /app prefix is known but names nothing; no handler would answer it.
+			this.replies.failed(headers.getSessionId(), ErrorCode.BAD_REQUEST.exception("Unknown destination " + destination),
+					null, "send", destination);
+			return null;
+		}
 		AuthorizationResult result = this.rules.authorize(() -> user, message);
 		if (result != null && result.isGranted()) {
 			return message;
 		}
-		String destination = headers.getDestination();
 		if (type == SimpMessageType.SUBSCRIBE) {
 			this.replies.failed(headers.getSessionId(), refusal(destination), null, "subscribe", destination);
 			return null;
 		}
 		throw ErrorCode.BAD_REQUEST.exception("Clients may send only to /app/** destinations");
+	}
+
+	private static boolean isBareAppPrefix(String destination) {
+		return "/app".equals(destination) || "/app/".equals(destination);
 	}
 
 	private static StompboxException refusal(String destination) {

@@ -5,7 +5,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -140,8 +139,6 @@ class ProtocolFailureIntegrationTests {
 	}
 
 	@Test
-	@Disabled("Bug outside the connection package: SEND to exactly /app passes MessageAuthorizationInterceptor "
-			+ "(/app/** matches /app) and then no handler takes it, so it is dropped without a word")
 	void sendToTheBareAppPrefixIsAnsweredNotSilentlyDropped() {
 		try (RawStompSocket mallory = connected("mallory")) {
 			RawFrames.subscribeAndAwaitReceipt(mallory, "errors", "/user/queue/errors");
