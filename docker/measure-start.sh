@@ -16,7 +16,7 @@ mkdir -p "$app/all" && cp -r "$app"/dependencies/. "$app"/spring-boot-loader/. "
 jar="$app/all/stompbox.jar"
 
 # Training run: start the context, record the cache, exit.
-(cd "$app/all" && "$java" -XX:AOTCacheOutput=stompbox.aot -Dspring.context.exit=onRefresh -jar stompbox.jar >/dev/null 2>&1)
+(cd "$app/all" && "$java" -Xmx512m -XX:AOTCacheOutput=stompbox.aot -Dspring.context.exit=onRefresh -jar stompbox.jar >/dev/null 2>&1)
 
 measure() {
   local label="$1"; shift
@@ -28,8 +28,9 @@ measure() {
     local pid=$!
     until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; do sleep 0.02; done
     end=$(date +%s%N)
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-    pkill -f "stompbox.jar" 2>/dev/null || true
+    # The subshell's java is its only child: stop exactly that process.
+    pkill -P "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
     local ms=$(( (end - start) / 1000000 ))
     total=$(( total + ms ))
     echo "$label run $i: ${ms} ms"
@@ -37,5 +38,5 @@ measure() {
   echo "$label mean: $(( total / runs )) ms"
 }
 
-measure "java -jar" 
-measure "java -jar with AOT cache" -XX:AOTCache=stompbox.aot
+measure "java -jar" -Xmx512m
+measure "java -jar with AOT cache" -Xmx512m -XX:AOTCache=stompbox.aot

@@ -61,7 +61,17 @@ public class GracefulDrain implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		this.draining = false;
 		this.running = true;
+	}
+
+	/**
+	 * Not stopped when a context is merely paused (as the test framework does with cached
+	 * contexts): a drain ends the instance's connections and is meant for shutdown only.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 	@Override
