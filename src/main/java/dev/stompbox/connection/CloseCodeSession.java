@@ -7,15 +7,22 @@ import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.metrics.StompboxMetrics;
+
 /**
  * A session that closes with the code chosen for the failure that ends it. Spring closes
  * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures and 1009 for
- * frames too large, so the code is taken from the ERROR frame as it goes out.
+ * frames too large, so the code is taken from the ERROR frame as it goes out. Every ERROR
+ * frame the STOMP handler sends passes here, so here they are counted by code too.
  */
 class CloseCodeSession extends WebSocketSessionDecorator {
 
-	CloseCodeSession(WebSocketSession delegate) {
+	private final StompboxMetrics metrics;
+
+	CloseCodeSession(WebSocketSession delegate, StompboxMetrics metrics) {
 		super(delegate);
+		this.metrics = metrics;
 	}
 
 	/** Synchronized with {@link #sendDirectly}: the transport takes one writer at a time. */
@@ -24,6 +31,10 @@ class CloseCodeSession extends WebSocketSessionDecorator {
 		CloseStatus afterError = CloseCodes.forErrorFrame(message);
 		if (afterError != null) {
 			CloseCodes.remember(getAttributes(), afterError);
+			ErrorCode code = CloseCodes.errorCodeOf(message);
+			if (code != null) {
+				this.metrics.error(code);
+			}
 		}
 		super.sendMessage(message);
 	}

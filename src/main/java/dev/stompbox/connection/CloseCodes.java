@@ -19,6 +19,8 @@ final class CloseCodes {
 
 	static final String ATTRIBUTE = "stompbox.closeStatus";
 
+	static final String DISCONNECT_ATTRIBUTE = "stompbox.disconnectRequested";
+
 	static final CloseStatus TRY_AGAIN_LATER = new CloseStatus(1013, "try again later");
 
 	private static final String ERROR_FRAME = "ERROR\n";
@@ -42,6 +44,22 @@ final class CloseCodes {
 	 * frame because for a frame Spring could not decode, no session reaches the error handler.
 	 */
 	static @Nullable CloseStatus forErrorFrame(WebSocketMessage<?> message) {
+		String code = errorFrameCode(message);
+		if (code == null) {
+			return null;
+		}
+		ErrorCode known = known(code);
+		return (known != null) ? forError(known) : CloseStatus.PROTOCOL_ERROR;
+	}
+
+	/** The error code of an ERROR frame on its way to the client, if it is one of the catalogue. */
+	static @Nullable ErrorCode errorCodeOf(WebSocketMessage<?> message) {
+		String code = errorFrameCode(message);
+		return (code != null) ? known(code) : null;
+	}
+
+	/** The {@code message} header of an ERROR frame; {@code null} for any other message. */
+	private static @Nullable String errorFrameCode(WebSocketMessage<?> message) {
 		if (!(message instanceof TextMessage text) || !text.getPayload().startsWith(ERROR_FRAME)) {
 			return null;
 		}
@@ -53,13 +71,16 @@ final class CloseCodes {
 		}
 		int start = header + MESSAGE_HEADER.length();
 		int end = frame.indexOf('\n', start);
-		String code = frame.substring(start, (end < 0) ? frame.length() : end);
+		return frame.substring(start, (end < 0) ? frame.length() : end);
+	}
+
+	private static @Nullable ErrorCode known(String code) {
 		for (ErrorCode candidate : ErrorCode.values()) {
 			if (candidate.code().equals(code)) {
-				return forError(candidate);
+				return candidate;
 			}
 		}
-		return CloseStatus.PROTOCOL_ERROR;
+		return null;
 	}
 
 	static void remember(@Nullable Map<String, Object> sessionAttributes, CloseStatus status) {
@@ -70,6 +91,22 @@ final class CloseCodes {
 
 	static CloseStatus chosen(Map<String, Object> sessionAttributes, CloseStatus fallback) {
 		return (sessionAttributes.get(ATTRIBUTE) instanceof CloseStatus status) ? status : fallback;
+	}
+
+	/** The client sent DISCONNECT: it chose to go, whatever close code follows. */
+	static void disconnectRequested(@Nullable Map<String, Object> sessionAttributes) {
+		if (sessionAttributes != null) {
+			sessionAttributes.put(DISCONNECT_ATTRIBUTE, Boolean.TRUE);
+		}
+	}
+
+	/**
+	 * The status a closed connection is counted under: normal after the client's own
+	 * DISCONNECT. Spring answers a DISCONNECT without a receipt with an ERROR frame and close
+	 * 1002, which would otherwise count every such goodbye as a protocol error.
+	 */
+	static CloseStatus counted(Map<String, Object> sessionAttributes, CloseStatus status) {
+		return (sessionAttributes.get(DISCONNECT_ATTRIBUTE) != null) ? CloseStatus.NORMAL : status;
 	}
 
 }

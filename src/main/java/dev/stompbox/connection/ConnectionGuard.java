@@ -16,6 +16,7 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.metrics.StompboxMetrics;
 
 /**
  * Guards the STOMP handler: counts connections against the cap, refuses frames over the
@@ -30,19 +31,24 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 
 	private final ConnectionProperties properties;
 
+	private final StompboxMetrics metrics;
+
 	private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
 
-	ConnectionGuard(WebSocketHandler delegate, ConnectionRegistry registry, ConnectionProperties properties) {
+	ConnectionGuard(WebSocketHandler delegate, ConnectionRegistry registry, ConnectionProperties properties,
+			StompboxMetrics metrics) {
 		super(delegate);
 		this.registry = registry;
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
-		CloseCodeSession guarded = new CloseCodeSession(session);
+		CloseCodeSession guarded = new CloseCodeSession(session, this.metrics);
 		this.inbound.put(session.getId(), new Inbound(guarded));
 		this.registry.opened(guarded);
+		this.metrics.connected();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
 		}
@@ -78,6 +84,10 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		Inbound in = this.inbound.remove(session.getId());
 		WebSocketSession guarded = (in != null) ? in.session : session;
 		this.registry.closed(guarded);
+		if (in != null) {
+			// Counted once, and only for a connection counted as opened.
+			this.metrics.disconnected(CloseCodes.counted(guarded.getAttributes(), closeStatus));
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Connection " + session.getId() + " closed with " + closeStatus);
 		}
@@ -90,6 +100,8 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 	}
 
 	private void refuseTooLarge(CloseCodeSession session) {
+		// Written straight to the transport, past where other ERROR frames are counted.
+		this.metrics.error(ErrorCode.TOO_LARGE);
 		try {
 			byte[] frame = StompErrorFrames.encode(ErrorCode.TOO_LARGE
 				.exception("Frame exceeds " + this.properties.maxFrameBytes() + " bytes"));

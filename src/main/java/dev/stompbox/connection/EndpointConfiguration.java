@@ -12,6 +12,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
 import dev.stompbox.security.TokenHandshakeInterceptor;
@@ -50,10 +51,12 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final MessageChannel clientOutbound;
 
+	private final StompboxMetrics metrics;
+
 	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
 			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
 			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts,
-			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound) {
+			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics) {
 		this.properties = properties;
 		this.registry = registry;
 		this.cap = cap;
@@ -63,6 +66,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.rateLimit = rateLimit;
 		this.receipts = receipts;
 		this.clientOutbound = clientOutbound;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -84,7 +88,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		transport.setMessageSizeLimit(this.properties.maxFrameBytes())
 			.setSendBufferSizeLimit(SEND_BUFFER_LIMIT)
 			.setSendTimeLimit(SEND_TIME_LIMIT_MS)
-			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties));
+			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties,
+					this.metrics));
 	}
 
 	@Override

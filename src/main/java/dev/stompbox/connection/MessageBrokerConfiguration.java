@@ -5,6 +5,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
@@ -12,29 +13,54 @@ import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 /**
  * What {@code @EnableWebSocketMessageBroker} sets up, with each session's send buffer an
- * {@link OrderlyCloseSession} so that the ERROR frame before a close reaches the client.
+ * {@link OrderlyCloseSession} so that the ERROR frame before a close reaches the client, and
+ * known to {@link SendBuffers} while the session is open.
  */
 @Configuration
 class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
+
+	private final SendBuffers sendBuffers;
+
+	MessageBrokerConfiguration(SendBuffers sendBuffers) {
+		this.sendBuffers = sendBuffers;
+	}
 
 	@Override
 	@Bean
 	public WebSocketHandler subProtocolWebSocketHandler(AbstractSubscribableChannel clientInboundChannel,
 			AbstractSubscribableChannel clientOutboundChannel) {
-		OrderlyCloseHandler handler = new OrderlyCloseHandler(clientInboundChannel, clientOutboundChannel);
+		OrderlyCloseHandler handler = new OrderlyCloseHandler(clientInboundChannel, clientOutboundChannel,
+				this.sendBuffers);
 		handler.setPhase(getPhase());
 		return handler;
 	}
 
 	private static final class OrderlyCloseHandler extends SubProtocolWebSocketHandler {
 
-		OrderlyCloseHandler(MessageChannel clientInboundChannel, SubscribableChannel clientOutboundChannel) {
+		private final SendBuffers sendBuffers;
+
+		OrderlyCloseHandler(MessageChannel clientInboundChannel, SubscribableChannel clientOutboundChannel,
+				SendBuffers sendBuffers) {
 			super(clientInboundChannel, clientOutboundChannel);
+			this.sendBuffers = sendBuffers;
 		}
 
 		@Override
 		protected WebSocketSession decorateSession(WebSocketSession session) {
-			return new OrderlyCloseSession(session, getSendTimeLimit(), getSendBufferSizeLimit());
+			OrderlyCloseSession decorated = new OrderlyCloseSession(session, getSendTimeLimit(),
+					getSendBufferSizeLimit());
+			this.sendBuffers.opened(decorated);
+			return decorated;
+		}
+
+		@Override
+		public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) throws Exception {
+			try {
+				super.afterConnectionClosed(session, closeStatus);
+			}
+			finally {
+				this.sendBuffers.closed(session.getId());
+			}
 		}
 
 	}

@@ -10,6 +10,7 @@ import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.stereotype.Component;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.user.SessionReplies;
 
 /**
@@ -27,10 +28,14 @@ class RateLimitInterceptor implements ChannelInterceptor {
 
 	private final RequestIds requestIds;
 
-	RateLimitInterceptor(ConnectionProperties properties, SessionReplies replies, RequestIds requestIds) {
+	private final StompboxMetrics metrics;
+
+	RateLimitInterceptor(ConnectionProperties properties, SessionReplies replies, RequestIds requestIds,
+			StompboxMetrics metrics) {
 		this.properties = properties;
 		this.replies = replies;
 		this.requestIds = requestIds;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -48,6 +53,7 @@ class RateLimitInterceptor implements ChannelInterceptor {
 		if (limiter.tryAcquire(now)) {
 			return message;
 		}
+		this.metrics.rateLimited();
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
 		this.replies.failed(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
 				ErrorCode.RATE_LIMITED.exception("More than " + this.properties.rateLimit() + " messages a second"),

@@ -7,6 +7,7 @@ import org.springframework.scheduling.TaskScheduler;
 
 import dev.stompbox.instance.ConditionalOnCluster;
 import dev.stompbox.instance.InstanceId;
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
@@ -17,8 +18,10 @@ import dev.stompbox.redis.RedisScripts;
 class ClusterPresenceConfiguration {
 
 	@Bean
-	RedisPresence redisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instanceId) {
-		return new RedisPresence(scripts, keys, instanceId);
+	RedisPresence redisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instanceId, StompboxMetrics metrics) {
+		RedisPresence presence = new RedisPresence(scripts, keys, instanceId);
+		metrics.presenceSessions(presence, RedisPresence::localSessions);
+		return presence;
 	}
 
 	@Bean

@@ -98,6 +98,11 @@ public class InMemoryPresence implements Presence {
 		return joined != null && joined.contains(room);
 	}
 
+	/** Sessions joined to at least one room. */
+	public synchronized int localSessions() {
+		return this.roomsBySession.size();
+	}
+
 	private PresenceEvent removeSession(RoomId room, String sessionId) {
 		Map<String, PresentUser> users = this.rooms.get(room);
 		if (users == null) {

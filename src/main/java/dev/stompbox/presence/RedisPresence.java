@@ -98,6 +98,17 @@ public class RedisPresence implements Presence, LeaseListener {
 		return rooms != null && rooms.containsKey(room);
 	}
 
+	/** This instance's sessions joined to at least one room. */
+	public int localSessions() {
+		int joined = 0;
+		for (Map<RoomId, PresenceSession> rooms : this.local.values()) {
+			if (!rooms.isEmpty()) {
+				joined++;
+			}
+		}
+		return joined;
+	}
+
 	/**
 	 * Each renewal of the lease reaps instances whose lease expired; after this instance's
 	 * own lease was lost (Redis restarted empty, or we were taken for dead) its sessions are

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.ConditionalOnSingleNode;
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.relay.RoomRelay;
 
 @Configuration(proxyBeanMethods = false)
@@ -14,8 +15,10 @@ import dev.stompbox.relay.RoomRelay;
 class SingleNodePresenceConfiguration {
 
 	@Bean
-	InMemoryPresence inMemoryPresence(RoomRelay relay, JsonMapper jsonMapper, Clock clock) {
-		return new InMemoryPresence(relay, jsonMapper, clock);
+	InMemoryPresence inMemoryPresence(RoomRelay relay, JsonMapper jsonMapper, Clock clock, StompboxMetrics metrics) {
+		InMemoryPresence presence = new InMemoryPresence(relay, jsonMapper, clock);
+		metrics.presenceSessions(presence, InMemoryPresence::localSessions);
+		return presence;
 	}
 
 }

@@ -16,6 +16,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.stompbox.instance.ConditionalOnCluster;
+import dev.stompbox.metrics.StompboxMetrics;
 
 /**
  * Redis for cluster mode. Commands fail at once while Redis is unreachable, so a client
@@ -66,8 +67,10 @@ class ClusterRedisConfiguration {
 
 	@Bean
 	RedisAvailability redisAvailability(RedisConnections connections, TaskScheduler stompboxScheduler,
-			ApplicationEventPublisher events) {
-		return new RedisAvailability(connections, stompboxScheduler, events);
+			ApplicationEventPublisher events, StompboxMetrics metrics) {
+		RedisAvailability availability = new RedisAvailability(connections, stompboxScheduler, events);
+		metrics.redisReconnects(availability, RedisAvailability::outages);
+		return availability;
 	}
 
 }

@@ -7,6 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stompbox.dedupe.DedupeProperties;
 import dev.stompbox.history.HistoryProperties;
 import dev.stompbox.instance.ConditionalOnCluster;
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.redis.ChannelSubscriptions;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
@@ -19,8 +20,9 @@ class ClusterRelayConfiguration {
 	@Bean
 	RedisRoomRelay redisRoomRelay(RedisScripts scripts, RedisConnections connections,
 			ChannelSubscriptions subscriptions, RedisKeys keys, LocalDelivery delivery, JsonMapper jsonMapper,
-			HistoryProperties history, DedupeProperties dedupe) {
-		return new RedisRoomRelay(scripts, connections, subscriptions, keys, delivery, jsonMapper, history, dedupe);
+			HistoryProperties history, DedupeProperties dedupe, StompboxMetrics metrics) {
+		return new RedisRoomRelay(scripts, connections, subscriptions, keys, delivery, jsonMapper, history, dedupe,
+				metrics);
 	}
 
 }

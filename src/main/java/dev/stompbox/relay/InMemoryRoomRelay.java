@@ -10,6 +10,9 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stompbox.dedupe.DedupeKey;
 import dev.stompbox.dedupe.DedupeWindow;
 import dev.stompbox.history.InMemoryRoomHistory;
+import dev.stompbox.instance.Mode;
+import dev.stompbox.metrics.RelayPublishTimer;
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.room.Draft;
 import dev.stompbox.room.Envelope;
 import dev.stompbox.room.MessageId;
@@ -36,13 +39,19 @@ public class InMemoryRoomRelay implements RoomRelay {
 
 	private final Clock clock;
 
+	private final StompboxMetrics metrics;
+
+	private final RelayPublishTimer publishTimer;
+
 	public InMemoryRoomRelay(InMemoryRoomHistory history, DedupeWindow dedupe, LocalDelivery delivery, JsonMapper json,
-			Clock clock) {
+			Clock clock, StompboxMetrics metrics) {
 		this.history = history;
 		this.dedupe = dedupe;
 		this.delivery = delivery;
 		this.json = json;
 		this.clock = clock;
+		this.metrics = metrics;
+		this.publishTimer = metrics.relayPublish(Mode.SINGLE_NODE);
 		for (int i = 0; i < LOCK_STRIPES; i++) {
 			this.locks[i] = new Object();
 		}
@@ -50,6 +59,10 @@ public class InMemoryRoomRelay implements RoomRelay {
 
 	@Override
 	public CompletionStage<Publication> publish(Draft draft) {
+		return this.publishTimer.time(() -> publishNow(draft), Publication::duplicate);
+	}
+
+	private CompletionStage<Publication> publishNow(Draft draft) {
 		DedupeKey key = (draft.clientMsgId() != null)
 				? new DedupeKey(draft.from().userId(), draft.room(), draft.clientMsgId()) : null;
 		synchronized (lockFor(draft.room())) {
@@ -63,6 +76,7 @@ public class InMemoryRoomRelay implements RoomRelay {
 			if (key != null) {
 				this.dedupe.remember(key, envelope.messageId());
 			}
+			this.metrics.relayLag(this.clock.millis() - envelope.ts());
 			this.delivery.deliver(RoomDestinations.messages(draft.room()), this.json.writeValueAsBytes(envelope));
 			return CompletableFuture.completedFuture(new Publication(envelope.messageId(), false));
 		}

@@ -12,6 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.dedupe.DedupeProperties;
 import dev.stompbox.history.HistoryProperties;
+import dev.stompbox.instance.Mode;
+import dev.stompbox.metrics.RelayPublishTimer;
+import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.redis.ChannelHandler;
 import dev.stompbox.redis.ChannelSubscriptions;
 import dev.stompbox.redis.LuaScript;
@@ -58,8 +61,13 @@ public class RedisRoomRelay implements RoomRelay {
 
 	private final String dedupeWindowMillis;
 
+	private final StompboxMetrics metrics;
+
+	private final RelayPublishTimer publishTimer;
+
 	public RedisRoomRelay(RedisScripts scripts, RedisConnections connections, ChannelSubscriptions subscriptions,
-			RedisKeys keys, LocalDelivery delivery, JsonMapper json, HistoryProperties history, DedupeProperties dedupe) {
+			RedisKeys keys, LocalDelivery delivery, JsonMapper json, HistoryProperties history, DedupeProperties dedupe,
+			StompboxMetrics metrics) {
 		this.scripts = scripts;
 		this.connections = connections;
 		this.subscriptions = subscriptions;
@@ -70,10 +78,16 @@ public class RedisRoomRelay implements RoomRelay {
 		this.historyLimit = Math.max(1, history.size());
 		this.historyTtlMillis = Long.toString(Math.max(1, history.ttl().toMillis()));
 		this.dedupeWindowMillis = Long.toString(Math.max(1, dedupe.window().toMillis()));
+		this.metrics = metrics;
+		this.publishTimer = metrics.relayPublish(Mode.CLUSTER);
 	}
 
 	@Override
 	public CompletionStage<Publication> publish(Draft draft) {
+		return this.publishTimer.time(() -> publishNow(draft), Publication::duplicate);
+	}
+
+	private CompletionStage<Publication> publishNow(Draft draft) {
 		RoomId room = draft.room();
 		boolean dedupe = draft.clientMsgId() != null;
 		String dedupeKey = dedupe ? this.keys.dedupe(room, draft.from().userId(), draft.clientMsgId())
@@ -103,7 +117,7 @@ public class RedisRoomRelay implements RoomRelay {
 		String messageDestination = RoomDestinations.messages(room);
 		String presenceDestination = RoomDestinations.presence(room);
 		// Redis and this host may disagree on the time: a gap is looked for a little earlier.
-		RoomFeed feed = new RoomFeed((envelope) -> this.delivery.deliver(messageDestination, envelope),
+		RoomFeed feed = new RoomFeed((envelope) -> deliverMessage(messageDestination, envelope),
 				System.currentTimeMillis() - CLOCK_MARGIN_MILLIS);
 		return this.subscriptions.subscribe(new ChannelHandler() {
 
@@ -125,6 +139,18 @@ public class RedisRoomRelay implements RoomRelay {
 			}
 
 		}, messages, presence);
+	}
+
+	/**
+	 * Hands a room message to this instance's subscribers. Its lag is measured against the
+	 * {@code ts} Redis stamped it with, so it includes any skew between the clocks.
+	 */
+	private void deliverMessage(String destination, byte[] envelope) {
+		long ts = RoomFeed.tsOf(envelope);
+		if (ts >= 0) {
+			this.metrics.relayLag(System.currentTimeMillis() - ts);
+		}
+		this.delivery.deliver(destination, envelope);
 	}
 
 	/** Reads what the room's history kept while this instance was not subscribed. */

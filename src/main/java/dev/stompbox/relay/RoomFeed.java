@@ -18,6 +18,9 @@ final class RoomFeed {
 	/** Every envelope the publish script builds starts so. */
 	private static final byte[] ID_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);
 
+	/** The envelope's own ts: the last field of this name, since the body comes before it. */
+	private static final byte[] TS_FIELD = ",\"ts\":".getBytes(StandardCharsets.UTF_8);
+
 	private final Sink sink;
 
 	private final MessageId attachedAt;
@@ -81,6 +84,38 @@ final class RoomFeed {
 			end++;
 		}
 		return MessageId.parse(new String(envelope, ID_PREFIX.length, end - ID_PREFIX.length, StandardCharsets.US_ASCII));
+	}
+
+	/**
+	 * The {@code ts} of an envelope the publish script built, read without parsing the JSON;
+	 * {@code -1} when it has none. Searched from the end: only the clientMsgId, a JSON string,
+	 * follows the envelope's ts, and no string holds {@code ,"} unescaped, so the last match
+	 * is the envelope's, whatever keys the body has.
+	 */
+	static long tsOf(byte[] envelope) {
+		for (int start = envelope.length - TS_FIELD.length; start >= 0; start--) {
+			if (matchesAt(envelope, start, TS_FIELD)) {
+				int digit = start + TS_FIELD.length;
+				long ts = 0;
+				int digits = 0;
+				// A time in milliseconds has 13 digits; 18 cannot overflow a long.
+				while (digit < envelope.length && envelope[digit] >= '0' && envelope[digit] <= '9' && digits < 18) {
+					ts = ts * 10 + (envelope[digit++] - '0');
+					digits++;
+				}
+				return (digits > 0) ? ts : -1;
+			}
+		}
+		return -1;
+	}
+
+	private static boolean matchesAt(byte[] bytes, int start, byte[] expected) {
+		for (int i = 0; i < expected.length; i++) {
+			if (bytes[start + i] != expected[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	@FunctionalInterface

@@ -9,6 +9,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stompbox.dedupe.DedupeWindow;
 import dev.stompbox.history.InMemoryRoomHistory;
 import dev.stompbox.instance.ConditionalOnSingleNode;
+import dev.stompbox.metrics.StompboxMetrics;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnSingleNode
@@ -16,8 +17,8 @@ class SingleNodeRelayConfiguration {
 
 	@Bean
 	InMemoryRoomRelay inMemoryRoomRelay(InMemoryRoomHistory history, DedupeWindow dedupe, LocalDelivery delivery,
-			JsonMapper jsonMapper, Clock clock) {
-		return new InMemoryRoomRelay(history, dedupe, delivery, jsonMapper, clock);
+			JsonMapper jsonMapper, Clock clock, StompboxMetrics metrics) {
+		return new InMemoryRoomRelay(history, dedupe, delivery, jsonMapper, clock, metrics);
 	}
 
 }

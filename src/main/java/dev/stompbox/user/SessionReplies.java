@@ -11,6 +11,7 @@ import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.error.StompboxException;
+import dev.stompbox.metrics.StompboxMetrics;
 
 /** Sends ACKs, errors and system notices to one session, on this instance. */
 @Component
@@ -20,9 +21,13 @@ public class SessionReplies {
 
 	private final JsonMapper json;
 
-	SessionReplies(@Lazy SimpMessagingTemplate brokerMessagingTemplate, JsonMapper jsonMapper) {
+	private final StompboxMetrics metrics;
+
+	SessionReplies(@Lazy SimpMessagingTemplate brokerMessagingTemplate, JsonMapper jsonMapper,
+			StompboxMetrics metrics) {
 		this.broker = brokerMessagingTemplate;
 		this.json = jsonMapper;
+		this.metrics = metrics;
 	}
 
 	public void ack(String sessionId, Object ack) {
@@ -39,6 +44,7 @@ public class SessionReplies {
 	 */
 	public void failed(String sessionId, StompboxException failure, @Nullable String requestId, String ackType,
 			@Nullable String destination) {
+		this.metrics.error(failure.code());
 		String code = failure.code().code();
 		if (requestId != null) {
 			ack(sessionId, new FailureAck(requestId, ackType, code, failure.getMessage()));

@@ -74,4 +74,26 @@ class CloseCodesTests {
 		assertThat(CloseCodes.chosen(attributes, CloseStatus.PROTOCOL_ERROR)).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS);
 	}
 
+	@ParameterizedTest
+	@EnumSource(ErrorCode.class)
+	void errorCodeIsReadFromTheErrorFrameForTheErrorCounter(ErrorCode code) {
+		TextMessage frame = new TextMessage(StompErrorFrames.encode(code.exception("because")));
+		assertThat(CloseCodes.errorCodeOf(frame)).isEqualTo(code);
+	}
+
+	@Test
+	void framesWithoutACatalogueCodeCountAsNoError() {
+		// What Spring answers a DISCONNECT without receipt with.
+		assertThat(CloseCodes.errorCodeOf(new TextMessage("ERROR\nmessage:Session closed.\n\n\u0000"))).isNull();
+		assertThat(CloseCodes.errorCodeOf(new TextMessage("MESSAGE\nmessage:too-large\n\n\u0000"))).isNull();
+	}
+
+	@Test
+	void closeAfterTheClientsDisconnectIsCountedAsNormal() {
+		Map<String, Object> attributes = new HashMap<>();
+		assertThat(CloseCodes.counted(attributes, CloseStatus.PROTOCOL_ERROR)).isEqualTo(CloseStatus.PROTOCOL_ERROR);
+		CloseCodes.disconnectRequested(attributes);
+		assertThat(CloseCodes.counted(attributes, CloseStatus.PROTOCOL_ERROR)).isEqualTo(CloseStatus.NORMAL);
+	}
+
 }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -16,6 +18,9 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
+
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.metrics.StompboxMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
@@ -36,13 +41,17 @@ class ConnectionGuardTests {
 
 	private final ConnectionRegistry registry = new ConnectionRegistry();
 
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final StompboxMetrics metrics = new StompboxMetrics(this.meters);
+
 	private final WebSocketSession session = session("s1");
 
 	private ConnectionGuard guard;
 
 	@BeforeEach
 	void establish() throws Exception {
-		this.guard = new ConnectionGuard(this.delegate, this.registry, properties(10));
+		this.guard = new ConnectionGuard(this.delegate, this.registry, properties(10), this.metrics);
 		this.guard.afterConnectionEstablished(this.session);
 	}
 
@@ -127,7 +136,7 @@ class ConnectionGuardTests {
 	@Test
 	void connectionsAreCountedAndOneOverTheCapIsClosedWith1013() throws Exception {
 		ConnectionRegistry capped = new ConnectionRegistry();
-		ConnectionGuard guard = new ConnectionGuard(new Recording(), capped, properties(1));
+		ConnectionGuard guard = new ConnectionGuard(new Recording(), capped, properties(1), this.metrics);
 		WebSocketSession first = session("first");
 		WebSocketSession second = session("second");
 		guard.afterConnectionEstablished(first);
@@ -138,6 +147,39 @@ class ConnectionGuardTests {
 		assertThat(capped.count()).isEqualTo(1);
 		guard.afterConnectionClosed(first, CloseStatus.NORMAL);
 		assertThat(capped.count()).isZero();
+	}
+
+	@Test
+	void tooLargeFrameIsCountedAsAnError() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("x".repeat(LIMIT + 1)));
+		assertThat(this.meters.get("stompbox.errors").tag("code", "too-large").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void errorFrameTheStompHandlerSendsIsCountedByItsCode() throws Exception {
+		this.delegate.session.sendMessage(new TextMessage(StompErrorFrames.encode(
+				ErrorCode.FORBIDDEN.exception("not yours"))));
+		this.delegate.session.sendMessage(new TextMessage("MESSAGE\ndestination:/topic/rooms/a\n\n{}\u0000"));
+		assertThat(this.meters.get("stompbox.errors").tag("code", "forbidden").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("stompbox.errors").counters().stream().mapToDouble(Counter::count).sum())
+			.as("errors counted in all").isEqualTo(1);
+	}
+
+	@Test
+	void opensAndClosesAreCountedOnceEach() throws Exception {
+		this.guard.afterConnectionClosed(this.session, CloseStatus.GOING_AWAY);
+		this.guard.afterConnectionClosed(this.session, CloseStatus.GOING_AWAY);
+		assertThat(this.meters.get("stompbox.connects").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "going-away").counter().count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void closeAfterTheClientsDisconnectCountsAsNormal() throws Exception {
+		CloseCodes.disconnectRequested(this.session.getAttributes());
+		this.guard.afterConnectionClosed(this.session, CloseStatus.PROTOCOL_ERROR);
+		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "normal").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "protocol").counter().count()).isZero();
 	}
 
 	private void assertRefused() throws Exception {

@@ -1,0 +1,75 @@
+package dev.stompbox.metrics;
+
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.StompboxCluster;
+import dev.stompbox.support.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The meters of cluster mode: Redis reconnects, publishes timed through Redis, lag of delivery from Redis. */
+class ClusterMetricsIntegrationTests {
+
+	static RedisTestServer redis;
+
+	static StompboxCluster cluster;
+
+	@BeforeAll
+	static void startCluster() {
+		redis = RedisTestServer.start();
+		cluster = StompboxCluster.start(redis, 1, Map.of());
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (cluster != null) {
+			cluster.close();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void redisReconnectsAreCountedFromZero() {
+		PrometheusScrape scrape = PrometheusScrape.of(cluster.port(0));
+		assertThat(scrape.value("stompbox_redis_reconnects_total", "instance", "node-0")).isZero();
+	}
+
+	@Test
+	void publishesThroughRedisAreTimedAndTheirDeliveryLagMeasured() {
+		PrometheusScrape before = PrometheusScrape.of(cluster.port(0));
+		try (StompTestClient client = StompTestClient.connect(cluster.port(0), TestTokens.forUser("clio"))) {
+			BlockingQueue<Received> messages = client.subscribeAndJoin("cluster-metrics");
+			client.send("/app/rooms/cluster-metrics/messages",
+					Map.of("requestId", "c1", "clientMsgId", "once", "body", Map.of("text", "hi", "ts", 1)));
+			client.awaitAck("c1");
+			client.send("/app/rooms/cluster-metrics/messages",
+					Map.of("requestId", "c2", "clientMsgId", "once", "body", Map.of("text", "hi", "ts", 1)));
+			client.awaitAck("c2");
+			StompTestClient.awaitOn(messages, (message) -> true, "room");
+
+			PrometheusScrape after = PrometheusScrape.of(cluster.port(0));
+			assertThat(after.since(before, "stompbox_relay_publish_seconds_count", "mode", "redis", "outcome", "ok"))
+				.isEqualTo(1);
+			assertThat(after.since(before, "stompbox_relay_publish_seconds_count", "mode", "redis", "outcome",
+					"duplicate"))
+				.isEqualTo(1);
+			assertThat(after.since(before, "stompbox_relay_lag_seconds_count")).isEqualTo(1);
+			// The ts read from the envelope is the envelope's, not the body's ts of 1 ms after the epoch.
+			assertThat(after.value("stompbox_relay_lag_seconds_max")).isLessThan(60);
+			assertThat(after.value("stompbox_presence_sessions")).isEqualTo(1);
+			assertThat(after.named("stompbox_relay_publish_seconds_count"))
+				.allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("mode", "redis"));
+		}
+	}
+
+}
