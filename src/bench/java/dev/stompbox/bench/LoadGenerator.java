@@ -1,0 +1,85 @@
+package dev.stompbox.bench;
+
+import java.io.PrintStream;
+
+/**
+ * Stompbox's load generator: STOMP clients over raw non-blocking sockets, a few I/O threads
+ * for all of them, and one publisher thread that sends pre-encoded frames on a fixed
+ * schedule. Run it with {@code ./mvnw -q -Pbench -Dargs="WORKLOAD --option value ..."}; it
+ * prints progress on stderr, then a table and one JSON line on stdout.
+ */
+public final class LoadGenerator {
+
+	static final String USAGE = """
+			usage: ./mvnw -q -Pbench -Dargs="WORKLOAD [--option value ...]"
+
+			workloads
+			  fanout   R rooms x S subscribers, messages at a fixed total rate (open loop)
+			           --rooms 10 --subscribers 100 --rate 10000 (deliveries/s) --duration 30 --warmup 5
+			           --messages N (send exactly N messages, no warm-up)  --ladder 10000,50000,100000 or
+			           start:step:max (one step per rate, --duration each, stops at saturation)
+			           --payload 0 (extra body bytes) --ephemeral
+			  idle     C joined connections held; server RSS and heap per connection
+			           --connections 1000 --rooms C/100 --hold 10 (s) --no-gc
+			  storm    C joined clients dropped at once (TCP reset), reconnected with jitter and re-joined
+			           --clients 1000 --rooms C/100 --jitter-ms 1000 --rounds 1 --pause-ms 1000
+			  users    1:1 events to U users through POST /api/users/{id}/events on another instance
+			           --users 1000 --rate 1000 (events/s) --duration 30 --warmup 5 --messages N
+			           --http-concurrency 64
+
+			common
+			  --targets ws://localhost:8080/ws,...   instances; clients spread round-robin
+			  --secret S          HS256 key of the servers (default $STOMPBOX_JWT_SECRET); none: demo tokens
+			  --server-pids P,... server JVMs to read CPU and RSS from (/proc); heap comes from /actuator/prometheus
+			  --bind 127.0.0.1-127.0.0.4   source addresses, round-robin (about 28k connections each)
+			  --io-threads N      selector threads (default: half the cores, 1 to 4)
+			  --connect-rate 2000 --max-pending 500 --setup-timeout 300 --drain-timeout 5
+			  --run-id ID         prefix of room and user ids (default random)  --quiet
+			""";
+
+	private LoadGenerator() {
+	}
+
+	public static void main(String[] args) {
+		int status = 0;
+		try {
+			Report report = run(System.err, args);
+			if (report != null) {
+				report.print(System.out);
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.err.println();
+			System.err.print(USAGE);
+			status = 2;
+		}
+		catch (Exception ex) {
+			System.err.println("load generator failed: " + ex);
+			status = 1;
+		}
+		System.out.flush();
+		System.exit(status);
+	}
+
+	/** Runs one workload and returns its report, or {@code null} for {@code help}. */
+	static Report run(PrintStream log, String... args) throws Exception {
+		Options options = Options.parse(args);
+		try (Workload workload = switch (options.workload()) {
+			case "fanout" -> new Fanout(options, log);
+			case "idle" -> new Idle(options, log);
+			case "storm" -> new Storm(options, log);
+			case "users" -> new Users(options, log);
+			case "help", "-h", "--help" -> null;
+			default -> throw new IllegalArgumentException("Unknown workload '" + options.workload() + "'");
+		}) {
+			if (workload == null) {
+				log.print(USAGE);
+				return null;
+			}
+			options.rejectUnknown();
+			return workload.run();
+		}
+	}
+
+}

@@ -1,0 +1,194 @@
+package dev.stompbox.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.management.OperatingSystemMXBean;
+
+/**
+ * What the servers and the generator cost: CPU time ({@code utime + stime} of
+ * {@code /proc/PID/stat}) and resident memory ({@code VmRSS} of {@code /proc/PID/status}) of
+ * the server processes given with {@code --server-pids}, heap in use from each target's
+ * {@code /actuator/prometheus} ({@code jvm_memory_used_bytes{area="heap"}}), and this
+ * process's own CPU time and RSS.
+ */
+final class ServerProbe {
+
+	/** A reading; a value is -1 when it could not be read. */
+	record Sample(long nanoTime, long serverCpuNanos, long serverRssBytes, long serverHeapBytes, long ownCpuNanos,
+			long ownRssBytes) {
+	}
+
+	private final List<Long> pids;
+
+	private final List<Target> targets;
+
+	private final HttpClient http;
+
+	private final long nanosPerTick;
+
+	ServerProbe(List<Long> pids, List<Target> targets, HttpClient http) {
+		this.pids = pids;
+		this.targets = targets.stream().distinct().toList();
+		this.http = http;
+		this.nanosPerTick = pids.isEmpty() ? 0 : TimeUnit.SECONDS.toNanos(1) / clockTicksPerSecond();
+		for (long pid : pids) {
+			if (!Files.exists(Path.of("/proc/" + pid + "/stat"))) {
+				throw new IllegalArgumentException("--server-pids: no process " + pid);
+			}
+		}
+	}
+
+	boolean hasPids() {
+		return !this.pids.isEmpty();
+	}
+
+	/** CPU and RSS only: cheap enough to read at a window's edges. */
+	Sample sample() {
+		return new Sample(System.nanoTime(), serverCpuNanos(), serverRss(), -1, ownCpuNanos(), rss("self"));
+	}
+
+	/** As {@link #sample()} plus the heap, which takes a scrape of every target. */
+	Sample sampleWithHeap() {
+		Sample sample = sample();
+		return new Sample(sample.nanoTime(), sample.serverCpuNanos(), sample.serverRssBytes(), heapUsed(),
+				sample.ownCpuNanos(), sample.ownRssBytes());
+	}
+
+	/** Asks each server JVM for a full GC ({@code jcmd PID GC.run}) so heap and RSS readings settle. */
+	void collectGarbage() {
+		String jcmd = ProcessHandle.current().info().command()
+			.map((java) -> Path.of(java).resolveSibling("jcmd").toString())
+			.orElse("jcmd");
+		for (long pid : this.pids) {
+			try {
+				Process process = new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.start();
+				if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+					System.err.println("jcmd " + pid + " GC.run failed; heap and RSS readings include garbage");
+				}
+			}
+			catch (IOException ex) {
+				System.err.println("jcmd not runnable (" + ex.getMessage() + "); heap and RSS readings include garbage");
+				return;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private long serverCpuNanos() {
+		if (this.pids.isEmpty()) {
+			return -1;
+		}
+		long ticks = 0;
+		for (long pid : this.pids) {
+			try {
+				String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+				// The command name in parentheses may hold spaces: fields are counted after its ')'.
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			}
+			catch (IOException | RuntimeException ex) {
+				return -1;
+			}
+		}
+		return ticks * this.nanosPerTick;
+	}
+
+	private long serverRss() {
+		if (this.pids.isEmpty()) {
+			return -1;
+		}
+		long total = 0;
+		for (long pid : this.pids) {
+			long rss = rss(Long.toString(pid));
+			if (rss < 0) {
+				return -1;
+			}
+			total += rss;
+		}
+		return total;
+	}
+
+	private static long rss(String pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+				if (line.startsWith("VmRSS:")) {
+					return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// not Linux, or the process is gone
+		}
+		return -1;
+	}
+
+	private long heapUsed() {
+		long total = 0;
+		for (Target target : this.targets) {
+			try {
+				HttpResponse<String> response = this.http.send(
+						HttpRequest.newBuilder(target.http("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() != 200) {
+					return -1;
+				}
+				total += heapUsed(response.body());
+			}
+			catch (IOException | RuntimeException ex) {
+				return -1;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return -1;
+			}
+		}
+		return total;
+	}
+
+	/** The sum of {@code jvm_memory_used_bytes} over the heap pools of one scrape. */
+	static long heapUsed(String prometheus) {
+		double total = 0;
+		for (String line : prometheus.split("\n")) {
+			if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+				total += Double.parseDouble(line.substring(line.lastIndexOf('}') + 1).trim().split(" ")[0]);
+			}
+		}
+		return (long) total;
+	}
+
+	private static long ownCpuNanos() {
+		return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+	}
+
+	private static long clockTicksPerSecond() {
+		try {
+			Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+			String out = new String(process.getInputStream().readAllBytes()).trim();
+			if (process.waitFor(5, TimeUnit.SECONDS) && !out.isEmpty()) {
+				return Long.parseLong(out);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// the usual value below
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return 100;
+	}
+
+}
