@@ -21,7 +21,8 @@ import dev.stompbox.user.SessionReplies;
 /**
  * Spring Security's message authorization, wired without {@code @EnableWebSocketSecurity}
  * (whose CSRF check on CONNECT token clients cannot pass). A client may SEND only to
- * {@code /app/**} and may SUBSCRIBE only to its own queues and to rooms its token allows.
+ * {@code /app/**} and may SUBSCRIBE only to its own queues, to rooms its token allows, and to
+ * {@code /app/instance} (which instance holds the connection).
  * A refused SUBSCRIBE is answered with an error and the connection stays; a SEND outside
  * {@code /app} is a protocol failure that closes it.
  */
@@ -44,6 +45,8 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 			.authenticated()
 			.simpSubscribeDestMatchers("/topic" + ROOM, "/topic" + ROOM + "/presence", "/app" + ROOM + "/presence")
 			.access(MessageAuthorizationInterceptor::roomAllowed)
+			.simpSubscribeDestMatchers("/app/instance")
+			.authenticated()
 			.simpMessageDestMatchers("/app/**")
 			.authenticated()
 			.anyMessage()
