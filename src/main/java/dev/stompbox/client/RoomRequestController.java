@@ -31,6 +31,7 @@ import dev.stompbox.room.JsonFields;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.MessageRequest;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.room.RoomRequest;
 import dev.stompbox.room.Sender;
 import dev.stompbox.security.ClientIdentity;
 import dev.stompbox.user.SessionReplies;
@@ -79,7 +80,7 @@ class RoomRequestController {
 
 	@MessageMapping("/rooms/{roomId}/join")
 	void join(@DestinationVariable String roomId, Message<byte[]> message) {
-		handle(message, "join", (request, body) -> {
+		handle(message, RoomRequest.JOIN, (request, body) -> {
 			RoomId room = RoomId.of(roomId);
 			String since = JsonFields.text(body, "since", 64);
 			MessageId sinceId = (since != null) ? MessageId.parse(since) : null;
@@ -101,7 +102,7 @@ class RoomRequestController {
 
 	@MessageMapping("/rooms/{roomId}/messages")
 	void send(@DestinationVariable String roomId, Message<byte[]> message) {
-		handle(message, "send", (request, body) -> {
+		handle(message, RoomRequest.SEND, (request, body) -> {
 			RoomId room = RoomId.of(roomId);
 			MessageRequest fields = MessageRequest.from(body);
 			ClientIdentity identity = request.identity();
@@ -121,7 +122,7 @@ class RoomRequestController {
 
 	@MessageMapping("/rooms/{roomId}/leave")
 	void leave(@DestinationVariable String roomId, Message<byte[]> message) {
-		handle(message, "leave", (request, body) -> {
+		handle(message, RoomRequest.LEAVE, (request, body) -> {
 			RoomId room = RoomId.of(roomId);
 			String requestId = ClientRequest.requestId(body);
 			return this.presence.leave(room, request.sessionId()).thenAccept((left) -> {
@@ -134,7 +135,7 @@ class RoomRequestController {
 
 	@MessageMapping("/rooms/{roomId}/commands/{name}")
 	void command(@DestinationVariable String roomId, @DestinationVariable String name, Message<byte[]> message) {
-		handle(message, "command", (request, body) -> {
+		handle(message, RoomRequest.COMMAND, (request, body) -> {
 			RoomId room = RoomId.of(roomId);
 			if (!COMMAND_NAME.matcher(name).matches()) {
 				throw ErrorCode.BAD_REQUEST.exception("Command name must match ^[A-Za-z0-9_.-]{1,64}$");
@@ -153,7 +154,7 @@ class RoomRequestController {
 
 	@MessageMapping("/**")
 	void unknown(Message<byte[]> message) {
-		handle(message, "send", (request, body) -> {
+		handle(message, RoomRequest.SEND, (request, body) -> {
 			throw ErrorCode.BAD_REQUEST.exception("Unknown destination " + request.destination());
 		});
 	}
@@ -174,7 +175,7 @@ class RoomRequestController {
 	 * Runs a request and reports its failure, synchronous or not, to the sending session
 	 * alone, with the {@code requestId} when the body was readable enough to have one.
 	 */
-	private void handle(Message<byte[]> message, String ackType, Handler handler) {
+	private void handle(Message<byte[]> message, RoomRequest kind, Handler handler) {
 		ClientRequest request = ClientRequest.of(message);
 		String requestId = null;
 		CompletionStage<Void> outcome;
@@ -189,7 +190,7 @@ class RoomRequestController {
 		String reportedId = requestId;
 		outcome.whenComplete((done, failure) -> {
 			if (failure != null) {
-				this.replies.failed(request.sessionId(), StompboxException.from(failure), reportedId, ackType,
+				this.replies.failed(request.sessionId(), StompboxException.from(failure), reportedId, kind.ackType(),
 						request.destination());
 			}
 		});

@@ -8,6 +8,7 @@ import org.springframework.messaging.simp.SimpMessageType;
 import dev.stompbox.metrics.InboundKind;
 import dev.stompbox.metrics.OutboundKind;
 import dev.stompbox.room.RoomDestinations;
+import dev.stompbox.room.RoomRequest;
 import dev.stompbox.user.UserQueue;
 
 /**
@@ -52,21 +53,13 @@ final class FrameKinds {
 		return (destination != null) ? ofDestination(destination) : OutboundKind.OTHER;
 	}
 
-	/** Room requests are {@code /app/rooms/{roomId}/join}, {@code .../messages}, {@code .../leave}, {@code .../commands/{name}}. */
 	private static InboundKind ofSend(@Nullable String destination) {
-		if (destination == null || !destination.startsWith(RoomDestinations.APP_PREFIX + "/")) {
-			return InboundKind.OTHER;
-		}
-		if (destination.endsWith("/messages")) {
-			return InboundKind.SEND;
-		}
-		if (destination.endsWith("/join")) {
-			return InboundKind.JOIN;
-		}
-		if (destination.endsWith("/leave")) {
-			return InboundKind.LEAVE;
-		}
-		return destination.contains("/commands/") ? InboundKind.COMMAND : InboundKind.OTHER;
+		return RoomRequest.of(destination).map((request) -> switch (request) {
+			case JOIN -> InboundKind.JOIN;
+			case SEND -> InboundKind.SEND;
+			case LEAVE -> InboundKind.LEAVE;
+			case COMMAND -> InboundKind.COMMAND;
+		}).orElse(InboundKind.OTHER);
 	}
 
 	private static OutboundKind ofDestination(String destination) {

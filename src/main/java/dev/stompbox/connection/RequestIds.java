@@ -7,6 +7,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.room.RoomRequest;
+
 /** Reads the {@code requestId} of a SEND refused before its handler parsed it. */
 @Component
 class RequestIds {
@@ -32,16 +34,7 @@ class RequestIds {
 
 	/** The ACK type of a request to an {@code /app/rooms/{roomId}/...} destination. */
 	static String ackType(@Nullable String destination) {
-		if (destination == null) {
-			return "send";
-		}
-		if (destination.endsWith("/join")) {
-			return "join";
-		}
-		if (destination.endsWith("/leave")) {
-			return "leave";
-		}
-		return destination.contains("/commands/") ? "command" : "send";
+		return RoomRequest.of(destination).map(RoomRequest::ackType).orElse(RoomRequest.SEND.ackType());
 	}
 
 }
