@@ -128,8 +128,5 @@ public class InstanceLease implements SmartLifecycle {
 		}
 	}
 
-	public Duration timeout() {
-		return this.timeout;
-	}
 
 }

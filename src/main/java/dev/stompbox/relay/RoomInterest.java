@@ -53,12 +53,6 @@ public class RoomInterest {
 		}
 	}
 
-	public int localRooms() {
-		synchronized (this.attachments) {
-			return this.attachments.size();
-		}
-	}
-
 	@EventListener
 	void onUnsubscribe(SessionUnsubscribeEvent event) {
 		String sessionId = SessionHeaders.sessionId(event.getMessage());
