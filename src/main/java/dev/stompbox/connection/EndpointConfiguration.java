@@ -31,6 +31,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private static final int SEND_BUFFER_LIMIT = 512 * 1024;
 
+	private static final int PARTIAL_MESSAGE_BUFFER_SIZE = 4 * 1024;
+
 	private static final int SEND_TIME_LIMIT_MS = 10_000;
 
 	private final ConnectionProperties properties;
@@ -75,6 +77,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		endpoints.addEndpoint(WEBSOCKET_PATH).setAllowedOriginPatterns(origins).addInterceptors(this.cap,
 				this.handshakeTokens);
 		endpoints.addEndpoint(SOCKJS_PATH)
+			.setHandshakeHandler(new WholeMessageHandshakeHandler(wholeMessageBufferSize()))
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(this.cap, this.handshakeTokens)
 			.withSockJS()
@@ -103,15 +106,21 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	}
 
 	/**
-	 * The container buffers whole messages for SockJS, so its buffer must hold the largest
-	 * frame SockJS-encoded; {@code /ws} takes partial messages and checks the limit itself.
+	 * The container's buffers for incoming messages, allocated for every session when it
+	 * opens: small, since {@code /ws} takes messages in parts and checks the frame limit
+	 * itself. SockJS sessions get {@link #wholeMessageBufferSize()} instead.
 	 */
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer() {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		container.setMaxTextMessageBufferSize(2 * this.properties.maxFrameBytes());
-		container.setMaxBinaryMessageBufferSize(2 * this.properties.maxFrameBytes());
+		container.setMaxTextMessageBufferSize(PARTIAL_MESSAGE_BUFFER_SIZE);
+		container.setMaxBinaryMessageBufferSize(PARTIAL_MESSAGE_BUFFER_SIZE);
 		return container;
+	}
+
+	/** SockJS takes whole messages: the largest frame, SockJS-encoded (JSON-escaped). */
+	private int wholeMessageBufferSize() {
+		return 2 * this.properties.maxFrameBytes();
 	}
 
 }

@@ -62,7 +62,7 @@ final class FrameKinds {
 		}).orElse(InboundKind.OTHER);
 	}
 
-	private static OutboundKind ofDestination(String destination) {
+	static OutboundKind ofDestination(String destination) {
 		if (destination.startsWith(RoomDestinations.TOPIC_PREFIX)) {
 			return destination.endsWith(RoomDestinations.PRESENCE_SUFFIX) ? OutboundKind.PRESENCE : OutboundKind.ROOM;
 		}

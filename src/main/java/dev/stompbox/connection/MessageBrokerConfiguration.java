@@ -1,9 +1,13 @@
 package dev.stompbox.connection;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
+import org.springframework.messaging.simp.user.UserDestinationResolver;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
@@ -14,15 +18,32 @@ import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 /**
  * What {@code @EnableWebSocketMessageBroker} sets up, with each session's send buffer an
  * {@link OrderlyCloseSession} so that the ERROR frame before a close reaches the client, and
- * known to {@link SendBuffers} while the session is open.
+ * known to {@link SendBuffers} while the session is open; and with the broker's subscriptions
+ * indexed by exact destination ({@link DestinationSubscriptions}).
  */
 @Configuration
 class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
 
 	private final SendBuffers sendBuffers;
 
-	MessageBrokerConfiguration(SendBuffers sendBuffers) {
+	private final DestinationSubscriptions subscriptions;
+
+	MessageBrokerConfiguration(SendBuffers sendBuffers, DestinationSubscriptions subscriptions) {
 		this.sendBuffers = sendBuffers;
+		this.subscriptions = subscriptions;
+	}
+
+	@Override
+	@Bean
+	public @Nullable AbstractBrokerMessageHandler simpleBrokerMessageHandler(
+			AbstractSubscribableChannel clientInboundChannel, AbstractSubscribableChannel clientOutboundChannel,
+			AbstractSubscribableChannel brokerChannel, UserDestinationResolver userDestinationResolver) {
+		AbstractBrokerMessageHandler handler = super.simpleBrokerMessageHandler(clientInboundChannel,
+				clientOutboundChannel, brokerChannel, userDestinationResolver);
+		if (handler instanceof SimpleBrokerMessageHandler broker) {
+			broker.setSubscriptionRegistry(this.subscriptions);
+		}
+		return handler;
 	}
 
 	@Override

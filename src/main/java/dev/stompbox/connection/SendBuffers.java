@@ -3,11 +3,13 @@ package dev.stompbox.connection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * The per-session send buffers of this instance, read by the outbound buffer gauges. Read
+ * The per-session send buffers of this instance: every write to a session goes through its
+ * buffer ({@link TopicFanout} finds them here), and the outbound buffer gauges read them. Read
  * only when metrics are scraped, so the sums are taken then rather than kept up per send.
  */
 @Component
@@ -17,6 +19,11 @@ class SendBuffers {
 
 	void opened(ConcurrentWebSocketSessionDecorator session) {
 		this.sessions.put(session.getId(), session);
+	}
+
+	/** The send buffer of an open session, through which every write to it goes. */
+	@Nullable ConcurrentWebSocketSessionDecorator get(String sessionId) {
+		return this.sessions.get(sessionId);
 	}
 
 	void closed(String sessionId) {

@@ -34,6 +34,10 @@ final class EnumCounters<E extends Enum<E>> {
 		this.counters[value.ordinal()].increment();
 	}
 
+	void increment(E value, int amount) {
+		this.counters[value.ordinal()].increment(amount);
+	}
+
 	/** {@code TRY_AGAIN_LATER} as {@code try-again-later}. */
 	static String lowerKebab(Enum<?> value) {
 		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -84,6 +84,11 @@ public class StompboxMetrics {
 		this.outbound.increment(kind);
 	}
 
+	/** The same frame written to {@code frames} subscribers at once. */
+	public void outbound(OutboundKind kind, int frames) {
+		this.outbound.increment(kind, frames);
+	}
+
 	/** An error reached a client, as a per-session error or as a STOMP ERROR frame. */
 	public void error(ErrorCode code) {
 		this.errors.increment(code);

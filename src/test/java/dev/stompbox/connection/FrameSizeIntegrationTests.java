@@ -118,6 +118,19 @@ class FrameSizeIntegrationTests {
 		this.bystander.assertUnaffected();
 	}
 
+	/** The container's buffer for SockJS holds whole frames up to the limit (WholeMessageHandshakeHandler). */
+	@Test
+	void frameJustUnderTheLimitOverSockJsIsAccepted() {
+		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser("sender"),
+				StompTestClient.Transport.SOCKJS)) {
+			assertThat(sender.join(ROOM).path("ok").asBoolean()).isTrue();
+			sender.send(MESSAGES, "{\"requestId\": \"sockjs-under\", \"body\": \"" + "x".repeat(LIMIT - 300) + "\"}");
+			assertThat(sender.awaitAck("sockjs-under").path("ok").asBoolean()).isTrue();
+			assertThat(sender.isConnected()).isTrue();
+		}
+		this.bystander.assertUnaffected();
+	}
+
 	@Test
 	void frameOfExactlyTheLimitIsAcceptedAndDelivered() {
 		try (RawStompSocket sender = joined("sender")) {

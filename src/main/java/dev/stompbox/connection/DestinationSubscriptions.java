@@ -1,0 +1,103 @@
+package dev.stompbox.connection;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.broker.AbstractSubscriptionRegistry;
+import org.springframework.stereotype.Component;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.MultiValueMap;
+
+/**
+ * The simple broker's subscriptions, indexed by exact destination. Spring's default registry
+ * matches patterns: a destination it has not cached is computed by scanning every
+ * subscription of every session, and each session's own queues ({@code /queue/acks-user...})
+ * are such destinations, so with thousands of sessions every join ACK cost a scan of them
+ * all. No destination here is a pattern (a SUBSCRIBE names one room or one queue), so a
+ * lookup is one map read.
+ */
+@Component
+class DestinationSubscriptions extends AbstractSubscriptionRegistry {
+
+	private static final MultiValueMap<String, String> NONE = CollectionUtils.toMultiValueMap(Map.of());
+
+	/** destination to its subscribers, as sessionId to subscription ids. */
+	private final Map<String, Subscribers> byDestination = new ConcurrentHashMap<>();
+
+	/** sessionId to (subscriptionId to destination). */
+	private final Map<String, Map<String, String>> bySession = new ConcurrentHashMap<>();
+
+	/** The subscriptions to a destination, as sessionId to subscription ids; a live view. */
+	MultiValueMap<String, String> subscribers(String destination) {
+		Subscribers subscribers = this.byDestination.get(destination);
+		return (subscribers != null) ? subscribers.view() : NONE;
+	}
+
+	@Override
+	protected void addSubscriptionInternal(String sessionId, String subscriptionId, String destination,
+			Message<?> message) {
+		String previous = this.bySession.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>())
+			.put(subscriptionId, destination);
+		if (previous != null) {
+			remove(previous, sessionId, subscriptionId);
+		}
+		this.byDestination.compute(destination, (key, subscribers) -> {
+			Subscribers updated = (subscribers != null) ? subscribers : new Subscribers();
+			updated.sessions().merge(sessionId, List.of(subscriptionId),
+					(ids, added) -> Stream.concat(ids.stream(), added.stream()).toList());
+			return updated;
+		});
+	}
+
+	@Override
+	protected void removeSubscriptionInternal(String sessionId, String subscriptionId, Message<?> message) {
+		Map<String, String> subscriptions = this.bySession.get(sessionId);
+		String destination = (subscriptions != null) ? subscriptions.remove(subscriptionId) : null;
+		if (destination != null) {
+			remove(destination, sessionId, subscriptionId);
+		}
+	}
+
+	@Override
+	public void unregisterAllSubscriptions(String sessionId) {
+		Map<String, String> subscriptions = this.bySession.remove(sessionId);
+		if (subscriptions != null) {
+			subscriptions.forEach((subscriptionId, destination) -> remove(destination, sessionId, subscriptionId));
+		}
+	}
+
+	@Override
+	protected MultiValueMap<String, String> findSubscriptionsInternal(String destination, Message<?> message) {
+		return subscribers(destination);
+	}
+
+	private void remove(String destination, String sessionId, String subscriptionId) {
+		this.byDestination.computeIfPresent(destination, (key, subscribers) -> {
+			subscribers.sessions().computeIfPresent(sessionId, (id, ids) -> without(ids, subscriptionId));
+			return subscribers.sessions().isEmpty() ? null : subscribers;
+		});
+	}
+
+	private static @Nullable List<String> without(List<String> ids, String subscriptionId) {
+		List<String> rest = ids.stream().filter((id) -> !id.equals(subscriptionId)).toList();
+		return rest.isEmpty() ? null : rest;
+	}
+
+	/** One destination's subscribers; the lists are replaced, never changed, so readers need no lock. */
+	private record Subscribers(Map<String, List<String>> sessions, MultiValueMap<String, String> view) {
+
+		Subscribers() {
+			this(new ConcurrentHashMap<>());
+		}
+
+		private Subscribers(Map<String, List<String>> sessions) {
+			this(sessions, CollectionUtils.toMultiValueMap(sessions));
+		}
+
+	}
+
+}
