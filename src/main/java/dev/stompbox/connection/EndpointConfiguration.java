@@ -31,7 +31,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private static final int SEND_BUFFER_LIMIT = 512 * 1024;
 
-	private static final int PARTIAL_MESSAGE_BUFFER_SIZE = 4 * 1024;
+	private static final int PARTIAL_MESSAGE_BUFFER_SIZE = 2 * 1024;
 
 	private static final int SEND_TIME_LIMIT_MS = 10_000;
 

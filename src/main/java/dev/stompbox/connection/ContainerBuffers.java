@@ -1,0 +1,35 @@
+package dev.stompbox.connection;
+
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Tomcat's buffers per connection, which it allocates when a connection opens and keeps while
+ * it is open: by default 8 KiB each to read from and write to the socket, and 8 KiB bytes,
+ * 8 KiB bytes and 8 Ki chars for WebSocket input, output and encoding: 48 KiB for a
+ * connection that mostly idles. STOMP frames here are small (ACKs and envelopes of a few
+ * hundred bytes), so smaller buffers cost no extra writes for them, and a larger frame is
+ * written in several parts. Set {@code -Dorg.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE} to
+ * choose another WebSocket size.
+ */
+@Configuration(proxyBeanMethods = false)
+class ContainerBuffers {
+
+	static final int SOCKET_BUFFER_BYTES = 2048;
+
+	/** Tomcat reads it once, when its WebSocket classes load, which is after this runs. */
+	private static final String WEBSOCKET_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
+
+	@Bean
+	TomcatConnectorCustomizer smallConnectionBuffers() {
+		return (connector) -> {
+			connector.setProperty("socket.appReadBufSize", Integer.toString(SOCKET_BUFFER_BYTES));
+			connector.setProperty("socket.appWriteBufSize", Integer.toString(SOCKET_BUFFER_BYTES));
+			if (System.getProperty(WEBSOCKET_BUFFER_PROPERTY) == null) {
+				System.setProperty(WEBSOCKET_BUFFER_PROPERTY, Integer.toString(SOCKET_BUFFER_BYTES));
+			}
+		};
+	}
+
+}
