@@ -14,6 +14,7 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+import org.springframework.web.socket.sockjs.transport.SockJsSession;
 
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.metrics.StompboxMetrics;
@@ -53,6 +54,12 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
 		}
 		super.afterConnectionEstablished(guarded);
+		if (!(session instanceof SockJsSession)) {
+			// Spring's STOMP handler raises every session's buffer to 16 Ki chars; here frames
+			// arrive in parts and are joined above, so the container's small buffer is enough.
+			session.setTextMessageSizeLimit(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
+			session.setBinaryMessageSizeLimit(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
+		}
 		if (this.registry.count() > this.properties.maxConnections()) {
 			guarded.close(CloseCodes.TRY_AGAIN_LATER);
 		}

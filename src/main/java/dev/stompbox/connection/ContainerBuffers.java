@@ -18,6 +18,12 @@ class ContainerBuffers {
 
 	static final int SOCKET_BUFFER_BYTES = 2048;
 
+	/**
+	 * The container's buffer for incoming WebSocket messages on {@code /ws}, in chars and in
+	 * bytes: messages that do not fit arrive in parts ({@link ConnectionGuard} joins them).
+	 */
+	static final int PARTIAL_MESSAGE_BUFFER_SIZE = 2048;
+
 	/** Tomcat reads it once, when its WebSocket classes load, which is after this runs. */
 	private static final String WEBSOCKET_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
 

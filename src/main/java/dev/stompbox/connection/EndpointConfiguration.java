@@ -31,7 +31,6 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private static final int SEND_BUFFER_LIMIT = 512 * 1024;
 
-	private static final int PARTIAL_MESSAGE_BUFFER_SIZE = 2 * 1024;
 
 	private static final int SEND_TIME_LIMIT_MS = 10_000;
 
@@ -113,8 +112,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer() {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		container.setMaxTextMessageBufferSize(PARTIAL_MESSAGE_BUFFER_SIZE);
-		container.setMaxBinaryMessageBufferSize(PARTIAL_MESSAGE_BUFFER_SIZE);
+		container.setMaxTextMessageBufferSize(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
+		container.setMaxBinaryMessageBufferSize(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
 		return container;
 	}
 
