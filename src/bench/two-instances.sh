@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Starts (or stops) what the README's performance figures were measured against: a Redis
+# on port 6390 and two Stompbox instances on 8081 and 8082 running the packaged jar.
+#   src/bench/two-instances.sh up      # builds target/stompbox.jar if missing; prints PIDS=...
+#   src/bench/two-instances.sh down
+# JAVA_OPTS (default -Xmx3g) goes to both instances; logs land in target/bench/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+runs=target/bench
+mkdir -p "$runs"
+case "${1:-up}" in
+up)
+  [ -f target/stompbox.jar ] || ./mvnw -q -B -DskipTests package
+  ulimit -n "$(ulimit -Hn)"
+  export STOMPBOX_JWT_SECRET="${STOMPBOX_JWT_SECRET:-change-me-to-32-bytes-or-more-please}"
+  redis-server --port 6390 --save '' --appendonly no --daemonize yes \
+    --logfile "$PWD/$runs/redis.log" --pidfile "$PWD/$runs/redis.pid"
+  for port in 8081 8082; do
+    REDIS_URL=redis://127.0.0.1:6390 PORT=$port STOMPBOX_MAX_CONNECTIONS=70000 STOMPBOX_INSTANCE_ID=node-$port \
+      nohup "$java" ${JAVA_OPTS:--Xmx3g} -jar target/stompbox.jar >"$runs/server-$port.log" 2>&1 &
+    echo $! >"$runs/server-$port.pid"
+  done
+  for port in 8081 8082; do
+    until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do sleep 0.5; done
+  done
+  echo "PIDS=$(cat $runs/server-8081.pid),$(cat $runs/server-8082.pid)"
+  ;;
+down)
+  for port in 8081 8082; do
+    [ -f "$runs/server-$port.pid" ] && kill "$(cat "$runs/server-$port.pid")" 2>/dev/null || true
+  done
+  sleep 2
+  redis-cli -p 6390 shutdown nosave 2>/dev/null || true
+  ;;
+esac
