@@ -57,8 +57,8 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		if (!(session instanceof SockJsSession)) {
 			// Spring's STOMP handler raises every session's buffer to 16 Ki chars; here frames
 			// arrive in parts and are joined above, so the container's small buffer is enough.
-			session.setTextMessageSizeLimit(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
-			session.setBinaryMessageSizeLimit(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
+			session.setTextMessageSizeLimit(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
+			session.setBinaryMessageSizeLimit(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
 		}
 		if (this.registry.count() > this.properties.maxConnections()) {
 			guarded.close(CloseCodes.TRY_AGAIN_LATER);

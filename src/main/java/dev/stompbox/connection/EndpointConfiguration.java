@@ -112,8 +112,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer() {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		container.setMaxTextMessageBufferSize(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
-		container.setMaxBinaryMessageBufferSize(ContainerBuffers.PARTIAL_MESSAGE_BUFFER_SIZE);
+		container.setMaxTextMessageBufferSize(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
+		container.setMaxBinaryMessageBufferSize(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
 		return container;
 	}
 

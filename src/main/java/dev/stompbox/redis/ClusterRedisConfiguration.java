@@ -1,6 +1,8 @@
 package dev.stompbox.redis;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
@@ -55,9 +57,19 @@ class ClusterRedisConfiguration {
 		return new RedisConnections(factory);
 	}
 
+	/**
+	 * Where what waits for a script's answer runs (ACKs, presence events, history reads):
+	 * not on Lettuce's I/O thread, which must keep reading Redis's answers, pings included.
+	 * One thread, so continuations run in the order Redis answered.
+	 */
+	@Bean(destroyMethod = "shutdownNow")
+	ExecutorService redisReplies() {
+		return Executors.newSingleThreadExecutor(Thread.ofPlatform().name("stompbox-redis-replies").factory());
+	}
+
 	@Bean
-	RedisScripts redisScripts(RedisConnections connections) {
-		return new RedisScripts(connections);
+	RedisScripts redisScripts(RedisConnections connections, ExecutorService redisReplies) {
+		return new RedisScripts(connections, redisReplies);
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.stompbox.redis;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
@@ -14,14 +15,18 @@ import dev.stompbox.error.StompboxException;
 /**
  * Runs Lua scripts by SHA, sending the body only when Redis does not know it (first use,
  * or after a restart that emptied its script cache). Failures to reach Redis come back as
- * {@code unavailable}: the caller did nothing and may retry.
+ * {@code unavailable}: the caller did nothing and may retry. What the caller chains on the
+ * answer runs on the executor given, off Lettuce's I/O thread.
  */
 public class RedisScripts {
 
 	private final RedisConnections connections;
 
-	public RedisScripts(RedisConnections connections) {
+	private final Executor replies;
+
+	public RedisScripts(RedisConnections connections, Executor replies) {
 		this.connections = connections;
+		this.replies = replies;
 	}
 
 	public <T> CompletionStage<T> run(LuaScript script, ScriptOutputType output, String[] keys, String... args) {
@@ -44,7 +49,8 @@ public class RedisScripts {
 				result.completeExceptionally(translate(failure));
 			}
 		});
-		return result;
+		return result.whenCompleteAsync((value, failure) -> {
+		}, this.replies);
 	}
 
 	private static boolean isNoScript(Throwable failure) {

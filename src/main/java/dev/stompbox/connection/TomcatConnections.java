@@ -5,6 +5,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
+ * How many connections Tomcat takes, and its buffers per connection. Tomcat accepts at most
+ * 8192 connections unless told otherwise; past that a client's handshake waits unanswered
+ * and times out, so it never hears the cap's 503 ({@code STOMPBOX_MAX_CONNECTIONS}, 10000
+ * by default). Tomcat takes the cap plus room for HTTP: health probes, metrics and the API.
+ * <p>
  * Tomcat's buffers per connection, which it allocates when a connection opens and keeps while
  * it is open: by default 8 KiB each to read from and write to the socket, and 8 KiB bytes,
  * 8 KiB bytes and 8 Ki chars for WebSocket input, output and encoding: 48 KiB for a
@@ -14,7 +19,10 @@ import org.springframework.context.annotation.Configuration;
  * choose another WebSocket size.
  */
 @Configuration(proxyBeanMethods = false)
-class ContainerBuffers {
+class TomcatConnections {
+
+	/** Connections beyond the WebSocket cap, for HTTP requests and for handshakes refused with 503. */
+	static final int HTTP_HEADROOM = 1024;
 
 	static final int SOCKET_BUFFER_BYTES = 2048;
 
@@ -28,8 +36,9 @@ class ContainerBuffers {
 	private static final String WEBSOCKET_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
 
 	@Bean
-	TomcatConnectorCustomizer smallConnectionBuffers() {
+	TomcatConnectorCustomizer connectionLimitAndBuffers(ConnectionProperties properties) {
 		return (connector) -> {
+			connector.setProperty("maxConnections", Integer.toString(properties.maxConnections() + HTTP_HEADROOM));
 			connector.setProperty("socket.appReadBufSize", Integer.toString(SOCKET_BUFFER_BYTES));
 			connector.setProperty("socket.appWriteBufSize", Integer.toString(SOCKET_BUFFER_BYTES));
 			if (System.getProperty(WEBSOCKET_BUFFER_PROPERTY) == null) {
