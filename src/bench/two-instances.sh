@@ -22,7 +22,10 @@ up)
     echo $! >"$runs/server-$port.pid"
   done
   for port in 8081 8082; do
-    until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do sleep 0.5; done
+    until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do
+      kill -0 "$(cat "$runs/server-$port.pid")" 2>/dev/null || { echo "instance on $port failed: $runs/server-$port.log" >&2; exit 1; }
+      sleep 0.5
+    done
   done
   echo "PIDS=$(cat $runs/server-8081.pid),$(cat $runs/server-8082.pid)"
   ;;

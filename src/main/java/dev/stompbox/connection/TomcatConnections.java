@@ -1,8 +1,12 @@
 package dev.stompbox.connection;
 
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 /**
  * How many connections Tomcat takes, and its buffers per connection. Tomcat accepts at most
@@ -35,7 +39,17 @@ class TomcatConnections {
 	/** Tomcat reads it once, when its WebSocket classes load, which is after this runs. */
 	private static final String WEBSOCKET_BUFFER_PROPERTY = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
 
+	/**
+	 * Added last, after Spring Boot's own customizer has set {@code server.tomcat.*}, whose
+	 * 8192 would otherwise win.
+	 */
 	@Bean
+	@Order(Ordered.LOWEST_PRECEDENCE)
+	WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatConnectionLimitAndBuffers(
+			ConnectionProperties properties) {
+		return (factory) -> factory.addConnectorCustomizers(connectionLimitAndBuffers(properties));
+	}
+
 	TomcatConnectorCustomizer connectionLimitAndBuffers(ConnectionProperties properties) {
 		return (connector) -> {
 			connector.setProperty("maxConnections", Integer.toString(properties.maxConnections() + HTTP_HEADROOM));
