@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -59,7 +60,14 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 
 	@Override
 	public void deliver(String destination, byte[] json) {
-		this.lanes.get(Math.floorMod(destination.hashCode(), this.lanes.size())).execute(() -> write(destination, json));
+		try {
+			this.lanes.get(Math.floorMod(destination.hashCode(), this.lanes.size()))
+				.execute(() -> write(destination, json));
+		}
+		catch (RejectedExecutionException ex) {
+			// The instance is stopping: its sessions are closed and their clients join elsewhere.
+			logger.debug("Not delivering to " + destination + ": stopping");
+		}
 	}
 
 	private void write(String destination, byte[] json) {
