@@ -54,7 +54,8 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 		this.metrics = metrics;
 		int count = Math.max(1, Runtime.getRuntime().availableProcessors());
 		this.lanes = IntStream.range(0, count)
-			.mapToObj((lane) -> Executors.newSingleThreadExecutor(Thread.ofPlatform().name("stompbox-fanout-" + lane).factory()))
+			.mapToObj((lane) -> Thread.ofPlatform().name("stompbox-fanout-" + lane).factory())
+			.map(Executors::newSingleThreadExecutor)
 			.toList();
 	}
 
