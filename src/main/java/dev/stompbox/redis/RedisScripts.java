@@ -3,6 +3,7 @@ package dev.stompbox.redis;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
@@ -49,8 +50,8 @@ public class RedisScripts {
 				result.completeExceptionally(translate(failure));
 			}
 		});
-		return result.whenCompleteAsync((value, failure) -> {
-		}, this.replies);
+		// The same answer, handed over to the replies thread: what callers chain runs there.
+		return result.thenApplyAsync(Function.identity(), this.replies);
 	}
 
 	private static boolean isNoScript(Throwable failure) {
