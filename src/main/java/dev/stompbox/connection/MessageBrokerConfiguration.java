@@ -16,10 +16,9 @@ import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessa
 import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 /**
- * What {@code @EnableWebSocketMessageBroker} sets up, with each session's send buffer an
- * {@link OrderlyCloseSession} so that the ERROR frame before a close reaches the client, and
- * known to {@link SendBuffers} while the session is open; and with the broker's subscriptions
- * indexed by exact destination ({@link DestinationSubscriptions}).
+ * What {@code @EnableWebSocketMessageBroker} sets up, with each session's send buffer a
+ * {@link SendBuffer}, known to {@link SendBuffers} while the session is open; and with the
+ * broker's subscriptions indexed by exact destination ({@link DestinationSubscriptions}).
  */
 @Configuration
 class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
@@ -50,17 +49,17 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 	@Bean
 	public WebSocketHandler subProtocolWebSocketHandler(AbstractSubscribableChannel clientInboundChannel,
 			AbstractSubscribableChannel clientOutboundChannel) {
-		OrderlyCloseHandler handler = new OrderlyCloseHandler(clientInboundChannel, clientOutboundChannel,
+		SendBufferHandler handler = new SendBufferHandler(clientInboundChannel, clientOutboundChannel,
 				this.sendBuffers);
 		handler.setPhase(getPhase());
 		return handler;
 	}
 
-	private static final class OrderlyCloseHandler extends SubProtocolWebSocketHandler {
+	private static final class SendBufferHandler extends SubProtocolWebSocketHandler {
 
 		private final SendBuffers sendBuffers;
 
-		OrderlyCloseHandler(MessageChannel clientInboundChannel, SubscribableChannel clientOutboundChannel,
+		SendBufferHandler(MessageChannel clientInboundChannel, SubscribableChannel clientOutboundChannel,
 				SendBuffers sendBuffers) {
 			super(clientInboundChannel, clientOutboundChannel);
 			this.sendBuffers = sendBuffers;
@@ -68,7 +67,7 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 
 		@Override
 		protected WebSocketSession decorateSession(WebSocketSession session) {
-			OrderlyCloseSession decorated = new OrderlyCloseSession(session, getSendTimeLimit(),
+			SendBuffer decorated = new SendBuffer(session, getSendTimeLimit(),
 					getSendBufferSizeLimit());
 			this.sendBuffers.opened(decorated);
 			return decorated;

@@ -5,7 +5,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
  * The per-session send buffers of this instance: every write to a session goes through its
@@ -15,14 +14,14 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 @Component
 class SendBuffers {
 
-	private final Map<String, ConcurrentWebSocketSessionDecorator> sessions = new ConcurrentHashMap<>();
+	private final Map<String, SendBuffer> sessions = new ConcurrentHashMap<>();
 
-	void opened(ConcurrentWebSocketSessionDecorator session) {
+	void opened(SendBuffer session) {
 		this.sessions.put(session.getId(), session);
 	}
 
 	/** The send buffer of an open session, through which every write to it goes. */
-	@Nullable ConcurrentWebSocketSessionDecorator get(String sessionId) {
+	@Nullable SendBuffer get(String sessionId) {
 		return this.sessions.get(sessionId);
 	}
 
@@ -33,8 +32,8 @@ class SendBuffers {
 	/** Bytes waiting to be written to all sessions, the message being written included. */
 	long totalBytes() {
 		long total = 0;
-		for (ConcurrentWebSocketSessionDecorator session : this.sessions.values()) {
-			total += session.getBufferSize();
+		for (SendBuffer session : this.sessions.values()) {
+			total += session.bufferedBytes();
 		}
 		return total;
 	}
@@ -42,8 +41,8 @@ class SendBuffers {
 	/** Bytes waiting to be written to the session with the most. */
 	long largestBytes() {
 		long largest = 0;
-		for (ConcurrentWebSocketSessionDecorator session : this.sessions.values()) {
-			largest = Math.max(largest, session.getBufferSize());
+		for (SendBuffer session : this.sessions.values()) {
+			largest = Math.max(largest, session.bufferedBytes());
 		}
 		return largest;
 	}

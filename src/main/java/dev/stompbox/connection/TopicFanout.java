@@ -1,13 +1,12 @@
 package dev.stompbox.connection;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,7 +14,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 import dev.stompbox.metrics.StompboxMetrics;
@@ -30,13 +28,26 @@ import dev.stompbox.relay.LocalDelivery;
  * authorization and disconnects keep their meaning.
  * <p>
  * The writes run off the caller's thread (a Redis I/O thread, or an inbound thread holding
- * a room's lock), on one of a few threads chosen by destination, which keeps each
- * destination's messages in the order they were handed in.
+ * a room's lock), on one of a few lanes chosen by destination, which keeps each
+ * destination's messages in the order they were handed in. A message is first queued for
+ * every subscriber and only then written, so that when a write blocks on a client that stopped
+ * reading, the lane can go on with the next message on another thread ({@link FanoutLanes})
+ * and every subscriber still gets the messages in order.
  */
 @Component
 class TopicFanout implements LocalDelivery, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(TopicFanout.class);
+
+	/**
+	 * How long a write may block a lane before the lane goes on without it. A healthy client
+	 * takes a frame in microseconds; a write blocks only once the kernel's buffers for the
+	 * connection (hundreds of KiB) are full.
+	 */
+	static final Duration STUCK_AFTER = Duration.ofMillis(100);
+
+	private static final Runnable NOTHING = () -> {
+	};
 
 	private final DestinationSubscriptions subscriptions;
 
@@ -44,7 +55,7 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 
 	private final StompboxMetrics metrics;
 
-	private final List<ExecutorService> lanes;
+	private final FanoutLanes lanes;
 
 	private final AtomicLong messageIds = new AtomicLong();
 
@@ -52,18 +63,14 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 		this.subscriptions = subscriptions;
 		this.sessions = sessions;
 		this.metrics = metrics;
-		int count = Math.max(1, Runtime.getRuntime().availableProcessors());
-		this.lanes = IntStream.range(0, count)
-			.mapToObj((lane) -> Thread.ofPlatform().name("stompbox-fanout-" + lane).factory())
-			.map(Executors::newSingleThreadExecutor)
-			.toList();
+		this.lanes = new FanoutLanes("stompbox-fanout", Math.max(1, Runtime.getRuntime().availableProcessors()),
+				STUCK_AFTER);
 	}
 
 	@Override
 	public void deliver(String destination, byte[] json) {
 		try {
-			this.lanes.get(Math.floorMod(destination.hashCode(), this.lanes.size()))
-				.execute(() -> write(destination, json));
+			this.lanes.execute(destination.hashCode(), () -> queue(destination, json));
 		}
 		catch (RejectedExecutionException ex) {
 			// The instance is stopping: its sessions are closed and their clients join elsewhere.
@@ -71,57 +78,46 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 		}
 	}
 
-	private void write(String destination, byte[] json) {
-		try {
-			MultiValueMap<String, String> subscribers = this.subscriptions.subscribers(destination);
-			if (subscribers.isEmpty()) {
-				return;
-			}
-			MessageFrame frame = MessageFrame.of(destination, Long.toString(this.messageIds.incrementAndGet(), 36),
-					json);
-			int written = 0;
-			for (Map.Entry<String, List<String>> subscriber : subscribers.entrySet()) {
-				WebSocketSession session = this.sessions.get(subscriber.getKey());
-				if (session != null) {
-					for (String subscriptionId : subscriber.getValue()) {
-						written += send(session, frame.forSubscription(subscriptionId));
+	/** Queues the message for every subscriber; returns the writes. */
+	private Runnable queue(String destination, byte[] json) {
+		MultiValueMap<String, String> subscribers = this.subscriptions.subscribers(destination);
+		if (subscribers.isEmpty()) {
+			return NOTHING;
+		}
+		MessageFrame frame = MessageFrame.of(destination, Long.toString(this.messageIds.incrementAndGet(), 36), json);
+		List<SendBuffer> queued = new ArrayList<>(subscribers.size());
+		int frames = 0;
+		for (Map.Entry<String, List<String>> subscriber : subscribers.entrySet()) {
+			SendBuffer session = this.sessions.get(subscriber.getKey());
+			if (session != null) {
+				for (String subscriptionId : subscriber.getValue()) {
+					if (session.enqueue(new TextMessage(frame.forSubscription(subscriptionId)))) {
+						frames++;
 					}
 				}
+				queued.add(session);
 			}
-			this.metrics.outbound(FrameKinds.ofDestination(destination), written);
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Delivering to " + destination + " failed", ex);
-		}
+		this.metrics.outbound(FrameKinds.ofDestination(destination), frames);
+		return () -> queued.forEach(TopicFanout::flush);
 	}
 
-	/** Writes one frame; a session whose buffer is over its limits is closed, as Spring does. */
-	private static int send(WebSocketSession session, String frame) {
+	/** Writes what is queued for one session; a session over its limits is closing already. */
+	private static void flush(SendBuffer session) {
 		try {
-			session.sendMessage(new TextMessage(frame));
-			return 1;
+			session.flush();
 		}
 		catch (SessionLimitExceededException ex) {
-			closeQuietly(session, ex);
+			logger.debug("Session " + session.getId() + " is too slow: " + ex.getMessage());
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Writing to session " + session.getId() + " failed: " + ex.getMessage());
-		}
-		return 0;
-	}
-
-	private static void closeQuietly(WebSocketSession session, SessionLimitExceededException ex) {
-		try {
-			session.close(ex.getStatus());
-		}
-		catch (IOException | RuntimeException closeFailure) {
-			logger.debug("Closing slow session " + session.getId() + " failed: " + closeFailure.getMessage());
 		}
 	}
 
 	@Override
 	public void destroy() {
-		this.lanes.forEach(ExecutorService::shutdownNow);
+		this.lanes.shutdown();
 	}
 
 }

@@ -14,8 +14,10 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
@@ -26,13 +28,18 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
- * Spring sends an ERROR frame and closes at once; while another thread is still writing an
- * earlier frame, the ERROR frame waits in the send buffer and must still go out before the
- * close. With Spring's own decorator it is dropped.
+ * A session's send buffer. Frames queued while another thread writes are written by that
+ * thread, in order, and the caller returns at once; a session whose write blocks is given up
+ * as too slow once too much waits or the write takes too long, and closed off the caller's
+ * thread. Spring sends an ERROR frame and closes at once; while another thread is still
+ * writing an earlier frame, the ERROR frame waits in the send buffer and must still go out
+ * before the close. With Spring's own decorator it is dropped.
  */
-class OrderlyCloseSessionTests {
+class SendBufferTests {
 
 	private static final TextMessage EARLIER = new TextMessage("MESSAGE\ndestination:/x\n\nearlier\u0000");
+
+	private static final TextMessage LATER = new TextMessage("MESSAGE\ndestination:/x\n\nlater\u0000");
 
 	private static final TextMessage ERROR = new TextMessage("ERROR\nmessage:bad-request\n\nNot a STOMP frame\u0000");
 
@@ -45,9 +52,9 @@ class OrderlyCloseSessionTests {
 
 	private final WebSocketSession transport = mock(WebSocketSession.class);
 
-	private final OrderlyCloseSession session = new OrderlyCloseSession(this.transport, 10_000, 512 * 1024);
+	private final SendBuffer session = new SendBuffer(this.transport, 10_000, 512 * 1024);
 
-	OrderlyCloseSessionTests() throws Exception {
+	SendBufferTests() throws Exception {
 		given(this.transport.getId()).willReturn("s1");
 		given(this.transport.isOpen()).willReturn(true);
 		willAnswer((invocation) -> {
@@ -118,7 +125,7 @@ class OrderlyCloseSessionTests {
 	void closeFromWithinASendDoesNotWaitForItself() throws Exception {
 		WebSocketSession transport = mock(WebSocketSession.class);
 		given(transport.getId()).willReturn("s2");
-		OrderlyCloseSession session = new OrderlyCloseSession(transport, 10_000, 512 * 1024);
+		SendBuffer session = new SendBuffer(transport, 10_000, 512 * 1024);
 		willAnswer((invocation) -> {
 			session.close(CloseStatus.SERVER_ERROR);
 			return null;
@@ -132,6 +139,69 @@ class OrderlyCloseSessionTests {
 			}
 		}, this.threads).get(5, TimeUnit.SECONDS);
 		verify(transport).close(CloseStatus.SERVER_ERROR);
+	}
+
+	@Test
+	void aFrameQueuedWhileAnotherThreadWritesReturnsAtOnceAndIsWrittenByThatThreadInOrder() throws Exception {
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture.runAsync(() -> send(LATER), this.threads).get(1, TimeUnit.SECONDS);
+		verify(this.transport, never()).sendMessage(LATER);
+		assertThat(this.session.bufferedBytes()).isEqualTo(EARLIER.getPayload().length() + LATER.getPayload().length());
+		this.release.countDown();
+		writer.get(10, TimeUnit.SECONDS);
+		InOrder order = inOrder(this.transport);
+		order.verify(this.transport).sendMessage(EARLIER);
+		order.verify(this.transport).sendMessage(LATER);
+		assertThat(this.session.bufferedBytes()).isZero();
+	}
+
+	@Test
+	void tooMuchQueuedBehindABlockedWriteGivesTheSessionUpAndClosesItOffTheCallersThread() throws Exception {
+		SendBuffer small = new SendBuffer(this.transport, 10_000, 100);
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(small, EARLIER), this.threads);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(small.enqueue(new TextMessage("x".repeat(200)))).isTrue();
+		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(small::flush)
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(CloseStatus.SESSION_NOT_RELIABLE));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		assertThat(small.enqueue(LATER)).as("queued once given up").isFalse();
+		this.release.countDown();
+		writer.get(10, TimeUnit.SECONDS);
+		verify(this.transport, never()).sendMessage(LATER);
+		assertThat(small.bufferedBytes()).isZero();
+	}
+
+	@Test
+	void aWriteBlockedLongerThanTheSendTimeLimitGivesTheSessionUp() throws Exception {
+		SendBuffer impatient = new SendBuffer(this.transport, 50, 512 * 1024);
+		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(impatient, EARLIER), this.threads);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread.sleep(100);
+		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(() -> impatient.sendMessage(LATER));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		this.release.countDown();
+		writer.get(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void springsMessageCallbackRunsOnceItsFrameIsQueuedAndNotForFanOutFrames() throws Exception {
+		java.util.List<Object> called = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.session.setMessageCallback(called::add);
+		assertThat(this.session.enqueue(LATER)).isTrue();
+		this.session.flush();
+		assertThat(called).isEmpty();
+		this.session.sendMessage(ERROR);
+		assertThat(called).containsExactly(ERROR);
+	}
+
+	private static void send(SendBuffer buffer, TextMessage message) {
+		try {
+			buffer.sendMessage(message);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private void send(TextMessage message) {

@@ -1,0 +1,205 @@
+package dev.stompbox.connection;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * A few serial lanes: the tasks handed to one lane run one at a time, in the order they were
+ * handed in. Each task has two steps. The first, {@link LaneTask#run()}, always runs in lane
+ * order. The second, what it returns, may block (a write to a client that stopped reading);
+ * once it has run longer than {@code stuckAfter} it keeps its thread to itself and the lane
+ * goes on with its next tasks on a new thread. So a stalled client holds a lane's other
+ * rooms back by at most {@code stuckAfter}, and the thread left behind ends once its task
+ * returns.
+ */
+final class FanoutLanes {
+
+	private static final Log logger = LogFactory.getLog(FanoutLanes.class);
+
+	private final List<Lane> lanes;
+
+	private final ScheduledExecutorService watchdog;
+
+	FanoutLanes(String name, int count, Duration stuckAfter) {
+		this.lanes = IntStream.range(0, count).mapToObj((lane) -> new Lane(name + "-" + lane)).toList();
+		this.lanes.forEach(Lane::start);
+		this.watchdog = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name + "-watchdog").factory());
+		long stuckNanos = stuckAfter.toNanos();
+		long period = Math.max(1, stuckNanos / 4);
+		this.watchdog.scheduleAtFixedRate(() -> this.lanes.forEach((lane) -> lane.moveOnIfStuck(stuckNanos)), period,
+				period, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Runs the task on the lane chosen by {@code key}, after the tasks handed to that lane before.
+	 * @throws RejectedExecutionException once the lanes are shut down
+	 */
+	void execute(int key, LaneTask task) {
+		this.lanes.get(Math.floorMod(key, this.lanes.size())).execute(task);
+	}
+
+	void shutdown() {
+		this.watchdog.shutdownNow();
+		this.lanes.forEach(Lane::stop);
+	}
+
+	/** A task of a lane, in two steps. */
+	@FunctionalInterface
+	interface LaneTask {
+
+		/**
+		 * The step that runs in lane order: it must not block.
+		 * @return the step that may block, and that later tasks may overtake once it takes too long
+		 */
+		Runnable run();
+
+	}
+
+	private static final class Lane {
+
+		private final String name;
+
+		private final ReentrantLock lock = new ReentrantLock();
+
+		private final Condition notEmpty = this.lock.newCondition();
+
+		private final ArrayDeque<LaneTask> tasks = new ArrayDeque<>();
+
+		/** The thread that takes the lane's next task; guarded by {@link #lock}, as are the fields below. */
+		private Thread worker;
+
+		/** When the current task's second step started; 0 when there is none. */
+		private long blockingSince;
+
+		private int threadsStarted;
+
+		private boolean stopped;
+
+		Lane(String name) {
+			this.name = name;
+		}
+
+		void start() {
+			this.lock.lock();
+			try {
+				newWorker();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		void execute(LaneTask task) {
+			this.lock.lock();
+			try {
+				if (this.stopped) {
+					throw new RejectedExecutionException(this.name + " is stopped");
+				}
+				this.tasks.add(task);
+				this.notEmpty.signal();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		void moveOnIfStuck(long stuckNanos) {
+			this.lock.lock();
+			try {
+				if (!this.stopped && this.blockingSince != 0 && System.nanoTime() - this.blockingSince > stuckNanos) {
+					if (logger.isDebugEnabled()) {
+						logger.debug(this.worker.getName() + " is blocked writing; " + this.name
+								+ " goes on on a new thread");
+					}
+					this.blockingSince = 0;
+					newWorker();
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		void stop() {
+			this.lock.lock();
+			try {
+				this.stopped = true;
+				this.tasks.clear();
+				this.notEmpty.signalAll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		/** Called with {@link #lock} held. */
+		private void newWorker() {
+			String threadName = (this.threadsStarted == 0) ? this.name : this.name + "." + this.threadsStarted;
+			this.threadsStarted++;
+			this.worker = Thread.ofPlatform().name(threadName).daemon().unstarted(this::work);
+			this.worker.start();
+		}
+
+		private void work() {
+			Thread self = Thread.currentThread();
+			while (true) {
+				LaneTask task = next(self);
+				if (task == null) {
+					return;
+				}
+				try {
+					Runnable blocking = task.run();
+					markBlocking(self);
+					blocking.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("A task of " + this.name + " failed", ex);
+				}
+			}
+		}
+
+		/** The next task for this thread, or null when the lane has stopped or moved on without it. */
+		private LaneTask next(Thread self) {
+			this.lock.lock();
+			try {
+				if (this.worker != self) {
+					return null;
+				}
+				this.blockingSince = 0;
+				while (this.tasks.isEmpty() && !this.stopped && this.worker == self) {
+					this.notEmpty.awaitUninterruptibly();
+				}
+				return (this.stopped || this.worker != self) ? null : this.tasks.poll();
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		private void markBlocking(Thread self) {
+			this.lock.lock();
+			try {
+				if (this.worker == self) {
+					this.blockingSince = System.nanoTime();
+				}
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+	}
+
+}
