@@ -154,19 +154,39 @@ final class FanoutLanes {
 
 		private void work() {
 			Thread self = Thread.currentThread();
-			while (true) {
-				LaneTask task = next(self);
-				if (task == null) {
-					return;
+			boolean ended = false;
+			try {
+				LaneTask task;
+				while ((task = next(self)) != null) {
+					try {
+						Runnable blocking = task.run();
+						markBlocking(self);
+						blocking.run();
+					}
+					catch (RuntimeException ex) {
+						logger.warn("A task of " + this.name + " failed", ex);
+					}
 				}
-				try {
-					Runnable blocking = task.run();
-					markBlocking(self);
-					blocking.run();
+				ended = true;
+			}
+			finally {
+				if (!ended) {
+					// An Error ends this thread; the lane must not end with it.
+					moveOn(self);
 				}
-				catch (RuntimeException ex) {
-					logger.warn("A task of " + this.name + " failed", ex);
+			}
+		}
+
+		private void moveOn(Thread self) {
+			this.lock.lock();
+			try {
+				if (this.worker == self && !this.stopped) {
+					this.blockingSince = 0;
+					newWorker();
 				}
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 

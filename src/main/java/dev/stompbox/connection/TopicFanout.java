@@ -80,6 +80,16 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 
 	/** Queues the message for every subscriber; returns the writes. */
 	private Runnable queue(String destination, byte[] json) {
+		try {
+			return queueForSubscribers(destination, json);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Delivering to " + destination + " failed", ex);
+			return NOTHING;
+		}
+	}
+
+	private Runnable queueForSubscribers(String destination, byte[] json) {
 		MultiValueMap<String, String> subscribers = this.subscriptions.subscribers(destination);
 		if (subscribers.isEmpty()) {
 			return NOTHING;

@@ -102,6 +102,15 @@ class FanoutLanesTests {
 	}
 
 	@Test
+	void anErrorThatEndsTheLanesThreadDoesNotEndTheLane() {
+		this.lanes.execute(0, () -> {
+			throw new AssertionError("an Error, not an exception");
+		});
+		this.lanes.execute(0, () -> () -> this.secondSteps.add(1));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.secondSteps.size() == 1);
+	}
+
+	@Test
 	void tasksAreRefusedOnceShutDown() {
 		this.lanes.shutdown();
 		assertThatExceptionOfType(RejectedExecutionException.class)

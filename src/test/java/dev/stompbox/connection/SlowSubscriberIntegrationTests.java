@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,6 +46,9 @@ class SlowSubscriberIntegrationTests {
 	@Autowired
 	ConnectionRegistry connections;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@Test
 	void aSubscriberThatStopsReadingHoldsBackNoOneAndIsClosed() throws Exception {
 		try (StalledReader stalled = StalledReader.subscribedTo(this.port, TestTokens.forUser("stalled"), "lobby")) {
@@ -73,6 +77,7 @@ class SlowSubscriberIntegrationTests {
 				assertThat(reader.isConnected()).isTrue();
 				await().atMost(Duration.ofSeconds(30)).until(() -> this.connections.count() == 2);
 				assertThat(stalled.closedByServer()).as("stalled client closed").isTrue();
+				assertThat(this.meters.get("stompbox.disconnects").tag("reason", "slow").counter().count()).isEqualTo(1);
 			}
 			finally {
 				sender.close();
