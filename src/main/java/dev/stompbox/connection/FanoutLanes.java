@@ -148,7 +148,11 @@ final class FanoutLanes {
 		private void newWorker() {
 			String threadName = (this.threadsStarted == 0) ? this.name : this.name + "." + this.threadsStarted;
 			this.threadsStarted++;
-			this.worker = Thread.ofPlatform().name(threadName).daemon().unstarted(this::work);
+			this.worker = Thread.ofPlatform()
+				.name(threadName)
+				.daemon()
+				.uncaughtExceptionHandler((thread, ex) -> logger.error(thread.getName() + " ended", ex))
+				.unstarted(this::work);
 			this.worker.start();
 		}
 

@@ -48,10 +48,6 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	/** At most this long a close waits for a write under way; a client too slow to read is closed anyway. */
 	static final long CLOSE_WAIT_MS = 2000;
 
-	private final int sendTimeLimitMs;
-
-	private final int bufferSizeLimit;
-
 	private final Queue<WebSocketMessage<?>> queue = new ConcurrentLinkedQueue<>();
 
 	/** Queued bytes, the message being written included (text counted in chars: STOMP frames are mostly ASCII). */
@@ -69,8 +65,6 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 
 	SendBuffer(WebSocketSession delegate, int sendTimeLimitMs, int bufferSizeLimit) {
 		super(delegate, sendTimeLimitMs, bufferSizeLimit);
-		this.sendTimeLimitMs = sendTimeLimitMs;
-		this.bufferSizeLimit = bufferSizeLimit;
 	}
 
 	/** Spring's outbound path: STOMP frames other than room messages, in Spring's order. */
@@ -191,11 +185,11 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 			return;
 		}
 		long writingFor = getTimeSinceSendStarted();
-		if (writingFor > this.sendTimeLimitMs) {
-			giveUp("a write has taken " + writingFor + " ms, over the limit of " + this.sendTimeLimitMs);
+		if (writingFor > getSendTimeLimit()) {
+			giveUp("a write has taken " + writingFor + " ms, over the limit of " + getSendTimeLimit());
 		}
-		if (this.queuedBytes.get() > this.bufferSizeLimit) {
-			giveUp(this.queuedBytes.get() + " bytes wait to be written, over the limit of " + this.bufferSizeLimit);
+		if (this.queuedBytes.get() > getBufferSizeLimit()) {
+			giveUp(this.queuedBytes.get() + " bytes wait to be written, over the limit of " + getBufferSizeLimit());
 		}
 	}
 

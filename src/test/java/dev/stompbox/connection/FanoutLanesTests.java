@@ -104,7 +104,7 @@ class FanoutLanesTests {
 	@Test
 	void anErrorThatEndsTheLanesThreadDoesNotEndTheLane() {
 		this.lanes.execute(0, () -> {
-			throw new AssertionError("an Error, not an exception");
+			throw new ThreadEndingError();
 		});
 		this.lanes.execute(0, () -> () -> this.secondSteps.add(1));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.secondSteps.size() == 1);
@@ -116,6 +116,15 @@ class FanoutLanesTests {
 		assertThatExceptionOfType(RejectedExecutionException.class)
 			.isThrownBy(() -> this.lanes.execute(0, () -> () -> {
 			}));
+	}
+
+	/** An Error that ends the thread it is thrown on, without a stack trace to fill in. */
+	private static final class ThreadEndingError extends Error {
+
+		ThreadEndingError() {
+			super("an Error, not an exception", null, false, false);
+		}
+
 	}
 
 	private static void awaitRelease(CountDownLatch latch) {

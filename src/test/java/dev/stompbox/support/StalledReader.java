@@ -52,21 +52,27 @@ public final class StalledReader implements AutoCloseable {
 		}
 	}
 
-	/** Whether the server has closed the connection: true once a read finds the end of the stream or a reset. */
+	/**
+	 * Whether the server has closed the connection: reads what is left (the server's kernel
+	 * still sends what it had buffered) until the end of the stream or a reset, for at most
+	 * 10 s.
+	 */
 	public boolean closedByServer() {
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		byte[] drain = new byte[64 * 1024];
 		try {
-			this.socket.setSoTimeout(1);
+			this.socket.setSoTimeout(100);
 			InputStream in = this.socket.getInputStream();
-			byte[] drain = new byte[64 * 1024];
-			long deadline = System.nanoTime() + 5_000_000_000L;
 			while (System.nanoTime() < deadline) {
-				if (in.read(drain) < 0) {
-					return true;
+				try {
+					if (in.read(drain) < 0) {
+						return true;
+					}
+				}
+				catch (java.net.SocketTimeoutException ex) {
+					// Nothing yet: the server may still be closing.
 				}
 			}
-			return false;
-		}
-		catch (java.net.SocketTimeoutException ex) {
 			return false;
 		}
 		catch (IOException ex) {
