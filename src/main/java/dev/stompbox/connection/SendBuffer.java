@@ -118,13 +118,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/** Bytes waiting to be written to this session, the message being written included. */
-	long bufferedBytes() {
-		return this.queuedBytes.get();
-	}
-
 	@Override
 	public int getBufferSize() {
-		return (int) Math.min(Integer.MAX_VALUE, bufferedBytes());
+		return (int) Math.min(Integer.MAX_VALUE, this.queuedBytes.get());
 	}
 
 	@Override
@@ -138,7 +134,8 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		if (!this.closing.compareAndSet(false, true)) {
 			return;
 		}
-		boolean tooSlow = this.givenUp || CloseStatus.SESSION_NOT_RELIABLE.equals(status);
+		// A session given up as too slow is closing already, so it never gets here.
+		boolean tooSlow = CloseStatus.SESSION_NOT_RELIABLE.equals(status);
 		// A thread that is itself writing (a container callback) would wait for itself.
 		if (!tooSlow && !this.writing.isHeldByCurrentThread() && lockForClose()) {
 			try {
@@ -151,7 +148,7 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 				this.writing.unlock();
 			}
 		}
-		super.close(tooSlow ? CloseStatus.SESSION_NOT_RELIABLE : status);
+		super.close(status);
 	}
 
 	private boolean lockForClose() {
@@ -181,7 +178,7 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	private void checkLimits() {
-		if (this.givenUp || this.closing.get()) {
+		if (this.closing.get()) {
 			return;
 		}
 		long writingFor = getTimeSinceSendStarted();

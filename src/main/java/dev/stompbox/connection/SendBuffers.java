@@ -33,7 +33,7 @@ class SendBuffers {
 	long totalBytes() {
 		long total = 0;
 		for (SendBuffer session : this.sessions.values()) {
-			total += session.bufferedBytes();
+			total += session.getBufferSize();
 		}
 		return total;
 	}
@@ -42,7 +42,7 @@ class SendBuffers {
 	long largestBytes() {
 		long largest = 0;
 		for (SendBuffer session : this.sessions.values()) {
-			largest = Math.max(largest, session.bufferedBytes());
+			largest = Math.max(largest, session.getBufferSize());
 		}
 		return largest;
 	}

@@ -147,13 +147,13 @@ class SendBufferTests {
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture.runAsync(() -> send(LATER), this.threads).get(1, TimeUnit.SECONDS);
 		verify(this.transport, never()).sendMessage(LATER);
-		assertThat(this.session.bufferedBytes()).isEqualTo(EARLIER.getPayload().length() + LATER.getPayload().length());
+		assertThat(this.session.getBufferSize()).isEqualTo(EARLIER.getPayload().length() + LATER.getPayload().length());
 		this.release.countDown();
 		writer.get(10, TimeUnit.SECONDS);
 		InOrder order = inOrder(this.transport);
 		order.verify(this.transport).sendMessage(EARLIER);
 		order.verify(this.transport).sendMessage(LATER);
-		assertThat(this.session.bufferedBytes()).isZero();
+		assertThat(this.session.getBufferSize()).isZero();
 	}
 
 	@Test
@@ -169,7 +169,7 @@ class SendBufferTests {
 		this.release.countDown();
 		writer.get(10, TimeUnit.SECONDS);
 		verify(this.transport, never()).sendMessage(LATER);
-		assertThat(small.bufferedBytes()).isZero();
+		assertThat(small.getBufferSize()).isZero();
 	}
 
 	@Test
