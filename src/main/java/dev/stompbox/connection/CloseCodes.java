@@ -21,6 +21,8 @@ final class CloseCodes {
 
 	static final String DISCONNECT_ATTRIBUTE = "stompbox.disconnectRequested";
 
+	static final String ABORTED_ATTRIBUTE = "stompbox.abortedAfterClose";
+
 	static final CloseStatus TRY_AGAIN_LATER = new CloseStatus(1013, "try again later");
 
 	private static final String ERROR_FRAME = "ERROR\n";
@@ -106,7 +108,18 @@ final class CloseCodes {
 	 * 1002, which would otherwise count every such goodbye as a protocol error.
 	 */
 	static CloseStatus counted(Map<String, Object> sessionAttributes, CloseStatus status) {
-		return (sessionAttributes.get(DISCONNECT_ATTRIBUTE) != null) ? CloseStatus.NORMAL : status;
+		if (sessionAttributes.get(DISCONNECT_ATTRIBUTE) != null) {
+			return CloseStatus.NORMAL;
+		}
+		return (sessionAttributes.get(ABORTED_ATTRIBUTE) instanceof CloseStatus closedWith) ? closedWith : status;
+	}
+
+	/**
+	 * The server closed with this status, but the close frame could not be written and the
+	 * connection was dropped: it is counted under the status chosen, not as abnormal.
+	 */
+	static void abortedAfterClose(Map<String, Object> sessionAttributes, CloseStatus status) {
+		sessionAttributes.put(ABORTED_ATTRIBUTE, status);
 	}
 
 }

@@ -14,7 +14,6 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
-import org.springframework.web.socket.sockjs.transport.SockJsSession;
 
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.metrics.StompboxMetrics;
@@ -54,12 +53,11 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
 		}
 		super.afterConnectionEstablished(guarded);
-		if (!(session instanceof SockJsSession)) {
-			// Spring's STOMP handler raises every session's buffer to 16 Ki chars; here frames
-			// arrive in parts and are joined above, so the container's small buffer is enough.
-			session.setTextMessageSizeLimit(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
-			session.setBinaryMessageSizeLimit(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
-		}
+		// Spring's STOMP handler sets the session's limit to the frame limit, which the
+		// container would enforce first with a bare 1009: it must stay above it, so that
+		// this guard answers with the too-large ERROR frame instead.
+		session.setTextMessageSizeLimit(this.properties.containerMessageLimit());
+		session.setBinaryMessageSizeLimit(this.properties.containerMessageLimit());
 		if (this.registry.count() > this.properties.maxConnections()) {
 			guarded.close(CloseCodes.TRY_AGAIN_LATER);
 		}

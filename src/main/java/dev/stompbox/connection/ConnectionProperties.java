@@ -49,4 +49,13 @@ public record ConnectionProperties(@DefaultValue List<String> allowedOrigins,
 		return (int) this.maxFrameSize.toBytes();
 	}
 
+	/**
+	 * The message limit the container enforces itself, with a bare close 1009: twice the frame
+	 * limit, so that {@link ConnectionGuard} always refuses first, with an ERROR frame, and a
+	 * SockJS message (the frame JSON-escaped) that holds a frame within the limit fits.
+	 */
+	int containerMessageLimit() {
+		return 2 * maxFrameBytes();
+	}
+
 }

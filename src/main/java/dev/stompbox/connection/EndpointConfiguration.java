@@ -11,6 +11,8 @@ import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
@@ -73,10 +75,12 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void registerStompEndpoints(StompEndpointRegistry endpoints) {
 		String[] origins = this.properties.originPatterns();
-		endpoints.addEndpoint(WEBSOCKET_PATH).setAllowedOriginPatterns(origins).addInterceptors(this.cap,
-				this.handshakeTokens);
+		endpoints.addEndpoint(WEBSOCKET_PATH)
+			.setHandshakeHandler(partialMessageHandshake())
+			.setAllowedOriginPatterns(origins)
+			.addInterceptors(this.cap, this.handshakeTokens);
 		endpoints.addEndpoint(SOCKJS_PATH)
-			.setHandshakeHandler(new WholeMessageHandshakeHandler(wholeMessageBufferSize()))
+			.setHandshakeHandler(partialMessageHandshake())
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(this.cap, this.handshakeTokens)
 			.withSockJS()
@@ -100,26 +104,34 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit), this.receipts);
 	}
 
+	/**
+	 * Upgrades through the Jakarta WebSocket API even on Jetty, where Spring would pick
+	 * Jetty's own API: through that, Spring takes only whole messages, so Jetty would gather
+	 * an oversized frame up to its own limit and end it with a bare 1009, where
+	 * {@link ConnectionGuard} takes it in parts and answers with the too-large ERROR frame.
+	 */
+	private static DefaultHandshakeHandler partialMessageHandshake() {
+		return new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy());
+	}
+
 	private ChannelInterceptor errorFrameOnFailure(ChannelInterceptor check) {
 		return new ErrorFrameOnFailure(check, this.clientOutbound);
 	}
 
 	/**
-	 * The container's buffers for incoming messages, allocated for every session when it
-	 * opens: small, since {@code /ws} takes messages in parts and checks the frame limit
-	 * itself. SockJS sessions get {@link #wholeMessageBufferSize()} instead.
+	 * The container's limits: a message limit above the frame limit (see
+	 * {@link ConnectionProperties#containerMessageLimit()}), and no idle timeout, since STOMP
+	 * heart-beats, which the client chooses, decide when a silent connection is dead. Jetty
+	 * allocates a session's buffers as messages arrive and returns them to its pool, so a
+	 * large limit costs an idle connection nothing.
 	 */
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer() {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		container.setMaxTextMessageBufferSize(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
-		container.setMaxBinaryMessageBufferSize(TomcatConnections.PARTIAL_MESSAGE_BUFFER_SIZE);
+		container.setMaxTextMessageBufferSize(this.properties.containerMessageLimit());
+		container.setMaxBinaryMessageBufferSize(this.properties.containerMessageLimit());
+		container.setMaxSessionIdleTimeout(0L);
 		return container;
-	}
-
-	/** SockJS takes whole messages: the largest frame, SockJS-encoded (JSON-escaped). */
-	private int wholeMessageBufferSize() {
-		return 2 * this.properties.maxFrameBytes();
 	}
 
 }

@@ -48,6 +48,8 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	/** At most this long a close waits for a write under way; a client too slow to read is closed anyway. */
 	static final long CLOSE_WAIT_MS = 2000;
 
+	private static final long CLOSE_POLL_MS = 50;
+
 	private final Queue<WebSocketMessage<?>> queue = new ConcurrentLinkedQueue<>();
 
 	/** Queued bytes, the message being written included (text counted in chars: STOMP frames are mostly ASCII). */
@@ -208,6 +210,18 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	private void closeTooSlow() {
 		try {
 			getDelegate().close(CloseStatus.SESSION_NOT_RELIABLE);
+			// The close frame waits behind the blocked write, which ends once the client reads.
+			long deadline = System.currentTimeMillis() + CLOSE_WAIT_MS;
+			while (isOpen() && System.currentTimeMillis() < deadline) {
+				Thread.sleep(CLOSE_POLL_MS);
+			}
+			if (isOpen()) {
+				CloseCodes.abortedAfterClose(getAttributes(), CloseStatus.SESSION_NOT_RELIABLE);
+				TransportAbort.abort(this);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Closing slow session " + getId() + " failed: " + ex.getMessage());

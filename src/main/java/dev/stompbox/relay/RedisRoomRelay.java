@@ -3,11 +3,15 @@ package dev.stompbox.relay;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.dedupe.DedupeProperties;
@@ -51,7 +55,13 @@ public class RedisRoomRelay implements RoomRelay {
 	private final JsonMapper json;
 
 	/** How much earlier than this host's clock a new room's gap is looked for. */
+	private static final Log logger = LogFactory.getLog(RedisRoomRelay.class);
+
 	static final long CLOCK_MARGIN_MILLIS = 2000;
+
+	private static final int CATCH_UP_ATTEMPTS = 20;
+
+	private static final long CATCH_UP_RETRY_MILLIS = 250;
 
 	private final String historySize;
 
@@ -155,14 +165,31 @@ public class RedisRoomRelay implements RoomRelay {
 
 	/** Reads what the room's history kept while this instance was not subscribed. */
 	private void catchUp(RoomId room, RoomFeed feed) {
-		MessageId from = feed.catchUpFrom();
+		readMissed(room, feed, feed.catchUpFrom(), 1);
+	}
+
+	/**
+	 * Right after Redis comes back, the subscription may be confirmed before a command is
+	 * answered: a read that fails is tried again, since what it would have found is lost
+	 * otherwise. Live messages wait meanwhile, and are delivered once it gives up.
+	 */
+	private void readMissed(RoomId room, RoomFeed feed, MessageId from, int attempt) {
 		this.connections.commands()
 			.xrange(this.keys.roomStream(room), Range.from(Range.Boundary.excluding(from.toString()),
 					Range.Boundary.unbounded()), Limit.from(this.historyLimit))
 			.whenComplete((entries, failure) -> {
+				if (failure != null && attempt < CATCH_UP_ATTEMPTS) {
+					CompletableFuture.delayedExecutor(CATCH_UP_RETRY_MILLIS, TimeUnit.MILLISECONDS)
+						.execute(() -> readMissed(room, feed, from, attempt + 1));
+					return;
+				}
 				List<byte[]> kept = new ArrayList<>();
 				if (failure == null) {
 					entries.forEach((entry) -> kept.add(entry.getBody().get("m").getBytes(StandardCharsets.UTF_8)));
+				}
+				else {
+					logger.warn("Could not read what " + room + " kept while Redis pub/sub was interrupted: "
+							+ failure.getMessage());
 				}
 				feed.caughtUp(kept);
 			});

@@ -96,4 +96,11 @@ class CloseCodesTests {
 		assertThat(CloseCodes.counted(attributes, CloseStatus.PROTOCOL_ERROR)).isEqualTo(CloseStatus.NORMAL);
 	}
 
+	@Test
+	void connectionDroppedAfterTheServersCloseIsCountedUnderTheCodeChosen() {
+		Map<String, Object> attributes = new HashMap<>();
+		CloseCodes.abortedAfterClose(attributes, CloseStatus.SESSION_NOT_RELIABLE);
+		assertThat(CloseCodes.counted(attributes, CloseStatus.NO_CLOSE_FRAME)).isEqualTo(CloseStatus.SESSION_NOT_RELIABLE);
+	}
+
 }

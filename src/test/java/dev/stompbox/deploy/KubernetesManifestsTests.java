@@ -115,7 +115,7 @@ class KubernetesManifestsTests {
 		assertThat(containerContext.getAllowPrivilegeEscalation()).as("allowPrivilegeEscalation").isFalse();
 	}
 
-	/** Tomcat's work directory and the JVM's perf data live in /tmp: with a read-only root it is a volume. */
+	/** Jetty's work directory and the JVM's perf data live in /tmp: with a read-only root it is a volume. */
 	@Test
 	void tmpIsAWritableEmptyDirVolume() {
 		VolumeMount tmp = this.container.getVolumeMounts()

@@ -134,7 +134,7 @@ class MetricsIntegrationTests {
 		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
 			String answer = socket.connect(null);
 			assertThat(answer).startsWith("ERROR").contains("message:unauthorized");
-			assertThat(socket.awaitClose(Duration.ofSeconds(5))).isEqualTo(CloseStatus.POLICY_VIOLATION);
+			assertThat(socket.awaitClose(Duration.ofSeconds(5)).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		}
 		await().atMost(StompTestClient.TIMEOUT).untilAsserted(() -> {
 			PrometheusScrape after = scrape();
