@@ -73,7 +73,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		if (enqueue(message)) {
+			// Spring hands in a callback for each message; one kept would keep its message too.
 			Consumer<WebSocketMessage<?>> callback = this.afterQueued;
+			this.afterQueued = null;
 			if (callback != null) {
 				callback.accept(message);
 			}

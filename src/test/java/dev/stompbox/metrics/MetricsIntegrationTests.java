@@ -175,6 +175,19 @@ class MetricsIntegrationTests {
 			.contains("not-joined", "rate-limited", "too-large", "unauthorized", "unavailable");
 	}
 
+	@Test
+	void handshakesAreNotObservedAsHttpRequestsButOtherRequestsAre() {
+		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
+			assertThat(socket.connect(TestTokens.forUser("observed"))).startsWith("CONNECTED");
+		}
+		scrape();
+		await().atMost(StompTestClient.TIMEOUT).untilAsserted(() -> {
+			List<Sample> requests = scrape().named("http_server_requests_seconds_count");
+			assertThat(requests).extracting((sample) -> sample.labels().get("uri")).contains("/actuator/prometheus");
+			assertThat(requests).extracting((sample) -> sample.labels().get("uri")).doesNotContain("/ws");
+		});
+	}
+
 	private PrometheusScrape scrape() {
 		return PrometheusScrape.of(this.port);
 	}
