@@ -11,7 +11,6 @@ import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
-import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 import dev.stompbox.metrics.StompboxMetrics;
@@ -111,7 +110,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	 * {@link ConnectionGuard} takes it in parts and answers with the too-large ERROR frame.
 	 */
 	private static DefaultHandshakeHandler partialMessageHandshake() {
-		return new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy());
+		return new DefaultHandshakeHandler(new SharedConfiguratorUpgradeStrategy());
 	}
 
 	private ChannelInterceptor errorFrameOnFailure(ChannelInterceptor check) {
