@@ -53,9 +53,9 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
 		}
 		super.afterConnectionEstablished(guarded);
-		// Spring's STOMP handler sets the session's limit to the frame limit, which the
-		// container would enforce first with a bare 1009: it must stay above it, so that
-		// this guard answers with the too-large ERROR frame instead.
+		// Spring's STOMP handler sets every session's limit to 16 Ki chars, which the
+		// container enforces itself with a bare 1009: it must stay above the frame limit,
+		// so that this guard answers first, with the too-large ERROR frame.
 		session.setTextMessageSizeLimit(this.properties.containerMessageLimit());
 		session.setBinaryMessageSizeLimit(this.properties.containerMessageLimit());
 		if (this.registry.count() > this.properties.maxConnections()) {

@@ -35,7 +35,8 @@ import org.springframework.web.socket.handler.SessionLimitExceededException;
  * Spring's STOMP handler sends an ERROR frame and closes at once, and the client must still
  * be told why its connection ends;</li>
  * <li>a session given up as too slow is closed on a thread of its own, since the container's
- * close waits behind the blocked write.</li>
+ * close waits behind the blocked write, and its connection is dropped if the close frame
+ * still cannot be written after {@link #CLOSE_WAIT_MS}.</li>
  * </ul>
  * It extends Spring's decorator, whose own buffer stays unused, because Spring's STOMP handler
  * requires one for its ordered outbound messages: it hands in a callback that releases a
