@@ -74,12 +74,13 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void registerStompEndpoints(StompEndpointRegistry endpoints) {
 		String[] origins = this.properties.originPatterns();
+		DefaultHandshakeHandler handshake = partialMessageHandshake();
 		endpoints.addEndpoint(WEBSOCKET_PATH)
-			.setHandshakeHandler(partialMessageHandshake())
+			.setHandshakeHandler(handshake)
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(this.cap, this.handshakeTokens);
 		endpoints.addEndpoint(SOCKJS_PATH)
-			.setHandshakeHandler(partialMessageHandshake())
+			.setHandshakeHandler(handshake)
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(this.cap, this.handshakeTokens)
 			.withSockJS()

@@ -40,6 +40,8 @@ import dev.stompbox.room.RoomId;
  */
 public class RedisRoomRelay implements RoomRelay {
 
+	private static final Log logger = LogFactory.getLog(RedisRoomRelay.class);
+
 	private static final LuaScript PUBLISH = LuaScript.load(RedisRoomRelay.class, "publish.lua");
 
 	private final RedisScripts scripts;
@@ -55,8 +57,6 @@ public class RedisRoomRelay implements RoomRelay {
 	private final JsonMapper json;
 
 	/** How much earlier than this host's clock a new room's gap is looked for. */
-	private static final Log logger = LogFactory.getLog(RedisRoomRelay.class);
-
 	static final long CLOCK_MARGIN_MILLIS = 2000;
 
 	private static final int CATCH_UP_ATTEMPTS = 20;
