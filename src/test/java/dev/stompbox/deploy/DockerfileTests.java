@@ -119,12 +119,15 @@ class DockerfileTests {
 		assertThat(entrypoint).containsSubsequence("-jar", "/app/" + this.jar);
 	}
 
-	/** The heap follows the container's memory limit instead of a fixed -Xmx. */
+	/**
+	 * The heap follows the container's memory limit instead of a fixed -Xmx, and gives back
+	 * what it no longer needs (G1 would keep up to 70% of it free).
+	 */
 	@Test
 	void memoryFlagsFollowTheContainerLimit() {
 		String flags = String.join(" ", inRuntime("ENV").stream().map(Instruction::arguments).toList()) + " "
 				+ String.join(" ", entrypoint());
-		assertThat(flags).contains("-XX:MaxRAMPercentage=").doesNotContain("-Xmx");
+		assertThat(flags).contains("-XX:MaxRAMPercentage=", "-XX:MaxHeapFreeRatio=20").doesNotContain("-Xmx");
 	}
 
 	/**
