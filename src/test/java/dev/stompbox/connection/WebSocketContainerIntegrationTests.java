@@ -2,19 +2,28 @@ package dev.stompbox.connection;
 
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
+import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
+import org.eclipse.jetty.ee11.websocket.jakarta.common.UpgradeRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The container's own limits, which it enforces before Stompbox sees a message: no idle
  * timeout (Jetty's default closes a silent connection after 30 s, whatever heart-beats the
  * client chose), and a message limit above the frame limit, so that an oversized frame is
- * answered with the too-large ERROR frame ({@link FrameSizeIntegrationTests}).
+ * answered with the too-large ERROR frame ({@link FrameSizeIntegrationTests}). And what the
+ * container keeps of a handshake once the session is open: not the HTTP request.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.max-frame-size=100KB" })
@@ -22,6 +31,15 @@ class WebSocketContainerIntegrationTests {
 
 	@Autowired
 	ServletContext servletContext;
+
+	@Autowired
+	ConnectionRegistry connections;
+
+	@Autowired
+	SendBuffers sendBuffers;
+
+	@LocalServerPort
+	int port;
 
 	@Test
 	void silentConnectionsAreNotTimedOutByTheContainer() {
@@ -32,6 +50,22 @@ class WebSocketContainerIntegrationTests {
 	void theContainersMessageLimitIsTwiceTheFrameLimit() {
 		assertThat(container().getDefaultMaxTextMessageBufferSize()).isEqualTo(2 * 100 * 1024);
 		assertThat(container().getDefaultMaxBinaryMessageBufferSize()).isEqualTo(2 * 100 * 1024);
+	}
+
+	@Test
+	void theContainerLetsGoOfTheHandshakeRequestOnceTheSessionIsOpen() {
+		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
+			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+			assertThat(this.connections.sessionIds()).isNotEmpty().allSatisfy((id) -> {
+				WebSocketSession session = WebSocketSessionDecorator.unwrap(this.sendBuffers.get(id));
+				assertThat(session.getUri()).hasPath("/ws");
+				UpgradeRequest kept = ((NativeWebSocketSession) session).getNativeSession(JakartaWebSocketSession.class)
+					.getFrameHandler()
+					.getUpgradeRequest();
+				// What Jetty kept can no longer reach the servlet request.
+				assertThatIllegalStateException().isThrownBy(kept::getRequestURI).withMessageContaining("released");
+			});
+		}
 	}
 
 	private ServerContainer container() {
