@@ -31,10 +31,6 @@ final class ReleasableUpgradeRequest extends HttpServletRequestWrapper {
 		setRequest(RELEASED);
 	}
 
-	boolean isReleased() {
-		return getRequest() == RELEASED;
-	}
-
 	private static Object released(Object proxy, Method method, Object[] args) {
 		return switch (method.getName()) {
 			case "toString" -> "released WebSocket upgrade request";
