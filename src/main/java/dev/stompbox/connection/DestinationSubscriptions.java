@@ -28,6 +28,9 @@ class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 	/** destination to its subscribers, as sessionId to subscription ids. */
 	private final Map<String, Subscribers> byDestination = new ConcurrentHashMap<>();
 
+	/** What a client subscribes to here: a room's messages and presence, its ACKs and errors. */
+	private static final int SUBSCRIPTIONS_PER_SESSION = 4;
+
 	/** sessionId to (subscriptionId to destination). */
 	private final Map<String, Map<String, String>> bySession = new ConcurrentHashMap<>();
 
@@ -40,7 +43,8 @@ class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 	@Override
 	protected void addSubscriptionInternal(String sessionId, String subscriptionId, String destination,
 			Message<?> message) {
-		String previous = this.bySession.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>())
+		String previous = this.bySession
+			.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>(SUBSCRIPTIONS_PER_SESSION))
 			.put(subscriptionId, destination);
 		if (previous != null) {
 			remove(previous, sessionId, subscriptionId);
@@ -90,8 +94,12 @@ class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 	/** One destination's subscribers; the lists are replaced, never changed, so readers need no lock. */
 	private record Subscribers(Map<String, List<String>> sessions, MultiValueMap<String, String> view) {
 
+		/**
+		 * Sized for one session, since most destinations are a session's own queues; a room's
+		 * grows as sessions join. A map sized by default takes a table of 16 on its first entry.
+		 */
 		Subscribers() {
-			this(new ConcurrentHashMap<>());
+			this(new ConcurrentHashMap<>(1));
 		}
 
 		private Subscribers(Map<String, List<String>> sessions) {

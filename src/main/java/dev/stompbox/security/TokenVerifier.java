@@ -3,7 +3,6 @@ package dev.stompbox.security;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -61,7 +60,7 @@ public class TokenVerifier {
 		if (claim instanceof Collection<?> values) {
 			return Set.copyOf(values.stream().map(String::valueOf).toList());
 		}
-		return new LinkedHashSet<>(Arrays.asList(String.valueOf(claim).trim().split("\\s+")));
+		return Set.copyOf(Arrays.asList(String.valueOf(claim).trim().split("\\s+")));
 	}
 
 }
