@@ -25,11 +25,11 @@ class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 
 	private static final MultiValueMap<String, String> NONE = CollectionUtils.toMultiValueMap(Map.of());
 
-	/** destination to its subscribers, as sessionId to subscription ids. */
-	private final Map<String, Subscribers> byDestination = new ConcurrentHashMap<>();
-
 	/** What a client subscribes to here: a room's messages and presence, its ACKs and errors. */
 	private static final int SUBSCRIPTIONS_PER_SESSION = 4;
+
+	/** destination to its subscribers, as sessionId to subscription ids. */
+	private final Map<String, Subscribers> byDestination = new ConcurrentHashMap<>();
 
 	/** sessionId to (subscriptionId to destination). */
 	private final Map<String, Map<String, String>> bySession = new ConcurrentHashMap<>();
