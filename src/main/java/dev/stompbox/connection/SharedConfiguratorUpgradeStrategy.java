@@ -44,11 +44,14 @@ class SharedConfiguratorUpgradeStrategy extends StandardWebSocketUpgradeStrategy
 	private final ServerEndpointConfig.Configurator containerDefault = new ServerEndpointConfig.Configurator()
 		.getContainerDefaultConfigurator();
 
+	/** What every session gets for its handshake headers: one read-only empty set for all. */
+	private final HttpHeaders noHandshakeHeaders = HttpHeaders.readOnlyHttpHeaders(new HttpHeaders());
+
 	@Override
 	public void upgrade(ServerHttpRequest request, ServerHttpResponse response, @Nullable String selectedProtocol,
 			List<WebSocketExtension> selectedExtensions, @Nullable Principal user, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws HandshakeFailureException {
-		StandardWebSocketSession session = new StandardWebSocketSession(new HttpHeaders(), attributes,
+		StandardWebSocketSession session = new StandardWebSocketSession(this.noHandshakeHeaders, attributes,
 				localAddress(request), remoteAddress(request), user);
 		ReleasableUpgradeRequest servletRequest = new ReleasableUpgradeRequest(getHttpServletRequest(request));
 		StandardWebSocketHandlerAdapter endpoint = new StandardWebSocketHandlerAdapter(

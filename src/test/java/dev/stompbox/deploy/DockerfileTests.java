@@ -127,7 +127,8 @@ class DockerfileTests {
 	void memoryFlagsFollowTheContainerLimit() {
 		String flags = String.join(" ", inRuntime("ENV").stream().map(Instruction::arguments).toList()) + " "
 				+ String.join(" ", entrypoint());
-		assertThat(flags).contains("-XX:MaxRAMPercentage=", "-XX:MaxHeapFreeRatio=20").doesNotContain("-Xmx");
+		assertThat(flags).contains("-XX:MaxRAMPercentage=", "-XX:MaxHeapFreeRatio=20", "-XX:G1PeriodicGCInterval=")
+			.doesNotContain("-Xmx");
 	}
 
 	/**
