@@ -29,7 +29,7 @@ for round in $(seq 1 "$rounds"); do
     echo "== $side ($( [ "$side" = before ] && echo "$rev" || echo HEAD)) round $round, load $(cut -d' ' -f1 /proc/loadavg)" >"$file"
     bench fanout --targets $T --rooms 10 --subscribers 100 --rate 25000 --warmup 5 --duration 15 --server-pids "$PIDS" | sed -n 3,4p >>"$file"
     for ladder in 1 2; do
-      bench fanout --targets $T --rooms 10 --subscribers 100 --ladder 10000,25000,50000,75000,100000 --server-pids "$PIDS" | sed -n 3,8p >>"$file"
+      bench fanout --targets $T --rooms 10 --subscribers 100 --ladder 10000,25000,50000,75000,100000,150000,200000 --server-pids "$PIDS" | sed -n 3,10p >>"$file"
     done
     bench storm --targets $T --clients 5000 --rounds 2 --server-pids "$PIDS" | sed -n 3,5p >>"$file"
     "$repo/src/bench/two-instances.sh" down >/dev/null 2>&1

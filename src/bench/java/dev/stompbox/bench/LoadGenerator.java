@@ -30,7 +30,7 @@ public final class LoadGenerator {
 			common
 			  --targets ws://localhost:8080/ws,...   instances; clients spread round-robin
 			  --secret S          HS256 key of the servers (default $STOMPBOX_JWT_SECRET); none: demo tokens
-			  --server-pids P,... server JVMs to read CPU and RSS from (/proc); heap comes from /actuator/prometheus
+			  --server-pids P,... server JVMs to read CPU, write calls and RSS from (/proc); heap comes from /actuator/prometheus
 			  --bind 127.0.0.1-127.0.0.4   source addresses, round-robin (about 28k connections each)
 			  --io-threads N      selector threads (default: half the cores, 1 to 4)
 			  --connect-rate 2000 --max-pending 500 --setup-timeout 300 --drain-timeout 5

@@ -15,16 +15,16 @@ import com.sun.management.OperatingSystemMXBean;
 
 /**
  * What the servers and the generator cost: CPU time ({@code utime + stime} of
- * {@code /proc/PID/stat}) and resident memory ({@code VmRSS} of {@code /proc/PID/status}) of
- * the server processes given with {@code --server-pids}, heap in use from each target's
- * {@code /actuator/prometheus} ({@code jvm_memory_used_bytes{area="heap"}}), and this
- * process's own CPU time and RSS.
+ * {@code /proc/PID/stat}), write system calls ({@code syscw} of {@code /proc/PID/io}) and
+ * resident memory ({@code VmRSS} of {@code /proc/PID/status}) of the server processes given
+ * with {@code --server-pids}, heap in use from each target's {@code /actuator/prometheus}
+ * ({@code jvm_memory_used_bytes{area="heap"}}), and this process's own CPU time and RSS.
  */
 final class ServerProbe {
 
 	/** A reading; a value is -1 when it could not be read. */
-	record Sample(long nanoTime, long serverCpuNanos, long serverRssBytes, long serverHeapBytes, long ownCpuNanos,
-			long ownRssBytes) {
+	record Sample(long nanoTime, long serverCpuNanos, long serverWriteCalls, long serverRssBytes,
+			long serverHeapBytes, long ownCpuNanos, long ownRssBytes) {
 	}
 
 	private static final Duration RSS_SETTLE_POLL = Duration.ofMillis(500);
@@ -58,16 +58,17 @@ final class ServerProbe {
 		return !this.pids.isEmpty();
 	}
 
-	/** CPU and RSS only: cheap enough to read at a window's edges. */
+	/** CPU, write calls and RSS only: cheap enough to read at a window's edges. */
 	Sample sample() {
-		return new Sample(System.nanoTime(), serverCpuNanos(), serverRss(), -1, ownCpuNanos(), rss("self"));
+		return new Sample(System.nanoTime(), serverCpuNanos(), serverWriteCalls(), serverRss(), -1, ownCpuNanos(),
+				rss("self"));
 	}
 
 	/** As {@link #sample()} plus the heap, which takes a scrape of every target. */
 	Sample sampleWithHeap() {
 		Sample sample = sample();
-		return new Sample(sample.nanoTime(), sample.serverCpuNanos(), sample.serverRssBytes(), heapUsed(),
-				sample.ownCpuNanos(), sample.ownRssBytes());
+		return new Sample(sample.nanoTime(), sample.serverCpuNanos(), sample.serverWriteCalls(),
+				sample.serverRssBytes(), heapUsed(), sample.ownCpuNanos(), sample.ownRssBytes());
 	}
 
 	/**
@@ -141,6 +142,45 @@ final class ServerProbe {
 			}
 		}
 		return ticks * this.nanosPerTick;
+	}
+
+	/**
+	 * The servers' write system calls so far, which tell a server that writes each frame on its
+	 * own from one that gathers the frames queued for a connection into one {@code writev}, on
+	 * any machine. -1 where {@code /proc/PID/io} cannot be read: not Linux, or a process of
+	 * another user (unlike {@code stat}, only its owner may read it).
+	 */
+	private long serverWriteCalls() {
+		if (this.pids.isEmpty()) {
+			return -1;
+		}
+		long total = 0;
+		for (long pid : this.pids) {
+			try {
+				long calls = writeCalls(Files.readString(Path.of("/proc/" + pid + "/io")));
+				if (calls < 0) {
+					return -1;
+				}
+				total += calls;
+			}
+			catch (IOException | RuntimeException ex) {
+				return -1;
+			}
+		}
+		return total;
+	}
+
+	/**
+	 * The {@code syscw} line of one {@code /proc/PID/io}: the kernel sums it over all the
+	 * process's threads, living and ended, so one read counts the whole server. -1 if absent.
+	 */
+	static long writeCalls(String io) {
+		for (String line : io.split("\n")) {
+			if (line.startsWith("syscw:")) {
+				return Long.parseLong(line.substring("syscw:".length()).trim());
+			}
+		}
+		return -1;
 	}
 
 	private long serverRss() {

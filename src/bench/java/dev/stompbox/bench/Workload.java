@@ -332,20 +332,21 @@ abstract class Workload implements Events, AutoCloseable {
 		row.put(prefix + "max_ms", any ? histogram.getMaxValue() / 1000.0 : Double.NaN);
 	}
 
-	/** Server CPU per delivery and the generator's own CPU over a window. */
+	/**
+	 * Server CPU and write calls per delivery and the generator's own CPU over a window. The
+	 * write calls do not depend on the machine the way CPU time does: about 1 per delivery
+	 * when a server writes each frame on its own, fewer when it gathers them.
+	 */
 	static void costColumns(Map<String, Object> row, ServerProbe.Sample from, ServerProbe.Sample to, long deliveries) {
 		double wall = (to.nanoTime() - from.nanoTime()) / 1e9;
-		if (from.serverCpuNanos() >= 0 && to.serverCpuNanos() >= 0 && deliveries > 0) {
-			double cpuSeconds = (to.serverCpuNanos() - from.serverCpuNanos()) / 1e9;
-			row.put("srv_cpu_s_per_1k", cpuSeconds / (deliveries / 1000.0));
-			row.put("srv_us_per_dlv", cpuSeconds * 1e6 / deliveries);
-			row.put("srv_cores", cpuSeconds / wall);
-		}
-		else {
-			row.put("srv_cpu_s_per_1k", Double.NaN);
-			row.put("srv_us_per_dlv", Double.NaN);
-			row.put("srv_cores", Double.NaN);
-		}
+		boolean cpu = from.serverCpuNanos() >= 0 && to.serverCpuNanos() >= 0 && deliveries > 0;
+		boolean writes = from.serverWriteCalls() >= 0 && to.serverWriteCalls() >= 0 && deliveries > 0;
+		double cpuSeconds = (to.serverCpuNanos() - from.serverCpuNanos()) / 1e9;
+		row.put("srv_cpu_s_per_1k", cpu ? cpuSeconds / (deliveries / 1000.0) : Double.NaN);
+		row.put("srv_us_per_dlv", cpu ? cpuSeconds * 1e6 / deliveries : Double.NaN);
+		row.put("srv_writes_per_dlv",
+				writes ? (double) (to.serverWriteCalls() - from.serverWriteCalls()) / deliveries : Double.NaN);
+		row.put("srv_cores", cpu ? cpuSeconds / wall : Double.NaN);
 		row.put("gen_cores", (to.ownCpuNanos() - from.ownCpuNanos()) / 1e9 / wall);
 	}
 

@@ -16,18 +16,26 @@ import dev.stompbox.metrics.StompboxMetrics;
  * frames too large, so the code is taken from the ERROR frame as it goes out. Every ERROR
  * frame the STOMP handler sends passes here, so here they are counted by code too.
  */
-class CloseCodeSession extends WebSocketSessionDecorator {
+class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
 
 	private final StompboxMetrics metrics;
+
+	private final FrameWriter transport;
 
 	CloseCodeSession(WebSocketSession delegate, StompboxMetrics metrics) {
 		super(delegate);
 		this.metrics = metrics;
+		this.transport = FrameWriter.of(delegate);
+	}
+
+	@Override
+	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		write(message, false);
 	}
 
 	/** Synchronized with {@link #sendDirectly}: the transport takes one writer at a time. */
 	@Override
-	public synchronized void sendMessage(WebSocketMessage<?> message) throws IOException {
+	public synchronized void write(WebSocketMessage<?> message, boolean moreFollow) throws IOException {
 		CloseStatus afterError = CloseCodes.forErrorFrame(message);
 		if (afterError != null) {
 			CloseCodes.remember(getAttributes(), afterError);
@@ -36,7 +44,12 @@ class CloseCodeSession extends WebSocketSessionDecorator {
 				this.metrics.error(code);
 			}
 		}
-		super.sendMessage(message);
+		this.transport.write(message, moreFollow);
+	}
+
+	@Override
+	public synchronized void flush() throws IOException {
+		this.transport.flush();
 	}
 
 	@Override
@@ -48,7 +61,7 @@ class CloseCodeSession extends WebSocketSessionDecorator {
 
 	/** Writes to the transport while the STOMP handler has not yet seen the message. */
 	synchronized void sendDirectly(WebSocketMessage<?> message) throws IOException {
-		getDelegate().sendMessage(message);
+		this.transport.write(message, false);
 	}
 
 	void closeQuietly(CloseStatus status) {

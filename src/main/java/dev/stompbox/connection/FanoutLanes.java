@@ -2,6 +2,7 @@ package dev.stompbox.connection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,15 +14,21 @@ import java.util.stream.IntStream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A few serial lanes: the tasks handed to one lane run one at a time, in the order they were
  * handed in. Each task has two steps. The first, {@link LaneTask#run()}, always runs in lane
  * order. The second, what it returns, may block (a write to a client that stopped reading);
  * once it has run longer than {@code stuckAfter} it keeps its thread to itself and the lane
- * goes on with its next tasks on a new thread. So a stalled client holds a lane's other
- * rooms back by at most {@code stuckAfter}, and the thread left behind ends once its task
+ * goes on with its next steps on a new thread. So a stalled client holds a lane's other
+ * rooms back by at most {@code stuckAfter}, and the thread left behind ends once its step
  * returns.
+ * <p>
+ * A lane runs the first steps of all the tasks waiting for it before their second steps.
+ * Under load, when messages wait for a lane, each subscriber then has several frames queued
+ * by the time the first write to it runs, and they go out in one write to its connection
+ * ({@link SendBuffer}); when nothing waits, a task runs as soon as it is handed in.
  */
 final class FanoutLanes {
 
@@ -76,6 +83,9 @@ final class FanoutLanes {
 		private final Condition notEmpty = this.lock.newCondition();
 
 		private final ArrayDeque<LaneTask> tasks = new ArrayDeque<>();
+
+		/** Second steps of tasks whose first steps have run, in lane order. */
+		private final ArrayDeque<Runnable> writes = new ArrayDeque<>();
 
 		/** The thread that takes the lane's next task; guarded by {@link #lock}, as are the fields below. */
 		private Thread worker;
@@ -137,6 +147,7 @@ final class FanoutLanes {
 			try {
 				this.stopped = true;
 				this.tasks.clear();
+				this.writes.clear();
 				this.notEmpty.signalAll();
 			}
 			finally {
@@ -160,12 +171,10 @@ final class FanoutLanes {
 			Thread self = Thread.currentThread();
 			boolean ended = false;
 			try {
-				LaneTask task;
-				while ((task = next(self)) != null) {
+				Runnable step;
+				while ((step = next(self)) != null) {
 					try {
-						Runnable blocking = task.run();
-						markBlocking(self);
-						blocking.run();
+						step.run();
 					}
 					catch (RuntimeException ex) {
 						logger.warn("A task of " + this.name + " failed", ex);
@@ -178,6 +187,26 @@ final class FanoutLanes {
 					// An Error ends this thread; the lane must not end with it.
 					moveOn(self);
 				}
+			}
+		}
+
+		/** Runs first steps in lane order; their second steps are run next, before any new task. */
+		private void runFirstSteps(List<LaneTask> firstSteps) {
+			List<Runnable> secondSteps = new ArrayList<>(firstSteps.size());
+			for (LaneTask task : firstSteps) {
+				try {
+					secondSteps.add(task.run());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("A task of " + this.name + " failed", ex);
+				}
+			}
+			this.lock.lock();
+			try {
+				this.writes.addAll(secondSteps);
+			}
+			finally {
+				this.lock.unlock();
 			}
 		}
 
@@ -194,30 +223,32 @@ final class FanoutLanes {
 			}
 		}
 
-		/** The next task for this thread, or null when the lane has stopped or moved on without it. */
-		private LaneTask next(Thread self) {
+		/**
+		 * What this thread runs next: a waiting second step, else the first steps of every
+		 * waiting task; null when the lane has stopped or moved on without this thread.
+		 */
+		private @Nullable Runnable next(Thread self) {
 			this.lock.lock();
 			try {
 				if (this.worker != self) {
 					return null;
 				}
 				this.blockingSince = 0;
-				while (this.tasks.isEmpty() && !this.stopped && this.worker == self) {
+				while (this.writes.isEmpty() && this.tasks.isEmpty() && !this.stopped && this.worker == self) {
 					this.notEmpty.awaitUninterruptibly();
 				}
-				return (this.stopped || this.worker != self) ? null : this.tasks.poll();
-			}
-			finally {
-				this.lock.unlock();
-			}
-		}
-
-		private void markBlocking(Thread self) {
-			this.lock.lock();
-			try {
-				if (this.worker == self) {
-					this.blockingSince = System.nanoTime();
+				if (this.stopped || this.worker != self) {
+					return null;
 				}
+				Runnable write = this.writes.poll();
+				if (write != null) {
+					// May block: the watchdog moves the lane on once it takes too long.
+					this.blockingSince = System.nanoTime();
+					return write;
+				}
+				List<LaneTask> firstSteps = new ArrayList<>(this.tasks);
+				this.tasks.clear();
+				return () -> runFirstSteps(firstSteps);
 			}
 			finally {
 				this.lock.unlock();

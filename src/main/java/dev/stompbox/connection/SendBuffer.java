@@ -66,8 +66,11 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 
 	private volatile @Nullable Consumer<WebSocketMessage<?>> afterQueued;
 
+	private final FrameWriter writer;
+
 	SendBuffer(WebSocketSession delegate, int sendTimeLimitMs, int bufferSizeLimit) {
 		super(delegate, sendTimeLimitMs, bufferSizeLimit);
+		this.writer = (delegate instanceof FrameWriter frames) ? frames : FrameWriter.of(delegate);
 	}
 
 	/** Spring's outbound path: STOMP frames other than room messages, in Spring's order. */
@@ -166,19 +169,29 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		}
 	}
 
-	/** Called with {@link #writing} held. */
+	/**
+	 * Called with {@link #writing} held. Each frame but the last of what is queued is written
+	 * with more to follow, so that together they may go out in one write.
+	 */
 	private void writeQueued() throws IOException {
+		boolean held = false;
 		WebSocketMessage<?> message;
 		while (!this.givenUp && (message = this.queue.poll()) != null) {
+			boolean moreFollow = this.queue.peek() != null;
 			long size = sizeOf(message);
 			this.writeStartedMillis = System.currentTimeMillis();
 			try {
-				getDelegate().sendMessage(message);
+				this.writer.write(message, moreFollow);
+				held = moreFollow;
 			}
 			finally {
 				this.writeStartedMillis = 0;
 				this.queuedBytes.addAndGet(-size);
 			}
+		}
+		if (held) {
+			// What followed was dropped: the session was given up meanwhile.
+			this.writer.flush();
 		}
 	}
 

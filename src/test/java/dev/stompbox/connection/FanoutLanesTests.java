@@ -77,6 +77,55 @@ class FanoutLanesTests {
 	}
 
 	@Test
+	void theFirstStepsOfEveryTaskWaitingForALaneRunBeforeTheirSecondSteps() throws Exception {
+		List<String> steps = new CopyOnWriteArrayList<>();
+		CountDownLatch gate = new CountDownLatch(1);
+		this.lanes.execute(5, () -> {
+			awaitRelease(gate);
+			steps.add("first 0");
+			return () -> steps.add("second 0");
+		});
+		for (int i = 1; i <= 3; i++) {
+			int n = i;
+			this.lanes.execute(5, () -> {
+				steps.add("first " + n);
+				return () -> steps.add("second " + n);
+			});
+		}
+		gate.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> steps.size() == 8);
+		// So each subscriber has the frames of tasks 1 to 3 queued when the first write to it runs.
+		assertThat(steps).containsExactly("first 0", "second 0", "first 1", "first 2", "first 3", "second 1",
+				"second 2", "second 3");
+	}
+
+	@Test
+	void aBlockedSecondStepDoesNotHoldBackTheSecondStepsOfTasksThatWaitedWithIt() throws Exception {
+		CountDownLatch gate = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch otherDone = new CountDownLatch(1);
+		List<String> threads = new CopyOnWriteArrayList<>();
+		this.lanes.execute(2, () -> {
+			awaitRelease(gate);
+			return () -> {
+			};
+		});
+		this.lanes.execute(2, () -> () -> {
+			threads.add(Thread.currentThread().getName());
+			awaitRelease(release);
+		});
+		this.lanes.execute(2, () -> () -> {
+			threads.add(Thread.currentThread().getName());
+			otherDone.countDown();
+		});
+		gate.countDown();
+		assertThat(otherDone.await(5, TimeUnit.SECONDS)).as("second step done while the one before it is blocked")
+			.isTrue();
+		assertThat(threads).hasSize(2).doesNotHaveDuplicates();
+		release.countDown();
+	}
+
+	@Test
 	void aSlowFirstStepIsNeverOvertaken() {
 		this.lanes.execute(3, () -> {
 			sleep(300);

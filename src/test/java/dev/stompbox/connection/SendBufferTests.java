@@ -185,6 +185,24 @@ class SendBufferTests {
 	}
 
 	@Test
+	void framesQueuedTogetherAreWrittenWithMoreToFollowButTheLastSoTheyMayGoOutInOneWrite() throws Exception {
+		GatheringSession writer = mock(GatheringSession.class);
+		SendBuffer buffer = new SendBuffer(writer, 10_000, 512 * 1024);
+		assertThat(buffer.enqueue(EARLIER)).isTrue();
+		assertThat(buffer.enqueue(LATER)).isTrue();
+		buffer.sendMessage(ERROR);
+		buffer.sendMessage(LATER);
+		InOrder order = inOrder(writer);
+		order.verify(writer).write(EARLIER, true);
+		order.verify(writer).write(LATER, true);
+		order.verify(writer).write(ERROR, false);
+		order.verify(writer).write(LATER, false);
+		verify(writer, never()).flush();
+		verify(writer, never()).sendMessage(any());
+		assertThat(buffer.getBufferSize()).isZero();
+	}
+
+	@Test
 	void springsMessageCallbackRunsOnceItsFrameIsQueuedAndNotForFanOutFrames() throws Exception {
 		java.util.List<Object> called = new java.util.concurrent.CopyOnWriteArrayList<>();
 		this.session.setMessageCallback(called::add);
@@ -193,6 +211,11 @@ class SendBufferTests {
 		assertThat(called).isEmpty();
 		this.session.sendMessage(ERROR);
 		assertThat(called).containsExactly(ERROR);
+	}
+
+	/** A transport that gathers frames, as {@link CloseCodeSession} is. */
+	interface GatheringSession extends WebSocketSession, FrameWriter {
+
 	}
 
 	private static void send(SendBuffer buffer, TextMessage message) {

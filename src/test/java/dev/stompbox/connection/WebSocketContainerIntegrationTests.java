@@ -1,5 +1,8 @@
 package dev.stompbox.connection;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketSession;
@@ -8,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
@@ -65,6 +69,26 @@ class WebSocketContainerIntegrationTests {
 				// What Jetty kept can no longer reach the servlet request.
 				assertThatIllegalStateException().isThrownBy(kept::getRequestURI).withMessageContaining("released");
 			});
+		}
+	}
+
+	@Test
+	void framesQueuedTogetherGoOutInJettysBatchAndReachTheClientWholeAndInOrder() throws Exception {
+		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
+			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+			SendBuffer buffer = this.sendBuffers.get(this.connections.sessionIds().iterator().next());
+			assertThat(FrameWriter.of(WebSocketSessionDecorator.unwrap(buffer))).isInstanceOf(JettyFrameWriter.class);
+			List<String> frames = new ArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				// Frames of 300 bytes fill more than one batch buffer; the last is larger than a batch takes.
+				String body = "m" + i + "-" + ((i < 19) ? "x".repeat(300) : "y".repeat(5000));
+				frames.add("MESSAGE\ndestination:/topic/t\nsubscription:s\n\n" + body + "\0");
+				assertThat(buffer.enqueue(new TextMessage(frames.get(i)))).isTrue();
+			}
+			buffer.flush();
+			for (String frame : frames) {
+				assertThat(client.nextFrame()).isEqualTo(frame);
+			}
 		}
 	}
 
