@@ -26,6 +26,9 @@ public final class LoadGenerator {
 			  users    1:1 events to U users through POST /api/users/{id}/events on another instance
 			           --users 1000 --rate 1000 (events/s) --duration 30 --warmup 5 --messages N
 			           --http-concurrency 64
+			  loopback no server: what the kernel charges this machine for one small write on loopback
+			           TCP, the floor under srv_us_per_dlv when each delivery is a write of its own
+			           --connections 500 --rate 12500 (writes/s) --bytes 300 --burst 50 --duration 10
 
 			common
 			  --targets ws://localhost:8080/ws,...   instances; clients spread round-robin
@@ -65,6 +68,11 @@ public final class LoadGenerator {
 	/** Runs one workload and returns its report, or {@code null} for {@code help}. */
 	static Report run(PrintStream log, String... args) throws Exception {
 		Options options = Options.parse(args);
+		if (options.workload().equals("loopback")) {
+			LoopbackFloor floor = new LoopbackFloor(options, log);
+			options.rejectUnknown();
+			return floor.run();
+		}
 		try (Workload workload = switch (options.workload()) {
 			case "fanout" -> new Fanout(options, log);
 			case "idle" -> new Idle(options, log);
