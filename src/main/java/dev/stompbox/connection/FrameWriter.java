@@ -8,8 +8,8 @@ import org.springframework.web.socket.WebSocketSession;
 /**
  * Writes one connection's frames. A frame written with more to follow may be held back and go
  * out with the ones after it, in one write to the socket: under load a subscriber has several
- * frames queued at once, and one write each costs a system call each, which is most of what
- * a delivery costs.
+ * frames queued at once, and each write is a system call, which is most of what a delivery
+ * costs.
  */
 interface FrameWriter {
 
