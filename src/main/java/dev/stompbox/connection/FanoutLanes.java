@@ -193,20 +193,30 @@ final class FanoutLanes {
 		/** Runs first steps in lane order; their second steps are run next, before any new task. */
 		private void runFirstSteps(List<LaneTask> firstSteps) {
 			List<Runnable> secondSteps = new ArrayList<>(firstSteps.size());
-			for (LaneTask task : firstSteps) {
-				try {
-					secondSteps.add(task.run());
-				}
-				catch (RuntimeException ex) {
-					logger.warn("A task of " + this.name + " failed", ex);
-				}
-			}
-			this.lock.lock();
+			int next = 0;
 			try {
-				this.writes.addAll(secondSteps);
+				while (next < firstSteps.size()) {
+					LaneTask task = firstSteps.get(next++);
+					try {
+						secondSteps.add(task.run());
+					}
+					catch (RuntimeException ex) {
+						logger.warn("A task of " + this.name + " failed", ex);
+					}
+				}
 			}
 			finally {
-				this.lock.unlock();
+				this.lock.lock();
+				try {
+					this.writes.addAll(secondSteps);
+					// An Error ends this thread: the lane's next one takes the first steps not run.
+					for (int i = firstSteps.size() - 1; i >= next; i--) {
+						this.tasks.addFirst(firstSteps.get(i));
+					}
+				}
+				finally {
+					this.lock.unlock();
+				}
 			}
 		}
 

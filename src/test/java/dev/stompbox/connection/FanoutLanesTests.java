@@ -160,6 +160,31 @@ class FanoutLanesTests {
 	}
 
 	@Test
+	void anErrorInOneOfTheFirstStepsRunTogetherLosesNoneOfTheOthers() {
+		CountDownLatch gate = new CountDownLatch(1);
+		this.lanes.execute(0, () -> {
+			awaitRelease(gate);
+			this.firstSteps.add(0);
+			return () -> this.secondSteps.add(0);
+		});
+		this.lanes.execute(0, () -> {
+			this.firstSteps.add(1);
+			return () -> this.secondSteps.add(1);
+		});
+		this.lanes.execute(0, () -> {
+			throw new ThreadEndingError();
+		});
+		this.lanes.execute(0, () -> {
+			this.firstSteps.add(3);
+			return () -> this.secondSteps.add(3);
+		});
+		gate.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.secondSteps.size() == 3);
+		assertThat(this.firstSteps).containsExactly(0, 1, 3);
+		assertThat(this.secondSteps).containsExactly(0, 1, 3);
+	}
+
+	@Test
 	void tasksAreRefusedOnceShutDown() {
 		this.lanes.shutdown();
 		assertThatExceptionOfType(RejectedExecutionException.class)
