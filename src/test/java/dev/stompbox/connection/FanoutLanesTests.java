@@ -79,12 +79,15 @@ class FanoutLanesTests {
 	@Test
 	void theFirstStepsOfEveryTaskWaitingForALaneRunBeforeTheirSecondSteps() throws Exception {
 		List<String> steps = new CopyOnWriteArrayList<>();
+		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch gate = new CountDownLatch(1);
 		this.lanes.execute(5, () -> {
+			started.countDown();
 			awaitRelease(gate);
 			steps.add("first 0");
 			return () -> steps.add("second 0");
 		});
+		awaitRelease(started);
 		for (int i = 1; i <= 3; i++) {
 			int n = i;
 			this.lanes.execute(5, () -> {
@@ -105,11 +108,14 @@ class FanoutLanesTests {
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch otherDone = new CountDownLatch(1);
 		List<String> threads = new CopyOnWriteArrayList<>();
+		CountDownLatch started = new CountDownLatch(1);
 		this.lanes.execute(2, () -> {
+			started.countDown();
 			awaitRelease(gate);
 			return () -> {
 			};
 		});
+		awaitRelease(started);
 		this.lanes.execute(2, () -> () -> {
 			threads.add(Thread.currentThread().getName());
 			awaitRelease(release);
@@ -161,12 +167,15 @@ class FanoutLanesTests {
 
 	@Test
 	void anErrorInOneOfTheFirstStepsRunTogetherLosesNoneOfTheOthers() {
+		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch gate = new CountDownLatch(1);
 		this.lanes.execute(0, () -> {
+			started.countDown();
 			awaitRelease(gate);
 			this.firstSteps.add(0);
 			return () -> this.secondSteps.add(0);
 		});
+		awaitRelease(started);
 		this.lanes.execute(0, () -> {
 			this.firstSteps.add(1);
 			return () -> this.secondSteps.add(1);
