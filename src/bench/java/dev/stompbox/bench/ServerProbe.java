@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 
 import com.sun.management.OperatingSystemMXBean;
 
@@ -126,22 +127,8 @@ final class ServerProbe {
 	}
 
 	private long serverCpuNanos() {
-		if (this.pids.isEmpty()) {
-			return -1;
-		}
-		long ticks = 0;
-		for (long pid : this.pids) {
-			try {
-				String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-				// The command name in parentheses may hold spaces: fields are counted after its ')'.
-				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-				ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-			}
-			catch (IOException | RuntimeException ex) {
-				return -1;
-			}
-		}
-		return ticks * this.nanosPerTick;
+		long ticks = sumOverServers(ServerProbe::cpuTicks);
+		return (ticks < 0) ? -1 : ticks * this.nanosPerTick;
 	}
 
 	/**
@@ -151,23 +138,49 @@ final class ServerProbe {
 	 * another user (unlike {@code stat}, only its owner may read it).
 	 */
 	private long serverWriteCalls() {
+		return sumOverServers(ServerProbe::readWriteCalls);
+	}
+
+	private long serverRss() {
+		return sumOverServers((pid) -> rss(Long.toString(pid)));
+	}
+
+	/** One reading summed over the servers; -1 when there are none or it cannot be read for one. */
+	private long sumOverServers(LongUnaryOperator reading) {
 		if (this.pids.isEmpty()) {
 			return -1;
 		}
 		long total = 0;
 		for (long pid : this.pids) {
-			try {
-				long calls = writeCalls(Files.readString(Path.of("/proc/" + pid + "/io")));
-				if (calls < 0) {
-					return -1;
-				}
-				total += calls;
-			}
-			catch (IOException | RuntimeException ex) {
+			long value = reading.applyAsLong(pid);
+			if (value < 0) {
 				return -1;
 			}
+			total += value;
 		}
 		return total;
+	}
+
+	/** User and system clock ticks of one process; -1 if unreadable. */
+	private static long cpuTicks(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			// The command name in parentheses may hold spaces: fields are counted after its ')'.
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	private static long readWriteCalls(long pid) {
+		try {
+			return writeCalls(Files.readString(Path.of("/proc/" + pid + "/io")));
+		}
+		catch (IOException | RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	/**
@@ -181,21 +194,6 @@ final class ServerProbe {
 			}
 		}
 		return -1;
-	}
-
-	private long serverRss() {
-		if (this.pids.isEmpty()) {
-			return -1;
-		}
-		long total = 0;
-		for (long pid : this.pids) {
-			long rss = rss(Long.toString(pid));
-			if (rss < 0) {
-				return -1;
-			}
-			total += rss;
-		}
-		return total;
 	}
 
 	private static long rss(String pid) {

@@ -2,7 +2,7 @@ package dev.stompbox.connection;
 
 import java.io.IOException;
 
-import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.Session;
 import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketRemoteEndpoint;
 import org.eclipse.jetty.util.FutureCallback;
 import org.eclipse.jetty.websocket.core.Frame;
@@ -43,11 +43,9 @@ final class JettyFrameWriter implements FrameWriter {
 	 * wrapped in SockJS's own, so only Spring's standard session qualifies.
 	 */
 	static @Nullable FrameWriter of(WebSocketSession session) {
-		if (session instanceof StandardWebSocketSession standard && standard.getNativeSession() != null) {
-			RemoteEndpoint.Basic basic = standard.getNativeSession().getBasicRemote();
-			if (basic instanceof JakartaWebSocketRemoteEndpoint remote) {
-				return new JettyFrameWriter(session, remote);
-			}
+		Session container = (session instanceof StandardWebSocketSession standard) ? standard.getNativeSession() : null;
+		if (container != null && container.getBasicRemote() instanceof JakartaWebSocketRemoteEndpoint remote) {
+			return new JettyFrameWriter(session, remote);
 		}
 		return null;
 	}
