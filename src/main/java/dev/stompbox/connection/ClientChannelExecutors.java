@@ -15,7 +15,9 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
  * server's two timer threads: every frame of every connection then queued with the
  * heart-beats, token expiries and lease renewals, and a storm of re-joins held them back.
  * <p>
- * As many threads per channel as Spring gives its own executors, two per core. They are not
+ * One thread per core and channel (Spring's own executors have two): what runs on them does
+ * not block, and every runnable thread more takes its slice of the cores from Lettuce's I/O
+ * thread, which every join and publish waits on (see {@link JettyThreads}). They are not
  * beans: a second {@code AsyncTaskExecutor} bean would change what Boot hands its other
  * integrations. They are shut down after the channels, which depend on this configurer. It
  * runs after Boot's configurer (order 0), whose choice it replaces.
@@ -46,7 +48,7 @@ class ClientChannelExecutors implements WebSocketMessageBrokerConfigurer, Dispos
 
 	private static ThreadPoolTaskExecutor executor(String threadNamePrefix) {
 		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setCorePoolSize(2 * Runtime.getRuntime().availableProcessors());
+		executor.setCorePoolSize(Runtime.getRuntime().availableProcessors());
 		executor.setAllowCoreThreadTimeOut(true);
 		executor.setThreadNamePrefix(threadNamePrefix);
 		executor.initialize();

@@ -4,6 +4,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.ConditionalOnCluster;
 import dev.stompbox.instance.InstanceId;
@@ -18,8 +19,9 @@ import dev.stompbox.redis.RedisScripts;
 class ClusterPresenceConfiguration {
 
 	@Bean
-	RedisPresence redisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instanceId, StompboxMetrics metrics) {
-		RedisPresence presence = new RedisPresence(scripts, keys, instanceId);
+	RedisPresence redisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instanceId, StompboxMetrics metrics,
+			JsonMapper jsonMapper) {
+		RedisPresence presence = new RedisPresence(scripts, keys, instanceId, jsonMapper);
 		metrics.presenceSessions(presence, RedisPresence::localSessions);
 		return presence;
 	}

@@ -1,6 +1,6 @@
 package dev.stompbox.presence;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +12,7 @@ import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.event.EventListener;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.connection.DrainStarted;
 import dev.stompbox.instance.InstanceId;
@@ -40,15 +41,18 @@ public class RedisPresence implements Presence, LeaseListener {
 
 	private final InstanceId instance;
 
+	private final JsonMapper json;
+
 	/** This instance's joined sessions, to answer {@link #joined} and to re-join after a loss. */
 	private final Map<String, Map<RoomId, PresenceSession>> local = new ConcurrentHashMap<>();
 
 	private volatile boolean handingOver;
 
-	public RedisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instance) {
+	public RedisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instance, JsonMapper json) {
 		this.scripts = scripts;
 		this.keys = keys;
 		this.instance = instance;
+		this.json = json;
 	}
 
 	@Override
@@ -56,7 +60,7 @@ public class RedisPresence implements Presence, LeaseListener {
 		// Recorded before Redis answers, so a SEND right behind the join is not refused.
 		this.local.computeIfAbsent(session.sessionId(), (id) -> new ConcurrentHashMap<>()).put(room, session);
 		return run("join", room, session.sessionId(), session.userId(), session.name())
-			.thenApply(RedisPresence::members)
+			.thenApply(this::members)
 			.whenComplete((members, failure) -> {
 				if (failure != null) {
 					forget(room, session.sessionId());
@@ -89,7 +93,7 @@ public class RedisPresence implements Presence, LeaseListener {
 
 	@Override
 	public CompletionStage<List<Member>> members(RoomId room) {
-		return run("members", room).thenApply(RedisPresence::members);
+		return run("members", room).thenApply(this::members);
 	}
 
 	@Override
@@ -149,18 +153,13 @@ public class RedisPresence implements Presence, LeaseListener {
 		args[4] = this.instance.value();
 		args[5] = room.value();
 		System.arraycopy(rest, 0, args, 6, rest.length);
-		ScriptOutputType output = operation.equals("leave") ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI;
+		// join and members answer with the members as one JSON array, leave with 0 or 1
+		ScriptOutputType output = operation.equals("leave") ? ScriptOutputType.INTEGER : ScriptOutputType.VALUE;
 		return this.scripts.run(PRESENCE, output, new String[] { this.keys.instances() }, args);
 	}
 
-	private static List<Member> members(Object result) {
-		List<?> flat = (List<?>) result;
-		List<Member> members = new ArrayList<>(flat.size() / 3);
-		for (int i = 0; i + 2 < flat.size(); i += 3) {
-			members.add(new Member((String) flat.get(i), (String) flat.get(i + 1),
-					Integer.parseInt((String) flat.get(i + 2))));
-		}
-		return members;
+	private List<Member> members(Object result) {
+		return Arrays.asList(this.json.readValue((String) result, Member[].class));
 	}
 
 }

@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
@@ -50,6 +53,23 @@ class ClusterRedisConfiguration {
 	ClientResourcesBuilderCustomizer stompboxReconnectDelay() {
 		return (builder) -> builder
 			.reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofMillis(500), 2, TimeUnit.MILLISECONDS));
+	}
+
+	/**
+	 * Commands sent from other threads are each written and flushed by the connection's I/O
+	 * thread, one socket write per command. In a storm of joins that thread is the one every
+	 * join waits on, so the commands queued while it was busy go out in one write.
+	 */
+	@Bean
+	ClientResourcesBuilderCustomizer stompboxConsolidatedFlushes() {
+		return (builder) -> builder.nettyCustomizer(new NettyCustomizer() {
+
+			@Override
+			public void afterChannelInitialized(Channel channel) {
+				channel.pipeline().addFirst(new FlushConsolidationHandler(256, true));
+			}
+
+		});
 	}
 
 	@Bean(destroyMethod = "close")

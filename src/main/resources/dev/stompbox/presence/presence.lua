@@ -33,12 +33,18 @@ local function publish(kind, room, user, name)
   redis.call('PUBLISH', ARGV[4] .. room, event)
 end
 
+-- All members as one JSON array of {userId, name, sessions}: a single bulk reply is far
+-- cheaper for the instance's Redis I/O thread to read than three bulk strings per member,
+-- and that thread is what a storm of joins waits on.
 local function members(room)
   local counts = redis.call('HGETALL', room_key(room, 'users'))
+  if #counts == 0 then
+    return '[]'
+  end
   local names_key = room_key(room, 'names')
   local result = {}
-  -- Every join answers with all members: their names in one HMGET per thousand, not one
-  -- HGET each (a storm of joins spent most of its Redis time there).
+  -- Names in one HMGET per thousand members, not one HGET each (a storm of joins spent
+  -- most of its Redis time there).
   for first = 1, #counts, 2000 do
     local users = {}
     for i = first, math.min(first + 1998, #counts - 1), 2 do
@@ -46,12 +52,10 @@ local function members(room)
     end
     local names = redis.call('HMGET', names_key, unpack(users))
     for k, user in ipairs(users) do
-      table.insert(result, user)
-      table.insert(result, names[k] or user)
-      table.insert(result, counts[first + (k - 1) * 2 + 1])
+      table.insert(result, {userId = user, name = names[k] or user, sessions = tonumber(counts[first + (k - 1) * 2 + 1])})
     end
   end
-  return result
+  return cjson.encode(result)
 end
 
 local function leave(instance, room, session)

@@ -39,6 +39,13 @@ class ClientChannelExecutorsIntegrationTests {
 	}
 
 	@Test
+	void eachChannelHasOneThreadPerCore() {
+		int cores = Runtime.getRuntime().availableProcessors();
+		assertThat(((ThreadPoolTaskExecutor) this.inbound.getExecutor()).getCorePoolSize()).isEqualTo(cores);
+		assertThat(((ThreadPoolTaskExecutor) this.outbound.getExecutor()).getCorePoolSize()).isEqualTo(cores);
+	}
+
+	@Test
 	void repliesRunOnOutboundThreadsOfTheirOwn() {
 		assertThat(this.outbound.getExecutor()).isNotSameAs(this.stompboxScheduler)
 			.isInstanceOfSatisfying(ThreadPoolTaskExecutor.class,
