@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Before and after on one machine: builds REV in a worktree under target/bench/, then takes
 # turns between it and this checkout, each time on fresh instances (two-instances.sh): a
-# 25k dlv/s warm-up, two fanout ladders and a two-round 5,000-client storm. Taking turns
+# two-round 5,000-client storm while the JIT is cold (as on instances a deploy just
+# started), a 25k dlv/s warm-up, two fanout ladders and a two-round storm again. Taking turns
 # spreads what else the machine is doing over both sides; read the second ladder of each
 # run, when the JIT has settled. Results land in target/bench/ab/.
 #   src/bench/ab.sh REV [ROUNDS]
@@ -27,6 +28,8 @@ for round in $(seq 1 "$rounds"); do
     file="$out/$side-$round.txt"
     eval "$("$repo/src/bench/two-instances.sh" up | tail -1)"
     echo "== $side ($( [ "$side" = before ] && echo "$rev" || echo HEAD)) round $round, load $(cut -d' ' -f1 /proc/loadavg)" >"$file"
+    bench storm --targets $T --clients 5000 --rounds 2 --storm-timeout 60 --server-pids "$PIDS" | sed -n 3,5p >>"$file" \
+      || echo "cold storm: the generator failed" >>"$file"
     bench fanout --targets $T --rooms 10 --subscribers 100 --rate 25000 --warmup 5 --duration 15 --server-pids "$PIDS" | sed -n 3,4p >>"$file"
     for ladder in 1 2; do
       bench fanout --targets $T --rooms 10 --subscribers 100 --ladder 10000,25000,50000,75000,100000,150000,200000 --server-pids "$PIDS" | sed -n 3,10p >>"$file"

@@ -13,6 +13,14 @@ runs=target/bench
 mkdir -p "$runs"
 case "${1:-up}" in
 up)
+  # Instances left up (from another checkout, say) would answer the readiness checks below
+  # and be measured in place of these.
+  for port in 6390 8081 8082; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "port $port is taken: stop what runs there first (src/bench/two-instances.sh down)" >&2
+      exit 1
+    fi
+  done
   [ -f target/stompbox.jar ] || ./mvnw -q -B -DskipTests package
   ulimit -n "$(ulimit -Hn)"
   export STOMPBOX_JWT_SECRET="${STOMPBOX_JWT_SECRET:-change-me-to-32-bytes-or-more-please}"

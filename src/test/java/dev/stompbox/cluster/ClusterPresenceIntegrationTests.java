@@ -170,6 +170,27 @@ class ClusterPresenceIntegrationTests {
 		}
 	}
 
+	@Test
+	void namesThatJsonMustEscapeComeBackAsTheTokenGaveThem() {
+		String room = "escapes";
+		String name = "Zo\u00eb \"Z\" / \\ \ud83c\udfb8\n\tend";
+		String userId = "user/with\"quote";
+		try (StompTestClient odd = StompTestClient.connect(cluster.port(0), user(userId, name));
+				StompTestClient plain = StompTestClient.connect(cluster.port(1), user("pia", "Pia"))) {
+			Rooms.join(odd, room, Map.of("requestId", "odd"));
+			JsonNode join = Rooms.join(plain, room, Map.of("requestId", "plain"));
+			JsonNode snapshot = Backend.get(cluster.port(2), "/api/rooms/" + room + "/presence").json();
+			for (JsonNode members : List.of(join.path("members"), snapshot.path("members"))) {
+				assertThat(sessions(members)).isEqualTo(Map.of(userId, 1, "pia", 1));
+				for (JsonNode member : members) {
+					String expected = member.path("userId").asString().equals(userId) ? name : "Pia";
+					assertThat(member.path("name").asString()).isEqualTo(expected);
+					assertThat(member.path("sessions").isInt()).as("sessions is a number: %s", member).isTrue();
+				}
+			}
+		}
+	}
+
 	private static StompTestClient connect(List<StompTestClient> clients, int instance, String userId) {
 		StompTestClient client = StompTestClient.connect(cluster.port(instance), user(userId, userId));
 		clients.add(client);
