@@ -1,6 +1,11 @@
 package dev.stompbox.connection;
 
+import java.time.Duration;
+
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -9,22 +14,48 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Jetty's request threads, four per core (at least eight) instead of Boot's 200. Nothing on
- * them blocks: they run handshakes and hand each client frame to the inbound channel. In a
- * reconnect storm Jetty grew to 200 threads, all runnable, and the kernel shares a core
- * evenly among runnable threads: Lettuce's I/O thread, which every join waits on, got one
- * slice in twenty ({@code /proc/PID/task/TID/schedstat}: 11 s waiting to run for each second
- * run), answers took over the 1.5 s command timeout with Redis idle, joins were refused and
- * retried, and a storm on new instances never ended. {@code server.jetty.threads.max}, when
- * set, wins.
+ * Jetty's request threads: eight per core, at least 24, instead of Boot's 200. In a reconnect
+ * storm Jetty grew to 200 threads, 10 to 30 of them runnable at a time, and the kernel shares
+ * a core evenly among runnable threads: Lettuce's I/O thread, which every join waits on, got
+ * a sliver ({@code /proc/PID/task/TID/schedstat}: 11 s waiting to run for each second run),
+ * answers took over the 1.5 s command timeout with Redis idle, joins were refused and
+ * retried, and a storm on new instances never ended (it did with 8 and with 24 threads).
+ * <p>
+ * A thread reading a request body blocks until the bytes come, so a few clients that stall
+ * or trickle a body (a SockJS {@code xhr_send}, the server API) could hold every thread: a
+ * body must come at {@link #MIN_REQUEST_DATA_RATE} at least, and a read or write that waits
+ * {@link #REQUEST_IO_TIMEOUT} is given up. {@code server.jetty.threads.max}, when set, wins.
  */
 @Configuration(proxyBeanMethods = false)
 class JettyThreads {
 
 	static final String MAX_PROPERTY = "server.jetty.threads.max";
 
+	/** Bytes a second, over the whole body, below which reading it is given up. */
+	static final long MIN_REQUEST_DATA_RATE = 1024;
+
+	/** Longest wait of one read or write while a request is handled (Jetty's default: 30 s). */
+	static final Duration REQUEST_IO_TIMEOUT = Duration.ofSeconds(10);
+
 	static int defaultMax(int cores) {
-		return Math.max(8, 4 * cores);
+		return Math.max(24, 8 * cores);
+	}
+
+	@Bean
+	WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> jettyRequestBodyGuards() {
+		return (factory) -> factory.addServerCustomizers(requestBodyGuards());
+	}
+
+	JettyServerCustomizer requestBodyGuards() {
+		return (server) -> {
+			for (Connector connector : server.getConnectors()) {
+				HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+				if (http != null) {
+					http.getHttpConfiguration().setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
+					http.getHttpConfiguration().setIdleTimeout(REQUEST_IO_TIMEOUT.toMillis());
+				}
+			}
+		};
 	}
 
 	@Bean
