@@ -80,11 +80,14 @@ class JettyThreadsIntegrationTests {
 		@LocalServerPort
 		int port;
 
+		@Autowired
+		WebServerApplicationContext context;
+
 		@Test
 		void theyAreRefusedAndOthersStillGetAnswers() throws Exception {
 			int slow = pool(this.context).getMaxThreads() + 4;
 			List<Socket> uploads = new ArrayList<>();
-			try {
+			try (HttpClient http = HttpClient.newHttpClient()) {
 				for (int i = 0; i < slow; i++) {
 					Socket socket = new Socket("127.0.0.1", this.port);
 					socket.getOutputStream()
@@ -93,7 +96,6 @@ class JettyThreadsIntegrationTests {
 					uploads.add(socket);
 				}
 				long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-				HttpClient http = HttpClient.newHttpClient();
 				HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/liveness"))
 					.timeout(Duration.ofSeconds(30))
 					.build();
@@ -123,9 +125,6 @@ class JettyThreadsIntegrationTests {
 				}
 			}
 		}
-
-		@Autowired
-		WebServerApplicationContext context;
 
 	}
 
