@@ -22,17 +22,16 @@ import org.springframework.core.env.Environment;
  * retried, and a storm on new instances never ended (it did with 8 and with 24 threads).
  * <p>
  * A thread reading a request body blocks until the bytes come, so a few clients that stall
- * or trickle a body (a SockJS {@code xhr_send}, the server API) could hold every thread: a
- * body must come at {@link #MIN_REQUEST_DATA_RATE} at least, and a read or write that waits
- * {@link #REQUEST_IO_TIMEOUT} is given up. {@code server.jetty.threads.max}, when set, wins.
+ * a body (a SockJS {@code xhr_send}, the server API) could hold every thread: a read or write
+ * that waits {@link #REQUEST_IO_TIMEOUT} while a request is handled is given up. (Jetty's
+ * minimum request data rate was tried and dropped: it counts from the start of the request,
+ * so it refused a browser's small body that was read late.) {@code server.jetty.threads.max},
+ * when set, wins.
  */
 @Configuration(proxyBeanMethods = false)
 class JettyThreads {
 
 	static final String MAX_PROPERTY = "server.jetty.threads.max";
-
-	/** Bytes a second, over the whole body, below which reading it is given up. */
-	static final long MIN_REQUEST_DATA_RATE = 1024;
 
 	/** Longest wait of one read or write while a request is handled (Jetty's default: 30 s). */
 	static final Duration REQUEST_IO_TIMEOUT = Duration.ofSeconds(10);
@@ -51,7 +50,6 @@ class JettyThreads {
 			for (Connector connector : server.getConnectors()) {
 				HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
 				if (http != null) {
-					http.getHttpConfiguration().setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
 					http.getHttpConfiguration().setIdleTimeout(REQUEST_IO_TIMEOUT.toMillis());
 				}
 			}

@@ -44,7 +44,7 @@ public final class StompTestClient implements AutoCloseable {
 
 	public enum Transport {
 
-		WEBSOCKET, SOCKJS, SOCKJS_XHR
+		WEBSOCKET, SOCKJS, SOCKJS_XHR, SOCKJS_XHR_POLLING
 
 	}
 
@@ -126,6 +126,11 @@ public final class StompTestClient implements AutoCloseable {
 					new WebSocketTransport(new StandardWebSocketClient())));
 			case SOCKJS_XHR -> new SockJsClient(
 					List.<org.springframework.web.socket.sockjs.client.Transport>of(new RestTemplateXhrTransport()));
+			case SOCKJS_XHR_POLLING -> {
+				RestTemplateXhrTransport polling = new RestTemplateXhrTransport();
+				polling.setXhrStreamingDisabled(true);
+				yield new SockJsClient(List.<org.springframework.web.socket.sockjs.client.Transport>of(polling));
+			}
 		};
 	}
 
