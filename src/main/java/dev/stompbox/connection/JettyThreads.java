@@ -62,7 +62,10 @@ class JettyThreads {
 				: defaultMax(Runtime.getRuntime().availableProcessors()));
 	}
 
-	/** Runs after Boot's customizer, which builds the pool from {@code server.jetty.threads}. */
+	/**
+	 * Runs after Boot's customizer, which builds the pool from {@code server.jetty.threads};
+	 * a {@code max} of 0 (the operator set the maximum) leaves Boot's pool in place.
+	 */
 	record PoolSize(int max) implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 
 		@Override

@@ -2,6 +2,7 @@ package dev.stompbox.connection;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,7 @@ class JettyThreadsIntegrationTests {
 			socket.getInputStream().read();
 			return true;
 		}
-		catch (java.net.SocketTimeoutException stillReading) {
+		catch (SocketTimeoutException stillReading) {
 			return false;
 		}
 		catch (IOException closed) {
