@@ -1,6 +1,7 @@
 package dev.stompbox.connection;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 import jakarta.websocket.Session;
 import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketRemoteEndpoint;
@@ -59,7 +60,7 @@ final class JettyFrameWriter implements FrameWriter {
 			return;
 		}
 		FutureCallback written = new FutureCallback();
-		this.remote.sendFrame(new Frame(OpCode.TEXT).setPayload(text.getPayload()), written, moreFollow);
+		this.remote.sendFrame(new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(text.asBytes())), written, moreFollow);
 		// A frame held back is done once copied to the batch buffer, so this waits only for a write.
 		written.block();
 		this.held = moreFollow;

@@ -3,6 +3,7 @@ package dev.stompbox.connection;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -95,13 +96,14 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 			return NOTHING;
 		}
 		MessageFrame frame = MessageFrame.of(destination, Long.toString(this.messageIds.incrementAndGet(), 36), json);
+		Map<String, TextMessage> bySubscriptionId = new HashMap<>();
 		List<SendBuffer> queued = new ArrayList<>(subscribers.size());
 		int frames = 0;
 		for (Map.Entry<String, List<String>> subscriber : subscribers.entrySet()) {
 			SendBuffer session = this.sessions.get(subscriber.getKey());
 			if (session != null) {
 				for (String subscriptionId : subscriber.getValue()) {
-					if (session.enqueue(new TextMessage(frame.forSubscription(subscriptionId)))) {
+					if (session.enqueue(bySubscriptionId.computeIfAbsent(subscriptionId, frame::forSubscription))) {
 						frames++;
 					}
 				}

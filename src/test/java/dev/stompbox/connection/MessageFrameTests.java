@@ -8,6 +8,7 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompDecoder;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.web.socket.TextMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +40,7 @@ class MessageFrameTests {
 		MessageFrame frame = MessageFrame.of("/topic/rooms/lobby", "1", "{}".getBytes(StandardCharsets.UTF_8));
 		String odd = "a:b\\c\nd\re";
 
-		assertThat(frame.forSubscription(odd)).contains("\nsubscription:a\\cb\\\\c\\nd\\re\n");
+		assertThat(frame.forSubscription(odd).getPayload()).contains("\nsubscription:a\\cb\\\\c\\nd\\re\n");
 		assertThat(StompHeaderAccessor.wrap(decode(frame.forSubscription(odd))).getSubscriptionId()).isEqualTo(odd);
 	}
 
@@ -49,9 +50,9 @@ class MessageFrameTests {
 		assertThat(MessageFrame.escape(plain)).isSameAs(plain);
 	}
 
-	private static Message<byte[]> decode(String frame) {
-		List<Message<byte[]>> messages = DECODER
-			.decode(java.nio.ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)));
+	private static Message<byte[]> decode(TextMessage frame) {
+		assertThat(frame.asBytes()).isEqualTo(frame.getPayload().getBytes(StandardCharsets.UTF_8));
+		List<Message<byte[]>> messages = DECODER.decode(java.nio.ByteBuffer.wrap(frame.asBytes()));
 		assertThat(messages).hasSize(1);
 		return messages.get(0);
 	}
