@@ -9,6 +9,8 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.annotation.support.SimpAnnotationMethodMessageHandler;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
@@ -17,6 +19,7 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.simp.user.UserDestinationMessageHandler;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.messaging.support.NativeMessageHeaderAccessor;
 import org.springframework.stereotype.Component;
 
 import dev.stompbox.error.StompboxException;
@@ -49,27 +52,34 @@ class Receipts implements ExecutorChannelInterceptor {
 	@Override
 	public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
 			@Nullable Exception ex) {
-		StompHeaderAccessor headers = StompHeaderAccessor.wrap(message);
-		SimpMessageType type = headers.getMessageType();
-		String destination = headers.getDestination();
+		// Called once for each of the channel's handlers: the headers are read in place, since
+		// wrapping them in an accessor copies them all, three times for every frame.
+		MessageHeaders headers = message.getHeaders();
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(headers);
+		String destination = SimpMessageHeaderAccessor.getDestination(headers);
 		if (ex != null || !isResponsible(handler, type, destination)) {
+			return;
+		}
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+		String receipt = NativeMessageHeaderAccessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_RECEIPT_HEADER,
+				headers);
+		if (type != SimpMessageType.SUBSCRIBE && receipt == null) {
 			return;
 		}
 		CompletionStage<Void> done = CompletableFuture.completedFuture(null);
 		if (type == SimpMessageType.SUBSCRIBE) {
+			String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
 			done = RoomDestinations.roomOfTopic(destination)
-				.map((room) -> this.interest.subscribed(headers.getSessionId(), headers.getSubscriptionId(), room))
+				.map((room) -> this.interest.subscribed(sessionId, subscriptionId, room))
 				.orElse(done);
 		}
-		String receipt = headers.getReceipt();
 		done.whenComplete((ignored, failure) -> {
 			if (failure != null) {
 				// The subscription is registered but deaf to other instances: the client must know.
-				this.replies.failed(headers.getSessionId(), StompboxException.from(failure), null, "subscribe",
-						destination);
+				this.replies.failed(sessionId, StompboxException.from(failure), null, "subscribe", destination);
 			}
 			else if (receipt != null) {
-				sendReceipt(headers.getSessionId(), receipt);
+				sendReceipt(sessionId, receipt);
 			}
 		});
 	}
