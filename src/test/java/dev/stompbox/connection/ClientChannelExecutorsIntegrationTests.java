@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.messaging.support.ExecutorSubscribableChannel;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -14,9 +13,8 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Client frames are handled on the thread that read them, and Spring's replies on threads of
- * their own; neither on the server's timer threads, which Spring Boot would hand both channels
- * as the context's only executor.
+ * Client frames and Spring's replies run on threads of their own, not on the server's timer
+ * threads, which Spring Boot would hand both channels as the context's only executor.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = TestTokens.SECRET_PROPERTY)
@@ -34,13 +32,16 @@ class ClientChannelExecutorsIntegrationTests {
 	ThreadPoolTaskScheduler stompboxScheduler;
 
 	@Test
-	void clientFramesAreHandledOnTheThreadThatReadThem() {
-		assertThat(this.inbound.getExecutor()).isInstanceOf(SyncTaskExecutor.class);
+	void clientFramesRunOnInboundThreadsOfTheirOwn() {
+		assertThat(this.inbound.getExecutor()).isNotSameAs(this.stompboxScheduler)
+			.isInstanceOfSatisfying(ThreadPoolTaskExecutor.class,
+					(executor) -> assertThat(executor.getThreadNamePrefix()).isEqualTo("stompbox-inbound-"));
 	}
 
 	@Test
-	void repliesHaveOneThreadPerCore() {
+	void eachChannelHasOneThreadPerCore() {
 		int cores = Runtime.getRuntime().availableProcessors();
+		assertThat(((ThreadPoolTaskExecutor) this.inbound.getExecutor()).getCorePoolSize()).isEqualTo(cores);
 		assertThat(((ThreadPoolTaskExecutor) this.outbound.getExecutor()).getCorePoolSize()).isEqualTo(cores);
 	}
 
