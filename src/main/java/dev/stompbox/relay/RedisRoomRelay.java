@@ -26,6 +26,7 @@ import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
 import dev.stompbox.room.Draft;
+import dev.stompbox.room.EnvelopeParts;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.RoomDestinations;
 import dev.stompbox.room.RoomId;
@@ -103,8 +104,9 @@ public class RedisRoomRelay implements RoomRelay {
 		String dedupeKey = dedupe ? this.keys.dedupe(room, draft.from().userId(), draft.clientMsgId())
 				: this.keys.roomSequence(room);
 		String[] keys = { this.keys.roomStream(room), this.keys.roomSequence(room), dedupeKey };
+		EnvelopeParts envelope = EnvelopeParts.of(this.json, draft);
 		return this.scripts.<List<Object>>run(PUBLISH, ScriptOutputType.MULTI, keys, this.keys.roomChannel(room),
-				afterId(draft), afterTs(draft), draft.ephemeral() ? "1" : "0", this.historySize, this.historyTtlMillis,
+				envelope.afterId(), envelope.afterTs(), draft.ephemeral() ? "1" : "0", this.historySize, this.historyTtlMillis,
 				dedupe ? this.dedupeWindowMillis : "0")
 			.thenApply((result) -> new Publication(MessageId.parse((String) result.get(0)),
 					((Long) result.get(1)) == 1L));
@@ -198,18 +200,6 @@ public class RedisRoomRelay implements RoomRelay {
 	@Override
 	public void detach(RoomId room) {
 		this.subscriptions.unsubscribe(this.keys.roomChannel(room), this.keys.presenceChannel(room));
-	}
-
-	/** The envelope's JSON between its id and its ts; the script puts in both. */
-	private String afterId(Draft draft) {
-		return "\",\"roomId\":" + this.json.writeValueAsString(draft.room().value()) + ",\"type\":"
-				+ this.json.writeValueAsString(draft.type()) + ",\"from\":" + this.json.writeValueAsString(draft.from())
-				+ ",\"body\":" + this.json.writeValueAsString(draft.body()) + ",\"ts\":";
-	}
-
-	private String afterTs(Draft draft) {
-		return (draft.clientMsgId() != null)
-				? ",\"clientMsgId\":" + this.json.writeValueAsString(draft.clientMsgId()) + "}" : "}";
 	}
 
 }

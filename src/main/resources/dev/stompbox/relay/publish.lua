@@ -2,7 +2,7 @@
 -- order of ids, of history and of delivery is the same on every instance.
 -- KEYS[1] room stream, KEYS[2] room sequence hash (last, epoch, dropped), KEYS[3] dedupe key
 -- ARGV[1] room channel
--- ARGV[2] envelope JSON between the id and the ts, ARGV[3] envelope JSON after the ts
+-- ARGV[2] envelope JSON between the id and the ts, ARGV[3] envelope JSON after the ts (EnvelopeParts)
 -- ARGV[4] '1' when ephemeral (published, not kept)
 -- ARGV[5] history size, ARGV[6] history TTL in ms, ARGV[7] dedupe window in ms, '0' for none
 -- Returns {id, duplicate (0|1)}.
