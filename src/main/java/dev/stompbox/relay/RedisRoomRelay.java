@@ -106,8 +106,8 @@ public class RedisRoomRelay implements RoomRelay {
 		String[] keys = { this.keys.roomStream(room), this.keys.roomSequence(room), dedupeKey };
 		EnvelopeParts envelope = EnvelopeParts.of(this.json, draft);
 		return this.scripts.<List<Object>>run(PUBLISH, ScriptOutputType.MULTI, keys, this.keys.roomChannel(room),
-				envelope.afterId(), envelope.afterTs(), draft.ephemeral() ? "1" : "0", this.historySize, this.historyTtlMillis,
-				dedupe ? this.dedupeWindowMillis : "0")
+				envelope.afterId(), envelope.afterTs(), draft.ephemeral() ? "1" : "0", this.historySize,
+				this.historyTtlMillis, dedupe ? this.dedupeWindowMillis : "0")
 			.thenApply((result) -> new Publication(MessageId.parse((String) result.get(0)),
 					((Long) result.get(1)) == 1L));
 	}
