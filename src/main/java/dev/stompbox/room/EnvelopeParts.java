@@ -29,9 +29,4 @@ public record EnvelopeParts(String afterId, String afterTs) {
 		return new EnvelopeParts(blank.substring(ID_PREFIX.length(), tsValue), blank.substring(tsValue + 1));
 	}
 
-	/** The envelope as {@code publish.lua} puts it together. */
-	public String stamp(String id, long ts) {
-		return ID_PREFIX + id + this.afterId + ts + this.afterTs;
-	}
-
 }

@@ -24,10 +24,15 @@ class EnvelopePartsTests {
 		Envelope envelope = new Envelope("1732262400123-7", "lobby", "chat", draft.from(), draft.body(),
 				1732262400123L, clientMsgId);
 
-		String stamped = EnvelopeParts.of(JSON, draft).stamp("1732262400123-7", 1732262400123L);
+		String stamped = asPublishLuaStampsIt(EnvelopeParts.of(JSON, draft), "1732262400123-7", 1732262400123L);
 
 		assertThat(stamped).isEqualTo(JSON.writeValueAsString(envelope));
 		assertThat(JSON.readValue(stamped, Envelope.class)).isEqualTo(envelope);
+	}
+
+	/** {@code publish.lua}: {@code '{"id":"' .. id .. ARGV[2] .. string.format('%d', now) .. ARGV[3]}. */
+	private static String asPublishLuaStampsIt(EnvelopeParts parts, String id, long ts) {
+		return "{\"id\":\"" + id + parts.afterId() + ts + parts.afterTs();
 	}
 
 }
