@@ -150,9 +150,13 @@ class ClusterRoomsIntegrationTests {
 						: listener.subscribeNoWait(topic(room), false);
 				Rooms.join(listener, room, Map.of("requestId", "join-" + i));
 				sender.send(Rooms.messages(room), Map.of("requestId", "first-" + i, "body", Map.of("n", i)));
+				// The sender's ACK first: a SEND refused (say, unavailable on a loaded machine) is
+				// then told apart from a message published and lost.
+				JsonNode sent = sender.awaitAck("first-" + i);
+				assertThat(sent.path("ok").asBoolean()).as("ACK of the message to %s: %s", room, sent).isTrue();
 				JsonNode first = next(messages);
 				assertThat(first.path("body").path("n").asInt()).as("first message of %s", room).isEqualTo(i);
-				assertThat(sender.awaitAck("first-" + i).path("id").asString()).isEqualTo(first.path("id").asString());
+				assertThat(sent.path("id").asString()).isEqualTo(first.path("id").asString());
 			}
 		}
 	}
