@@ -34,7 +34,7 @@ final class CloseCodes {
 
 	static CloseStatus forError(ErrorCode code) {
 		return switch (code) {
-			case UNAUTHORIZED, FORBIDDEN -> CloseStatus.POLICY_VIOLATION;
+			case UNAUTHORIZED, FORBIDDEN, LIMIT_EXCEEDED -> CloseStatus.POLICY_VIOLATION;
 			case TOO_LARGE -> CloseStatus.TOO_BIG_TO_PROCESS;
 			default -> CloseStatus.PROTOCOL_ERROR;
 		};

@@ -22,6 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxFrameSize largest inbound STOMP frame
  * @param rateLimit messages a second one session may send; bursts of twice that pass
  * @param heartbeat STOMP heart-beat the server sends and expects
+ * @param connectTimeout time from the handshake to a completed CONNECT
+ * @param maxSubscriptions subscriptions one session may hold
+ * @param maxRooms rooms one session may have joined
+ * @param maxConnectionsPerUser connections one user may hold on this instance
  */
 @ConfigurationProperties("stompbox")
 @Validated
@@ -29,7 +33,10 @@ public record ConnectionProperties(@DefaultValue List<String> allowedOrigins,
 		@DefaultValue("10000") @Min(1) int maxConnections,
 		@DefaultValue("55m") @NotNull @DurationMin(seconds = 1) Duration maxConnectionLifetime,
 		@DefaultValue("65536B") @NotNull DataSize maxFrameSize, @DefaultValue("50") @Min(1) int rateLimit,
-		@DefaultValue("10s") @NotNull Duration heartbeat) {
+		@DefaultValue("10s") @NotNull Duration heartbeat,
+		@DefaultValue("10s") @NotNull @DurationMin(millis = 100) Duration connectTimeout,
+		@DefaultValue("100") @Min(1) int maxSubscriptions, @DefaultValue("50") @Min(1) int maxRooms,
+		@DefaultValue("20") @Min(1) int maxConnectionsPerUser) {
 
 	static final List<String> LOCAL_ORIGINS = List.of("http://localhost:[*]", "https://localhost:[*]",
 			"http://127.0.0.1:[*]", "https://127.0.0.1:[*]");

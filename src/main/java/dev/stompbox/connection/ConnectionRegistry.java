@@ -12,20 +12,60 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
-/** The open WebSocket and SockJS sessions of this instance. */
+/**
+ * The open WebSocket and SockJS sessions of this instance, and the line between a session's
+ * life and its end: what a session leaves behind (a presence entry, a room's interest, a
+ * subscription, a user route) is created only through {@link #whileOpen}, so that nothing is
+ * created for a session once its end has begun. Spring handles a closed connection's end
+ * before the frames it still had queued, and those frames' work completes later still.
+ */
 @Component
 public class ConnectionRegistry {
 
 	private static final Log logger = LogFactory.getLog(ConnectionRegistry.class);
 
-	private final Map<String, WebSocketSession> sessions = new ConcurrentHashMap<>();
+	private final Map<String, Open> sessions = new ConcurrentHashMap<>();
 
 	void opened(WebSocketSession session) {
-		this.sessions.put(session.getId(), session);
+		this.sessions.put(session.getId(), new Open(session));
 	}
 
+	/**
+	 * The session ends: from now on {@link #whileOpen} refuses it. Returns once every action
+	 * that was already running for it is done, so that the clean-up that follows sees all
+	 * they created.
+	 */
 	void closed(WebSocketSession session) {
-		this.sessions.remove(session.getId());
+		Open open = this.sessions.remove(session.getId());
+		if (open != null) {
+			synchronized (open) {
+				open.ended = true;
+			}
+		}
+	}
+
+	/**
+	 * Runs the action, which creates state owned by the session, if and only if the session is
+	 * open, atomically with respect to its end. The action must not block: it runs under the
+	 * session's lock.
+	 * @return whether the session was open and the action ran
+	 */
+	public boolean whileOpen(String sessionId, Runnable action) {
+		Open open = this.sessions.get(sessionId);
+		if (open == null) {
+			return false;
+		}
+		synchronized (open) {
+			if (open.ended) {
+				return false;
+			}
+			action.run();
+			return true;
+		}
+	}
+
+	public boolean isOpen(String sessionId) {
+		return this.sessions.containsKey(sessionId);
 	}
 
 	public int count() {
@@ -38,16 +78,28 @@ public class ConnectionRegistry {
 
 	/** Closes one session with the given status; a no-op when it is already gone. */
 	public void close(String sessionId, CloseStatus status) {
-		WebSocketSession session = this.sessions.get(sessionId);
-		if (session == null) {
+		Open open = this.sessions.get(sessionId);
+		if (open == null) {
 			return;
 		}
 		try {
-			session.close(status);
+			open.session.close(status);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Closing session " + sessionId + " failed: " + ex.getMessage());
 		}
+	}
+
+	private static final class Open {
+
+		private final WebSocketSession session;
+
+		private boolean ended;
+
+		Open(WebSocketSession session) {
+			this.session = session;
+		}
+
 	}
 
 }

@@ -13,6 +13,7 @@ public enum ErrorCode {
 	NOT_JOINED("not-joined", 409, false),
 	TOO_LARGE("too-large", 413, false),
 	RATE_LIMITED("rate-limited", 429, true),
+	LIMIT_EXCEEDED("limit-exceeded", 429, false),
 	UNAVAILABLE("unavailable", 503, true),
 	INTERNAL("internal", 500, true);
 

@@ -195,7 +195,7 @@ class ConnectionGuardTests {
 
 	private static ConnectionProperties properties(int maxConnections) {
 		return new ConnectionProperties(List.of(), maxConnections, Duration.ofMinutes(55), DataSize.ofBytes(LIMIT), 50,
-				Duration.ofSeconds(10));
+				Duration.ofSeconds(10), Duration.ofSeconds(10), 100, 50, 20);
 	}
 
 	private static WebSocketSession session(String id) {
