@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.history.HistoryProperties;
 import dev.stompbox.history.RoomHistory;
+import dev.stompbox.presence.MemberPage;
 import dev.stompbox.presence.Presence;
-import dev.stompbox.presence.PresenceSnapshot;
 import dev.stompbox.relay.RoomRelay;
 import dev.stompbox.room.Envelope;
 import dev.stompbox.room.JsonFields;
@@ -40,6 +40,9 @@ import dev.stompbox.user.UserEvents;
 class ServerApiController {
 
 	private static final int MAX_USER_ID_LENGTH = 128;
+
+	/** The most members one presence page holds, and how many it holds unless asked for fewer. */
+	static final int MAX_PRESENCE_PAGE = 1000;
 
 	private final RoomRelay relay;
 
@@ -95,10 +98,19 @@ class ServerApiController {
 			.toCompletableFuture();
 	}
 
+	/** One page of the room's members by user id; {@code next} is the {@code after} of the next page. */
 	@GetMapping("/rooms/{roomId}/presence")
-	CompletableFuture<PresenceSnapshot> presence(@PathVariable String roomId) {
+	CompletableFuture<MemberPage> presence(@PathVariable String roomId,
+			@RequestParam(required = false) @Nullable String after, @RequestParam(required = false) @Nullable Integer limit) {
 		RoomId room = RoomId.of(roomId);
-		return this.presence.members(room).thenApply((members) -> new PresenceSnapshot(room.value(), members))
+		if (after != null && after.length() > MAX_USER_ID_LENGTH) {
+			throw ErrorCode.BAD_REQUEST.exception("'after' must be a user id of at most 128 characters");
+		}
+		if (limit != null && limit < 1) {
+			throw ErrorCode.BAD_REQUEST.exception("limit must be at least 1");
+		}
+		int pageSize = (limit != null) ? Math.min(limit, MAX_PRESENCE_PAGE) : MAX_PRESENCE_PAGE;
+		return this.presence.members(room, (after != null && !after.isEmpty()) ? after : null, pageSize)
 			.toCompletableFuture();
 	}
 

@@ -14,13 +14,16 @@ final class Acks {
 	private Acks() {
 	}
 
+	/**
+	 * @param members at most the presence list limit, the joining user among them
+	 */
 	record Join(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestId, String type, boolean ok,
-			String roomId, List<Member> members, @Nullable String lastId, List<Envelope> recovered,
+			String roomId, List<Member> members, int memberCount, @Nullable String lastId, List<Envelope> recovered,
 			boolean recoveredAll) {
 
-		Join(@Nullable String requestId, String roomId, List<Member> members, @Nullable String lastId,
-				List<Envelope> recovered, boolean recoveredAll) {
-			this(requestId, "join", true, roomId, members, lastId, recovered, recoveredAll);
+		Join(@Nullable String requestId, String roomId, List<Member> members, int memberCount,
+				@Nullable String lastId, List<Envelope> recovered, boolean recoveredAll) {
+			this(requestId, "join", true, roomId, members, memberCount, lastId, recovered, recoveredAll);
 		}
 
 	}

@@ -22,7 +22,9 @@ import dev.stompbox.error.StompboxException;
 import dev.stompbox.history.HistoryProperties;
 import dev.stompbox.history.HistorySlice;
 import dev.stompbox.history.RoomHistory;
+import dev.stompbox.presence.MemberPage;
 import dev.stompbox.presence.Presence;
+import dev.stompbox.presence.PresenceProperties;
 import dev.stompbox.presence.PresenceSession;
 import dev.stompbox.presence.PresenceSnapshot;
 import dev.stompbox.relay.RoomInterest;
@@ -40,6 +42,7 @@ import dev.stompbox.user.SessionReplies;
  * What a client does in rooms (PROTOCOL.md section 4): join, send, leave, hand commands to
  * the backend, and read presence. Every request is answered on the sending session only:
  * an ACK when it carried a {@code requestId}, and any failure on {@code /user/queue/errors}.
+ * No member list grows with the room: the rest is read in pages.
  */
 @Controller
 class RoomRequestController {
@@ -60,13 +63,15 @@ class RoomRequestController {
 
 	private final HistoryProperties historyProperties;
 
+	private final PresenceProperties presenceProperties;
+
 	private final JsonMapper json;
 
 	private final Clock clock;
 
 	RoomRequestController(RoomRelay relay, RoomInterest interest, Presence presence, RoomHistory history,
-			CommandSink commands, SessionReplies replies, HistoryProperties historyProperties, JsonMapper jsonMapper,
-			Clock clock) {
+			CommandSink commands, SessionReplies replies, HistoryProperties historyProperties,
+			PresenceProperties presenceProperties, JsonMapper jsonMapper, Clock clock) {
 		this.relay = relay;
 		this.interest = interest;
 		this.presence = presence;
@@ -74,6 +79,7 @@ class RoomRequestController {
 		this.commands = commands;
 		this.replies = replies;
 		this.historyProperties = historyProperties;
+		this.presenceProperties = presenceProperties;
 		this.json = jsonMapper;
 		this.clock = clock;
 	}
@@ -91,10 +97,11 @@ class RoomRequestController {
 			// ACK promise that every later message reaches the session's subscription.
 			return this.interest.ready(room)
 				.thenCompose((ready) -> this.presence.join(room,
-						new PresenceSession(request.sessionId(), identity.userId(), identity.name())))
+						new PresenceSession(request.sessionId(), identity.userId(), identity.name()),
+						this.presenceProperties.listLimit()))
 				.thenCompose((members) -> recover(room, sinceId).thenAccept((slice) -> this.replies.ack(
 						request.sessionId(),
-						new Acks.Join(requestId, room.value(), members,
+						new Acks.Join(requestId, room.value(), members.members(), members.memberCount(),
 								(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
 								(sinceId == null) || slice.complete()))));
 		});
@@ -162,7 +169,8 @@ class RoomRequestController {
 	@SubscribeMapping("/rooms/{roomId}/presence")
 	CompletableFuture<PresenceSnapshot> presence(@DestinationVariable String roomId) {
 		RoomId room = RoomId.of(roomId);
-		return this.presence.members(room).thenApply((members) -> new PresenceSnapshot(room.value(), members))
+		return this.presence.members(room, null, this.presenceProperties.listLimit())
+			.thenApply(MemberPage::snapshot)
 			.toCompletableFuture();
 	}
 

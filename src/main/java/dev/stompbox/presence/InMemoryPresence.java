@@ -3,14 +3,18 @@ package dev.stompbox.presence;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.relay.RoomRelay;
@@ -19,11 +23,12 @@ import dev.stompbox.room.RoomId;
 /**
  * Single-node presence. One lock: joins and leaves are rare next to messages. Events are
  * published under it, so a room's events reach subscribers in the order of the changes: a
- * page reload's leave and join must not swap.
+ * page reload's leave and join must not swap. Users are kept ordered by id, and sessions
+ * indexed, so that no change and no answer walks a whole room.
  */
 public class InMemoryPresence implements Presence {
 
-	private final Map<RoomId, Map<String, PresentUser>> rooms = new HashMap<>();
+	private final Map<RoomId, RoomMembers> rooms = new HashMap<>();
 
 	private final Map<String, Set<RoomId>> roomsBySession = new HashMap<>();
 
@@ -40,21 +45,17 @@ public class InMemoryPresence implements Presence {
 	}
 
 	@Override
-	public CompletionStage<List<Member>> join(RoomId room, PresenceSession session) {
+	public CompletionStage<PresenceSnapshot> join(RoomId room, PresenceSession session, int listLimit) {
 		PresenceEvent event = null;
-		List<Member> members;
+		PresenceSnapshot members;
 		synchronized (this) {
-			Map<String, PresentUser> users = this.rooms.computeIfAbsent(room, (key) -> new LinkedHashMap<>());
-			PresentUser user = users.get(session.userId());
-			if (user == null) {
-				user = new PresentUser(session.name());
-				users.put(session.userId(), user);
+			RoomMembers users = this.rooms.computeIfAbsent(room, (key) -> new RoomMembers());
+			if (users.add(session)) {
 				event = new PresenceEvent(PresenceEvent.JOIN, room.value(), session.userId(), session.name(),
-						this.clock.millis(), users.size());
+						this.clock.millis(), users.count());
 			}
-			user.sessions.put(session.sessionId(), session);
 			this.roomsBySession.computeIfAbsent(session.sessionId(), (key) -> new LinkedHashSet<>()).add(room);
-			members = snapshot(users);
+			members = users.snapshot(room, session.userId(), listLimit);
 			publish(room, event);
 		}
 		return CompletableFuture.completedFuture(members);
@@ -87,9 +88,10 @@ public class InMemoryPresence implements Presence {
 	}
 
 	@Override
-	public synchronized CompletionStage<List<Member>> members(RoomId room) {
-		Map<String, PresentUser> users = this.rooms.get(room);
-		return CompletableFuture.completedFuture((users != null) ? snapshot(users) : List.of());
+	public synchronized CompletionStage<MemberPage> members(RoomId room, @Nullable String after, int limit) {
+		RoomMembers users = this.rooms.get(room);
+		return CompletableFuture.completedFuture(
+				(users != null) ? users.page(room, after, limit) : new MemberPage(room.value(), List.of(), 0, null));
 	}
 
 	@Override
@@ -103,34 +105,20 @@ public class InMemoryPresence implements Presence {
 		return this.roomsBySession.size();
 	}
 
-	private PresenceEvent removeSession(RoomId room, String sessionId) {
-		Map<String, PresentUser> users = this.rooms.get(room);
+	private @Nullable PresenceEvent removeSession(RoomId room, String sessionId) {
+		RoomMembers users = this.rooms.get(room);
 		if (users == null) {
 			return null;
 		}
-		for (Map.Entry<String, PresentUser> entry : users.entrySet()) {
-			PresentUser user = entry.getValue();
-			PresenceSession removed = user.sessions.remove(sessionId);
-			if (removed == null) {
-				continue;
-			}
-			if (!user.sessions.isEmpty()) {
-				return null;
-			}
-			users.remove(entry.getKey());
-			if (users.isEmpty()) {
-				this.rooms.remove(room);
-			}
-			return new PresenceEvent(PresenceEvent.LEAVE, room.value(), entry.getKey(), user.name, this.clock.millis(),
-					users.size());
+		Member left = users.remove(sessionId);
+		if (left == null) {
+			return null;
 		}
-		return null;
-	}
-
-	private static List<Member> snapshot(Map<String, PresentUser> users) {
-		List<Member> members = new ArrayList<>(users.size());
-		users.forEach((userId, user) -> members.add(new Member(userId, user.name, user.sessions.size())));
-		return members;
+		if (users.count() == 0) {
+			this.rooms.remove(room);
+		}
+		return new PresenceEvent(PresenceEvent.LEAVE, room.value(), left.userId(), left.name(), this.clock.millis(),
+				users.count());
 	}
 
 	private void publish(RoomId room, PresenceEvent event) {
@@ -147,6 +135,84 @@ public class InMemoryPresence implements Presence {
 
 		PresentUser(String name) {
 			this.name = name;
+		}
+
+	}
+
+	/** One room's present users, ordered by id, and which user each joined session is. */
+	private static final class RoomMembers {
+
+		private final NavigableMap<String, PresentUser> users = new TreeMap<>();
+
+		private final Map<String, String> userBySession = new HashMap<>();
+
+		/** Adds the session; whether it is its user's first in the room. */
+		boolean add(PresenceSession session) {
+			PresentUser user = this.users.get(session.userId());
+			boolean first = user == null;
+			if (first) {
+				user = new PresentUser(session.name());
+				this.users.put(session.userId(), user);
+			}
+			user.sessions.put(session.sessionId(), session);
+			this.userBySession.put(session.sessionId(), session.userId());
+			return first;
+		}
+
+		/** Removes the session; its user when that was the user's last session, else null. */
+		@Nullable Member remove(String sessionId) {
+			String userId = this.userBySession.remove(sessionId);
+			PresentUser user = (userId != null) ? this.users.get(userId) : null;
+			if (user == null || user.sessions.remove(sessionId) == null || !user.sessions.isEmpty()) {
+				return null;
+			}
+			this.users.remove(userId);
+			return new Member(userId, user.name, 0);
+		}
+
+		int count() {
+			return this.users.size();
+		}
+
+		/** The first users by id, at most {@code limit}, the given one always among them. */
+		PresenceSnapshot snapshot(RoomId room, String userId, int limit) {
+			List<Member> members = new ArrayList<>(Math.min(limit, this.users.size()));
+			boolean listed = false;
+			for (Iterator<Map.Entry<String, PresentUser>> first = this.users.entrySet().iterator(); first.hasNext()
+					&& members.size() < limit;) {
+				Map.Entry<String, PresentUser> entry = first.next();
+				members.add(member(entry));
+				listed |= entry.getKey().equals(userId);
+			}
+			PresentUser user = this.users.get(userId);
+			if (!listed && user != null && limit > 0) {
+				// Not among the first: the user sorts after all of them and takes the last place.
+				if (members.size() == limit) {
+					members.remove(members.size() - 1);
+				}
+				members.add(new Member(userId, user.name, user.sessions.size()));
+			}
+			return new PresenceSnapshot(room.value(), members, count());
+		}
+
+		/** At most {@code limit} users with an id after {@code after}, in id order. */
+		MemberPage page(RoomId room, @Nullable String after, int limit) {
+			Map<String, PresentUser> rest = (after != null) ? this.users.tailMap(after, false) : this.users;
+			// No size() of the rest: a tail view of a tree counts by walking it.
+			List<Member> members = new ArrayList<>();
+			String next = null;
+			for (Map.Entry<String, PresentUser> entry : rest.entrySet()) {
+				if (members.size() == limit) {
+					next = members.get(members.size() - 1).userId();
+					break;
+				}
+				members.add(member(entry));
+			}
+			return new MemberPage(room.value(), members, count(), next);
+		}
+
+		private static Member member(Map.Entry<String, PresentUser> entry) {
+			return new Member(entry.getKey(), entry.getValue().name, entry.getValue().sessions.size());
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,8 +27,8 @@ import dev.stompbox.room.RoomId;
  * Cluster presence. Every session entry in Redis belongs to the instance that holds the
  * session, and lives as long as that instance's lease: when an instance dies without
  * cleaning up, a survivor removes its sessions after the presence timeout and the script
- * emits each resulting leave exactly once. Join ACK members and presence snapshots read
- * the same hashes.
+ * emits each resulting leave exactly once. Join ACK members, presence snapshots and the
+ * server API's pages read the same keys, a bounded page at a time.
  */
 public class RedisPresence implements Presence, LeaseListener {
 
@@ -56,11 +57,11 @@ public class RedisPresence implements Presence, LeaseListener {
 	}
 
 	@Override
-	public CompletionStage<List<Member>> join(RoomId room, PresenceSession session) {
+	public CompletionStage<PresenceSnapshot> join(RoomId room, PresenceSession session, int listLimit) {
 		// Recorded before Redis answers, so a SEND right behind the join is not refused.
 		this.local.computeIfAbsent(session.sessionId(), (id) -> new ConcurrentHashMap<>()).put(room, session);
-		return run("join", room, session.sessionId(), session.userId(), session.name())
-			.thenApply(this::members)
+		return run("join", room, session.sessionId(), session.userId(), session.name(), Integer.toString(listLimit))
+			.thenApply((reply) -> snapshot(room, reply))
 			.whenComplete((members, failure) -> {
 				if (failure != null) {
 					forget(room, session.sessionId());
@@ -92,8 +93,9 @@ public class RedisPresence implements Presence, LeaseListener {
 	}
 
 	@Override
-	public CompletionStage<List<Member>> members(RoomId room) {
-		return run("members", room).thenApply(this::members);
+	public CompletionStage<MemberPage> members(RoomId room, @Nullable String after, int limit) {
+		return run("members", room, (after != null) ? after : "", Integer.toString(limit))
+			.thenApply((reply) -> page(room, reply));
 	}
 
 	@Override
@@ -130,7 +132,7 @@ public class RedisPresence implements Presence, LeaseListener {
 			});
 		if (regained) {
 			this.local.forEach((sessionId, rooms) -> rooms.forEach((room, session) -> run("join", room,
-					session.sessionId(), session.userId(), session.name())));
+					session.sessionId(), session.userId(), session.name(), "0")));
 		}
 	}
 
@@ -153,13 +155,30 @@ public class RedisPresence implements Presence, LeaseListener {
 		args[4] = this.instance.value();
 		args[5] = room.value();
 		System.arraycopy(rest, 0, args, 6, rest.length);
-		// join and members answer with the members as one JSON array, leave with 0 or 1
-		ScriptOutputType output = operation.equals("leave") ? ScriptOutputType.INTEGER : ScriptOutputType.VALUE;
+		// join and members answer with the member count and one page of members, leave with 0 or 1
+		ScriptOutputType output = operation.equals("leave") ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI;
 		return this.scripts.run(PRESENCE, output, new String[] { this.keys.instances() }, args);
 	}
 
-	private List<Member> members(Object result) {
-		return Arrays.asList(this.json.readValue((String) result, Member[].class));
+	/** A join's answer: {present users, members JSON}. */
+	private PresenceSnapshot snapshot(RoomId room, Object reply) {
+		List<?> parts = (List<?>) reply;
+		return new PresenceSnapshot(room.value(), members(parts.get(1)), count(parts.get(0)));
+	}
+
+	/** A page's answer: {present users, next or '', members JSON}. */
+	private MemberPage page(RoomId room, Object reply) {
+		List<?> parts = (List<?>) reply;
+		String next = (String) parts.get(1);
+		return new MemberPage(room.value(), members(parts.get(2)), count(parts.get(0)), next.isEmpty() ? null : next);
+	}
+
+	private List<Member> members(Object json) {
+		return Arrays.asList(this.json.readValue((String) json, Member[].class));
+	}
+
+	private static int count(Object count) {
+		return Math.toIntExact((Long) count);
 	}
 
 }

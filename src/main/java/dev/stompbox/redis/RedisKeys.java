@@ -86,7 +86,7 @@ public class RedisKeys {
 		return this.prefix + "instance:";
 	}
 
-	/** What the presence script prefixes a room's {@code {roomId}:sessions|users|names} with. */
+	/** What the presence script prefixes a room's {@code {roomId}:sessions|users|names|order} with. */
 	public String presenceRoomPrefix() {
 		return this.prefix + "presence:";
 	}

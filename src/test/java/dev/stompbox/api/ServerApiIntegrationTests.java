@@ -183,7 +183,9 @@ class ServerApiIntegrationTests {
 			Reply reply = this.api.get("/api/rooms/api-presence/presence", PUBLISHER);
 			assertThat(reply.status()).isEqualTo(200);
 			assertThat(reply.json().path("roomId").asString()).isEqualTo("api-presence");
-			assertThat(members(reply.json())).containsExactlyInAnyOrder("pr-alice:Alice:2", "pr-bob:pr-bob:1");
+			assertThat(members(reply.json())).containsExactly("pr-alice:Alice:2", "pr-bob:pr-bob:1");
+			assertThat(reply.json().path("memberCount").asInt()).isEqualTo(2);
+			assertThat(reply.json().path("next").isNull()).as("one page holds them all: %s", reply.body()).isTrue();
 			// Bob's only session goes: he is no longer present, Alice still is.
 			bob.close();
 			await().atMost(StompTestClient.TIMEOUT)
@@ -199,6 +201,48 @@ class ServerApiIntegrationTests {
 		assertThat(reply.json().path("roomId").asString()).isEqualTo("api-presence-empty");
 		assertThat(reply.json().path("members").isArray()).isTrue();
 		assertThat(reply.json().path("members")).isEmpty();
+		assertThat(reply.json().path("memberCount").asInt()).isZero();
+		assertThat(reply.json().path("next").isNull()).isTrue();
+	}
+
+	@Test
+	void presenceIsPagedByUserIdEveryMemberExactlyOnce() {
+		String room = "api-presence-pages";
+		List<StompTestClient> clients = new java.util.ArrayList<>();
+		try {
+			for (int i = 6; i >= 0; i--) {
+				StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("pp-user-" + i));
+				clients.add(client);
+				client.join(room);
+			}
+			List<String> everyone = List.of("pp-user-0", "pp-user-1", "pp-user-2", "pp-user-3", "pp-user-4",
+					"pp-user-5", "pp-user-6");
+			assertThat(dev.stompbox.support.BoundedReplies.pageThroughPresence(this.port, room, 3, 7))
+				.containsExactlyElementsOf(everyone);
+			assertThat(dev.stompbox.support.BoundedReplies.pageThroughPresence(this.port, room, 7, 7))
+				.containsExactlyElementsOf(everyone);
+			JsonNode last = this.api.get("/api/rooms/" + room + "/presence?after=pp-user-3&limit=2", PUBLISHER).json();
+			assertThat(members(last)).containsExactly("pp-user-4:pp-user-4:1", "pp-user-5:pp-user-5:1");
+			assertThat(last.path("next").asString()).isEqualTo("pp-user-5");
+			JsonNode beyond = this.api.get("/api/rooms/" + room + "/presence?after=pp-user-6", PUBLISHER).json();
+			assertThat(beyond.path("members")).isEmpty();
+			assertThat(beyond.path("memberCount").asInt()).isEqualTo(7);
+			assertThat(beyond.path("next").isNull()).isTrue();
+			JsonNode capped = this.api.get("/api/rooms/" + room + "/presence?limit=5000", PUBLISHER).json();
+			assertThat(capped.path("members")).as("a limit over 1000 is 1000").hasSize(7);
+		}
+		finally {
+			clients.forEach(StompTestClient::close);
+		}
+	}
+
+	@Test
+	void presenceWithABadLimitIsBadRequest() {
+		for (String limit : List.of("0", "-1", "abc", "1.5", "99999999999")) {
+			assertError(this.api.get("/api/rooms/lobby/presence?limit=" + limit, PUBLISHER), 400, "bad-request");
+		}
+		assertError(this.api.get("/api/rooms/lobby/presence?after=" + "u".repeat(129), PUBLISHER), 400,
+				"bad-request");
 	}
 
 	@Test

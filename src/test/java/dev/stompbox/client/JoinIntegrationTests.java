@@ -34,13 +34,14 @@ class JoinIntegrationTests {
 			client.subscribe("/topic/rooms/" + room);
 			JsonNode ack = client.join(room, Map.of("requestId", "r1"));
 			assertThat(ack.propertyNames()).containsExactlyInAnyOrder("requestId", "type", "ok", "roomId", "members",
-					"lastId", "recovered", "recoveredAll");
+					"memberCount", "lastId", "recovered", "recoveredAll");
 			assertThat(ack.path("requestId").asString()).isEqualTo("r1");
 			assertThat(ack.path("type").asString()).isEqualTo("join");
 			assertThat(ack.path("ok").asBoolean()).isTrue();
 			assertThat(ack.path("roomId").asString()).isEqualTo(room);
 			assertThat(ack.path("members")).isEqualTo(
 					Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 1}]"));
+			assertThat(ack.path("memberCount").asInt()).isEqualTo(1);
 			assertThat(ack.get("lastId").isNull()).as("lastId of an empty room: %s", ack).isTrue();
 			assertThat(ack.path("recovered").isArray()).isTrue();
 			assertThat(ack.path("recovered")).isEmpty();
@@ -67,6 +68,7 @@ class JoinIntegrationTests {
 			bobTab.subscribe("/topic/rooms/" + room);
 			JsonNode third = bobTab.join(room);
 			assertThat(membersByUser(third)).containsExactlyInAnyOrderEntriesOf(Map.of(alice, 2, bob, 1));
+			assertThat(third.path("memberCount").asInt()).isEqualTo(2);
 			assertThat(third.path("members").findValuesAsString("name")).containsExactlyInAnyOrder("Alice", "Bob");
 		}
 	}

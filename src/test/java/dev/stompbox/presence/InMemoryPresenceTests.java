@@ -33,6 +33,8 @@ class InMemoryPresenceTests {
 
 	private static final long NOW = 1_700_000_000_000L;
 
+	private static final int LIMIT = 100;
+
 	private final RecordingRelay relay = new RecordingRelay();
 
 	private final InMemoryPresence presence = new InMemoryPresence(this.relay, JSON,
@@ -143,6 +145,51 @@ class InMemoryPresenceTests {
 		assertThat(before).containsExactly(new Member("alice", "Alice", 1));
 	}
 
+	@Test
+	void joinListsAtMostTheLimitWithTheJoiningUserAmongThemAndCountsEveryone() {
+		for (char user = 'a'; user <= 'j'; user++) {
+			this.presence.join(LOBBY, new PresenceSession("s-" + user, "u-" + user, "U" + user), 3);
+		}
+		PresenceSnapshot last = this.presence.join(LOBBY, new PresenceSession("s-z", "u-z", "Zed"), 3)
+			.toCompletableFuture()
+			.join();
+		assertThat(last.memberCount()).isEqualTo(11);
+		assertThat(last.members()).extracting(Member::userId).containsExactly("u-a", "u-b", "u-z");
+		PresenceSnapshot first = this.presence.join(LOBBY, new PresenceSession("s-a2", "u-a", "Ua"), 3)
+			.toCompletableFuture()
+			.join();
+		assertThat(first.members()).containsExactly(new Member("u-a", "Ua", 2), new Member("u-b", "Ub", 1),
+				new Member("u-c", "Uc", 1));
+		assertThat(this.relay.events()).last()
+			.isEqualTo(new Published(LOBBY, new PresenceEvent("join", "lobby", "u-z", "Zed", NOW, 11)));
+	}
+
+	@Test
+	void membersArePagedInUserIdOrderEachExactlyOnce() {
+		for (int i = 24; i >= 0; i--) {
+			join(LOBBY, "s" + i, String.format("user-%02d", i), "User " + i);
+		}
+		List<String> seen = new java.util.ArrayList<>();
+		String after = null;
+		int pages = 0;
+		do {
+			MemberPage page = this.presence.members(LOBBY, after, 10).toCompletableFuture().join();
+			assertThat(page.memberCount()).isEqualTo(25);
+			assertThat(page.members()).hasSizeLessThanOrEqualTo(10);
+			page.members().forEach((member) -> seen.add(member.userId()));
+			after = page.next();
+			pages++;
+		}
+		while (after != null);
+		assertThat(pages).isEqualTo(3);
+		assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+		MemberPage exact = this.presence.members(LOBBY, "user-14", 10).toCompletableFuture().join();
+		assertThat(exact.members()).extracting(Member::userId).startsWith("user-15").endsWith("user-24");
+		assertThat(exact.next()).as("the page ends with the last member").isNull();
+		assertThat(this.presence.members(KITCHEN, null, 10).toCompletableFuture().join())
+			.isEqualTo(new MemberPage("kitchen", List.of(), 0, null));
+	}
+
 	/**
 	 * A page reload: alice's only tab disconnects while her new tab joins. Watchers must see
 	 * the leave before the join, or they show her as gone while she is present. The first
@@ -167,13 +214,14 @@ class InMemoryPresenceTests {
 		};
 		InMemoryPresence presence = new InMemoryPresence(this.relay, holdingFirstLeave,
 				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
-		presence.join(LOBBY, new PresenceSession("old-tab", "alice", "Alice"));
+		presence.join(LOBBY, new PresenceSession("old-tab", "alice", "Alice"), LIMIT);
 		this.relay.clear();
 
 		Thread closing = new Thread(() -> presence.disconnected("old-tab"));
 		closing.start();
 		await(encoding);
-		Thread reloading = new Thread(() -> presence.join(LOBBY, new PresenceSession("new-tab", "alice", "Alice")));
+		Thread reloading = new Thread(
+				() -> presence.join(LOBBY, new PresenceSession("new-tab", "alice", "Alice"), LIMIT));
 		reloading.start();
 		// Either the join overtakes the held leave, or it waits for it.
 		Awaitility.await()
@@ -185,7 +233,7 @@ class InMemoryPresenceTests {
 
 		assertThat(this.relay.events()).extracting((published) -> published.event().type())
 			.containsExactly("leave", "join");
-		assertThat(presence.members(LOBBY).toCompletableFuture().join())
+		assertThat(presence.members(LOBBY, null, LIMIT).toCompletableFuture().join().members())
 			.containsExactly(new Member("alice", "Alice", 1));
 	}
 
@@ -200,11 +248,15 @@ class InMemoryPresenceTests {
 	}
 
 	private List<Member> join(RoomId room, String sessionId, String userId, String name) {
-		return this.presence.join(room, new PresenceSession(sessionId, userId, name)).toCompletableFuture().join();
+		PresenceSnapshot snapshot = this.presence.join(room, new PresenceSession(sessionId, userId, name), LIMIT)
+			.toCompletableFuture()
+			.join();
+		assertThat(snapshot.roomId()).isEqualTo(room.value());
+		return snapshot.members();
 	}
 
 	private List<Member> members(RoomId room) {
-		return this.presence.members(room).toCompletableFuture().join();
+		return this.presence.members(room, null, LIMIT).toCompletableFuture().join().members();
 	}
 
 	record Published(RoomId room, PresenceEvent event) {

@@ -1,0 +1,168 @@
+package dev.stompbox.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * PROTOCOL.md 1.1's bounded replies, checked the same way on one instance and on a cluster:
+ * a join or a snapshot lists at most the presence list limit, and the server API pages
+ * through the rest, each member exactly once.
+ */
+public final class BoundedReplies {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	private static final String PUBLISHER = TestTokens.builder("backend").scope("stompbox:publish").sign();
+
+	private BoundedReplies() {
+	}
+
+	/** A room id no other test uses. */
+	public static String room(String prefix) {
+		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/**
+	 * More users than the list limit join, on the instances given in turn; a last one, whose
+	 * id sorts after all of theirs, joins too. Every join ACK and snapshot lists at most the
+	 * limit, the joining user among them, and counts everyone; the server API pages through
+	 * all of them exactly once, in id order.
+	 */
+	public static void membersOfARoomBiggerThanTheListLimit(int listLimit, int... ports) {
+		String room = room("crowd");
+		int present = 2 * listLimit + 2;
+		List<StompTestClient> clients = new ArrayList<>();
+		try {
+			List<String> users = new ArrayList<>();
+			for (int i = 0; i < present; i++) {
+				String userId = String.format("m-%s-%02d", room, i);
+				users.add(userId);
+				StompTestClient client = StompTestClient.connect(ports[i % ports.length], TestTokens.forUser(userId));
+				clients.add(client);
+				JsonNode ack = client.join(room);
+				assertThat(ack.path("memberCount").asInt()).isEqualTo(i + 1);
+				assertThat(ack.path("members").size()).isEqualTo(Math.min(i + 1, listLimit));
+				assertThat(userIds(ack.path("members"))).contains(userId);
+			}
+			String lastId = "z-" + room;
+			StompTestClient last = StompTestClient.connect(ports[ports.length - 1],
+					TestTokens.builder(lastId).name("Zed").sign());
+			clients.add(last);
+			JsonNode ack = last.join(room);
+			assertThat(ack.path("memberCount").asInt()).isEqualTo(present + 1);
+			assertThat(ack.path("members").size()).isEqualTo(listLimit);
+			List<String> listed = new ArrayList<>(users.subList(0, listLimit - 1));
+			listed.add(lastId);
+			assertThat(userIds(ack.path("members"))).as("the first by id, and the joining user")
+				.containsExactlyElementsOf(listed);
+			assertThat(ack.path("members").get(listLimit - 1))
+				.isEqualTo(JSON.readTree("{\"userId\": \"" + lastId + "\", \"name\": \"Zed\", \"sessions\": 1}"));
+
+			StompTestClient secondTab = StompTestClient.connect(ports[0], TestTokens.forUser(users.get(0)));
+			clients.add(secondTab);
+			JsonNode again = secondTab.join(room);
+			assertThat(userIds(again.path("members"))).containsExactlyElementsOf(users.subList(0, listLimit));
+			assertThat(again.path("members").get(0).path("sessions").asInt()).isEqualTo(2);
+			assertThat(again.path("memberCount").asInt()).as("users, not sessions").isEqualTo(present + 1);
+
+			JsonNode snapshot = StompTestClient.awaitOn(last.subscribeNoWait("/app/rooms/" + room + "/presence", false),
+					(message) -> true, "presence snapshot");
+			assertThat(snapshot.propertyNames()).containsExactlyInAnyOrder("roomId", "members", "memberCount");
+			assertThat(snapshot.path("memberCount").asInt()).isEqualTo(present + 1);
+			assertThat(userIds(snapshot.path("members"))).containsExactlyElementsOf(users.subList(0, listLimit));
+
+			List<String> everyone = new ArrayList<>(users);
+			everyone.add(lastId);
+			assertThat(pageThroughPresence(ports[0], room, listLimit, present + 1))
+				.containsExactlyElementsOf(everyone);
+		}
+		finally {
+			clients.forEach(StompTestClient::close);
+		}
+	}
+
+	/** Every member's user id, read from the server API in pages of {@code limit}. */
+	public static List<String> pageThroughPresence(int port, String room, int limit, int memberCount) {
+		List<String> seen = new ArrayList<>();
+		String after = null;
+		int pages = 0;
+		do {
+			String query = "?limit=" + limit + ((after != null) ? "&after=" + after : "");
+			Reply reply = get(port, "/api/rooms/" + room + "/presence" + query);
+			assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+			JsonNode page = reply.json();
+			assertThat(page.propertyNames()).containsExactlyInAnyOrder("roomId", "members", "memberCount", "next");
+			assertThat(page.path("roomId").asString()).isEqualTo(room);
+			assertThat(page.path("memberCount").asInt()).isEqualTo(memberCount);
+			assertThat(page.path("members").size()).isLessThanOrEqualTo(limit);
+			seen.addAll(userIds(page.path("members")));
+			after = page.path("next").isNull() ? null : page.path("next").asString();
+			if (after != null) {
+				assertThat(after).isEqualTo(seen.get(seen.size() - 1));
+			}
+			pages++;
+			assertThat(pages).as("pages of %s", room).isLessThanOrEqualTo(memberCount / limit + 1);
+		}
+		while (after != null);
+		assertThat(seen).isSorted().doesNotHaveDuplicates();
+		return seen;
+	}
+
+	public static Reply get(int port, String path) {
+		return send(request(port, path).GET());
+	}
+
+	public static List<String> userIds(JsonNode members) {
+		List<String> ids = new ArrayList<>();
+		members.forEach((member) -> ids.add(member.path("userId").asString()));
+		return ids;
+	}
+
+	private static HttpRequest.Builder request(int port, String path) {
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+			.timeout(StompTestClient.TIMEOUT)
+			.header("Authorization", "Bearer " + PUBLISHER)
+			.header("Content-Type", "application/json");
+	}
+
+	private static Reply send(HttpRequest.Builder request) {
+		try {
+			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			return new Reply(response.statusCode(), response.body());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public record Reply(int status, String body) {
+
+		public JsonNode json() {
+			return JSON.readTree(this.body);
+		}
+
+	}
+
+}
