@@ -16,14 +16,30 @@ final class Acks {
 
 	/**
 	 * @param members at most the presence list limit, the joining user among them
+	 * @param more true when more messages after the last recovered one are kept
 	 */
 	record Join(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestId, String type, boolean ok,
 			String roomId, List<Member> members, int memberCount, @Nullable String lastId, List<Envelope> recovered,
-			boolean recoveredAll) {
+			boolean recoveredAll, boolean more) {
 
 		Join(@Nullable String requestId, String roomId, List<Member> members, int memberCount,
-				@Nullable String lastId, List<Envelope> recovered, boolean recoveredAll) {
-			this(requestId, "join", true, roomId, members, memberCount, lastId, recovered, recoveredAll);
+				@Nullable String lastId, List<Envelope> recovered, boolean recoveredAll, boolean more) {
+			this(requestId, "join", true, roomId, members, memberCount, lastId, recovered, recoveredAll, more);
+		}
+
+	}
+
+	/**
+	 * One page of a room's history.
+	 *
+	 * @param more true when more messages after the last of these are kept
+	 * @param complete false when messages after the {@code since} asked for are no longer kept
+	 */
+	record History(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestId, String type, boolean ok,
+			String roomId, List<Envelope> messages, boolean more, boolean complete) {
+
+		History(@Nullable String requestId, String roomId, List<Envelope> messages, boolean more, boolean complete) {
+			this(requestId, "history", true, roomId, messages, more, complete);
 		}
 
 	}

@@ -12,6 +12,7 @@ import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.simp.annotation.SubscribeMapping;
 import org.springframework.stereotype.Controller;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,8 +20,8 @@ import dev.stompbox.command.ClientCommand;
 import dev.stompbox.command.CommandSink;
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.error.StompboxException;
-import dev.stompbox.history.HistoryProperties;
 import dev.stompbox.history.HistorySlice;
+import dev.stompbox.history.RecoveryProperties;
 import dev.stompbox.history.RoomHistory;
 import dev.stompbox.presence.MemberPage;
 import dev.stompbox.presence.Presence;
@@ -32,6 +33,7 @@ import dev.stompbox.relay.RoomRelay;
 import dev.stompbox.room.JsonFields;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.MessageRequest;
+import dev.stompbox.room.RoomDestinations;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.room.RoomRequest;
 import dev.stompbox.room.Sender;
@@ -40,9 +42,10 @@ import dev.stompbox.user.SessionReplies;
 
 /**
  * What a client does in rooms (PROTOCOL.md section 4): join, send, leave, hand commands to
- * the backend, and read presence. Every request is answered on the sending session only:
- * an ACK when it carried a {@code requestId}, and any failure on {@code /user/queue/errors}.
- * No member list grows with the room: the rest is read in pages.
+ * the backend, and read presence and history. Every request is answered on the sending
+ * session only: an ACK when it carried a {@code requestId}, and any failure on
+ * {@code /user/queue/errors}. No answer grows with the room: member lists and recovered
+ * messages are bounded, and the rest is read in pages.
  */
 @Controller
 class RoomRequestController {
@@ -61,7 +64,7 @@ class RoomRequestController {
 
 	private final SessionReplies replies;
 
-	private final HistoryProperties historyProperties;
+	private final RecoveryProperties recovery;
 
 	private final PresenceProperties presenceProperties;
 
@@ -70,7 +73,7 @@ class RoomRequestController {
 	private final Clock clock;
 
 	RoomRequestController(RoomRelay relay, RoomInterest interest, Presence presence, RoomHistory history,
-			CommandSink commands, SessionReplies replies, HistoryProperties historyProperties,
+			CommandSink commands, SessionReplies replies, RecoveryProperties recovery,
 			PresenceProperties presenceProperties, JsonMapper jsonMapper, Clock clock) {
 		this.relay = relay;
 		this.interest = interest;
@@ -78,7 +81,7 @@ class RoomRequestController {
 		this.history = history;
 		this.commands = commands;
 		this.replies = replies;
-		this.historyProperties = historyProperties;
+		this.recovery = recovery;
 		this.presenceProperties = presenceProperties;
 		this.json = jsonMapper;
 		this.clock = clock;
@@ -103,7 +106,26 @@ class RoomRequestController {
 						request.sessionId(),
 						new Acks.Join(requestId, room.value(), members.members(), members.memberCount(),
 								(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
-								(sinceId == null) || slice.complete()))));
+								(sinceId == null) || slice.complete(), slice.more()))));
+		});
+	}
+
+	/** The messages a join's {@code recovered} could not hold, a page at a time. */
+	@MessageMapping(RoomDestinations.HISTORY_REQUEST)
+	void history(@DestinationVariable String roomId, Message<byte[]> message) {
+		handle(message, RoomRequest.HISTORY, (request, body) -> {
+			RoomId room = RoomId.of(roomId);
+			String since = JsonFields.text(body, "since", 64);
+			if (since == null) {
+				throw ErrorCode.BAD_REQUEST.exception("'since' is required; \"0-0\" reads from the oldest kept message");
+			}
+			MessageId sinceId = MessageId.parse(since);
+			int limit = pageLimit(body);
+			request.identity().checkRoom(room);
+			String requestId = ClientRequest.requestId(body);
+			return this.history.after(room, sinceId, limit, RecoveryProperties.MAX_REPLY_BYTES)
+				.thenAccept((slice) -> this.replies.ack(request.sessionId(),
+						new Acks.History(requestId, room.value(), slice.messages(), slice.more(), slice.complete())));
 		});
 	}
 
@@ -175,8 +197,22 @@ class RoomRequestController {
 	}
 
 	private CompletionStage<HistorySlice> recover(RoomId room, @Nullable MessageId since) {
-		return (since != null) ? this.history.after(room, since, this.historyProperties.size())
+		return (since != null)
+				? this.history.after(room, since, this.recovery.recoveryLimit(), RecoveryProperties.MAX_REPLY_BYTES)
 				: this.history.latest(room);
+	}
+
+	/** A history request's {@code limit}: at least 1, at most (and by default) the recovery limit. */
+	private int pageLimit(ObjectNode body) {
+		int most = this.recovery.recoveryLimit();
+		JsonNode value = body.get("limit");
+		if (value == null || value.isNull()) {
+			return most;
+		}
+		if (!value.isIntegralNumber() || value.bigIntegerValue().signum() <= 0) {
+			throw ErrorCode.BAD_REQUEST.exception("'limit' must be a whole number of at least 1");
+		}
+		return value.canConvertToInt() ? Math.min(value.intValue(), most) : most;
 	}
 
 	/**

@@ -59,6 +59,7 @@ final class FrameKinds {
 			case SEND -> InboundKind.SEND;
 			case LEAVE -> InboundKind.LEAVE;
 			case COMMAND -> InboundKind.COMMAND;
+			case HISTORY -> InboundKind.OTHER;
 		}).orElse(InboundKind.OTHER);
 	}
 

@@ -1,11 +1,14 @@
 package dev.stompbox.history;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.room.Draft;
 import dev.stompbox.room.Envelope;
@@ -19,10 +22,13 @@ public class InMemoryRoomHistory implements RoomHistory {
 
 	private final HistoryProperties properties;
 
+	private final JsonMapper json;
+
 	private final Clock clock;
 
-	public InMemoryRoomHistory(HistoryProperties properties, Clock clock) {
+	public InMemoryRoomHistory(HistoryProperties properties, JsonMapper json, Clock clock) {
 		this.properties = properties;
+		this.json = json;
 		this.clock = clock;
 	}
 
@@ -47,19 +53,41 @@ public class InMemoryRoomHistory implements RoomHistory {
 	}
 
 	@Override
-	public CompletionStage<HistorySlice> after(RoomId room, MessageId since, int limit) {
+	public CompletionStage<HistorySlice> after(RoomId room, MessageId since, int limit, int maxBytes) {
 		RoomLog log = this.logs.get(room);
 		if (log == null) {
 			// Nothing is known of this room: a client that saw messages of it saw ones we lost.
-			return CompletableFuture.completedFuture(new HistorySlice(List.of(), since.equals(MessageId.ZERO), null));
+			return CompletableFuture
+				.completedFuture(new HistorySlice(List.of(), since.equals(MessageId.ZERO), null, false));
 		}
-		return CompletableFuture.completedFuture(log.after(since, limit));
+		return CompletableFuture.completedFuture(within(log.after(since, limit), maxBytes));
 	}
 
 	@Override
 	public CompletionStage<HistorySlice> latest(RoomId room) {
 		RoomLog log = this.logs.get(room);
-		return CompletableFuture.completedFuture((log != null) ? log.latest() : new HistorySlice(List.of(), true, null));
+		return CompletableFuture
+			.completedFuture((log != null) ? log.latest() : new HistorySlice(List.of(), true, null, false));
+	}
+
+	/**
+	 * The slice cut to the oldest messages whose JSON fits in {@code maxBytes}, the first
+	 * always. Measured here, outside the log's lock, which publishing to the room takes.
+	 */
+	private HistorySlice within(HistorySlice slice, int maxBytes) {
+		if (maxBytes == Integer.MAX_VALUE) {
+			return slice;
+		}
+		List<Envelope> fitting = new ArrayList<>(slice.messages().size());
+		long bytes = 0;
+		for (Envelope envelope : slice.messages()) {
+			bytes += this.json.writeValueAsBytes(envelope).length;
+			if (!fitting.isEmpty() && bytes > maxBytes) {
+				return new HistorySlice(fitting, slice.complete(), slice.lastId(), true);
+			}
+			fitting.add(envelope);
+		}
+		return slice;
 	}
 
 	/** Drops the logs of rooms idle for longer than the TTL. */

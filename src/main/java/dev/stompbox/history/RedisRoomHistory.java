@@ -3,6 +3,7 @@ package dev.stompbox.history;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 import io.lettuce.core.ScriptOutputType;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +20,10 @@ import dev.stompbox.room.RoomId;
  * Whether a client's gap is recovered is decided from the room's epoch (the first id of
  * this incarnation of the room: a stream lost with a Redis restart starts a new one) and
  * the largest id the stream trimmed away.
+ * <p>
+ * The script cuts a read to the limit and the byte budget, so Redis sends no more than a
+ * reply holds; what it sends is decoded on the executor given, never on the thread that
+ * hands on every Redis answer.
  */
 public class RedisRoomHistory implements RoomHistory {
 
@@ -30,27 +35,30 @@ public class RedisRoomHistory implements RoomHistory {
 
 	private final JsonMapper json;
 
-	public RedisRoomHistory(RedisScripts scripts, RedisKeys keys, JsonMapper json) {
+	private final Executor decoding;
+
+	public RedisRoomHistory(RedisScripts scripts, RedisKeys keys, JsonMapper json, Executor decoding) {
 		this.scripts = scripts;
 		this.keys = keys;
 		this.json = json;
+		this.decoding = decoding;
 	}
 
 	@Override
-	public CompletionStage<HistorySlice> after(RoomId room, MessageId since, int limit) {
-		return read(room, since, limit);
+	public CompletionStage<HistorySlice> after(RoomId room, MessageId since, int limit, int maxBytes) {
+		return read(room, since, limit, maxBytes);
 	}
 
 	@Override
 	public CompletionStage<HistorySlice> latest(RoomId room) {
-		return read(room, MessageId.ZERO, 0);
+		return read(room, MessageId.ZERO, 0, 0);
 	}
 
-	private CompletionStage<HistorySlice> read(RoomId room, MessageId since, int limit) {
+	private CompletionStage<HistorySlice> read(RoomId room, MessageId since, int limit, int maxBytes) {
 		String[] keys = { this.keys.roomStream(room), this.keys.roomSequence(room) };
 		return this.scripts.<List<Object>>run(READ, ScriptOutputType.MULTI, keys, since.toString(),
-				Integer.toString(limit))
-			.thenApply((result) -> slice(result, since));
+				Integer.toString(limit), Integer.toString(maxBytes))
+			.thenApplyAsync((result) -> slice(result, since), this.decoding);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -61,11 +69,10 @@ public class RedisRoomHistory implements RoomHistory {
 		List<Object> entries = (List<Object>) result.get(3);
 		List<Envelope> messages = new ArrayList<>(entries.size());
 		for (Object entry : entries) {
-			List<Object> fields = (List<Object>) ((List<Object>) entry).get(1);
-			messages.add(this.json.readValue((String) fields.get(1), Envelope.class));
+			messages.add(this.json.readValue((String) entry, Envelope.class));
 		}
-		return new HistorySlice(messages, complete(since, epoch, dropped),
-				last.isEmpty() ? null : MessageId.parse(last));
+		return new HistorySlice(messages, complete(since, epoch, dropped), last.isEmpty() ? null : MessageId.parse(last),
+				((Long) result.get(4)) == 1L);
 	}
 
 	private static boolean complete(MessageId since, String epoch, MessageId dropped) {

@@ -73,11 +73,11 @@ final class RoomLog {
 			}
 			messages.add(envelope);
 		}
-		return new HistorySlice(messages, isComplete(since), this.lastStored);
+		return new HistorySlice(messages, isComplete(since), this.lastStored, newer.size() > messages.size());
 	}
 
 	synchronized HistorySlice latest() {
-		return new HistorySlice(List.of(), true, this.lastStored);
+		return new HistorySlice(List.of(), true, this.lastStored, false);
 	}
 
 	synchronized boolean idleSince(long cutoff) {

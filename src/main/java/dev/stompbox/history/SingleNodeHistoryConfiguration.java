@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.ConditionalOnSingleNode;
 
@@ -14,8 +15,9 @@ import dev.stompbox.instance.ConditionalOnSingleNode;
 class SingleNodeHistoryConfiguration {
 
 	@Bean
-	InMemoryRoomHistory inMemoryRoomHistory(HistoryProperties properties, Clock clock, TaskScheduler stompboxScheduler) {
-		InMemoryRoomHistory history = new InMemoryRoomHistory(properties, clock);
+	InMemoryRoomHistory inMemoryRoomHistory(HistoryProperties properties, JsonMapper jsonMapper, Clock clock,
+			TaskScheduler stompboxScheduler) {
+		InMemoryRoomHistory history = new InMemoryRoomHistory(properties, jsonMapper, clock);
 		Duration sweep = properties.ttl().compareTo(Duration.ofMinutes(1)) < 0 ? properties.ttl() : Duration.ofMinutes(1);
 		stompboxScheduler.scheduleWithFixedDelay(history::expireIdleRooms, sweep.isZero() ? Duration.ofSeconds(1) : sweep);
 		return history;

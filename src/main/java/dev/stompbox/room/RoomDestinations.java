@@ -11,6 +11,11 @@ public final class RoomDestinations {
 
 	public static final String PRESENCE_SUFFIX = "/presence";
 
+	public static final String HISTORY_SUFFIX = "/history";
+
+	/** The SEND destination that asks for a page of a room's history, as a message mapping. */
+	public static final String HISTORY_REQUEST = "/rooms/{roomId}" + HISTORY_SUFFIX;
+
 	private RoomDestinations() {
 	}
 
@@ -27,6 +32,11 @@ public final class RoomDestinations {
 	/** The destination whose subscription answers with one presence snapshot. */
 	public static String presenceSnapshot(RoomId room) {
 		return APP_PREFIX + "/rooms/" + room.value() + PRESENCE_SUFFIX;
+	}
+
+	/** The SEND destination that asks for a page of the room's history. */
+	public static String historyRequest(RoomId room) {
+		return APP_PREFIX + "/rooms/" + room.value() + HISTORY_SUFFIX;
 	}
 
 	/**

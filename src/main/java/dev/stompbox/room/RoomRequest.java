@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  */
 public enum RoomRequest {
 
-	JOIN("join"), SEND("send"), LEAVE("leave"), COMMAND("command");
+	JOIN("join"), SEND("send"), LEAVE("leave"), COMMAND("command"), HISTORY("history");
 
 	private static final String ROOMS = RoomDestinations.APP_PREFIX + "/rooms/";
 
@@ -37,6 +37,9 @@ public enum RoomRequest {
 		}
 		if (destination.endsWith("/leave")) {
 			return Optional.of(LEAVE);
+		}
+		if (destination.endsWith(RoomDestinations.HISTORY_SUFFIX)) {
+			return Optional.of(HISTORY);
 		}
 		return destination.contains("/commands/") ? Optional.of(COMMAND) : Optional.empty();
 	}

@@ -34,7 +34,7 @@ class JoinIntegrationTests {
 			client.subscribe("/topic/rooms/" + room);
 			JsonNode ack = client.join(room, Map.of("requestId", "r1"));
 			assertThat(ack.propertyNames()).containsExactlyInAnyOrder("requestId", "type", "ok", "roomId", "members",
-					"memberCount", "lastId", "recovered", "recoveredAll");
+					"memberCount", "lastId", "recovered", "recoveredAll", "more");
 			assertThat(ack.path("requestId").asString()).isEqualTo("r1");
 			assertThat(ack.path("type").asString()).isEqualTo("join");
 			assertThat(ack.path("ok").asBoolean()).isTrue();
@@ -46,6 +46,7 @@ class JoinIntegrationTests {
 			assertThat(ack.path("recovered").isArray()).isTrue();
 			assertThat(ack.path("recovered")).isEmpty();
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+			assertThat(ack.path("more").asBoolean()).isFalse();
 		}
 	}
 
@@ -131,6 +132,7 @@ class JoinIntegrationTests {
 			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+			assertThat(ack.path("more").asBoolean()).isFalse();
 		}
 	}
 

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
 import dev.stompbox.room.Draft;
@@ -24,7 +27,7 @@ class InMemoryRoomHistoryTests {
 	private final MutableClock clock = new MutableClock(1_700_000_000_000L);
 
 	private final InMemoryRoomHistory history = new InMemoryRoomHistory(new HistoryProperties(3, Duration.ofHours(1)),
-			this.clock);
+			JsonMapper.builder().build(), this.clock);
 
 	@Test
 	void stampGivesTheEnvelopeTheNextIdTheTimeAndTheDraftsFields() {
@@ -99,6 +102,35 @@ class InMemoryRoomHistoryTests {
 		assertThat(slice.messages()).containsExactly(fresh);
 		assertThat(slice.complete()).as("messages between the incarnations are gone").isFalse();
 		assertThat(after(LOBBY, fresh.messageId()).complete()).isTrue();
+	}
+
+	@Test
+	void aByteBudgetCutsTheSliceToTheOldestMessagesThatFitButNeverToNothing() {
+		InMemoryRoomHistory roomy = new InMemoryRoomHistory(new HistoryProperties(10, Duration.ofHours(1)),
+				JsonMapper.builder().build(), this.clock);
+		String kilobyte = "x".repeat(1024);
+		List<Envelope> sent = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			this.clock.advance(Duration.ofMillis(1));
+			sent.add(roomy.stamp(new Draft(LOBBY, "message", new Sender("alice", "Alice"),
+					StringNode.valueOf(kilobyte + i), null, false), this.clock.millis()));
+		}
+		int oneEnvelope = JsonMapper.builder().build().writeValueAsBytes(sent.get(0)).length;
+
+		HistorySlice two = roomy.after(LOBBY, MessageId.ZERO, 10, 2 * oneEnvelope + 10).toCompletableFuture().join();
+		assertThat(two.messages()).containsExactly(sent.get(0), sent.get(1));
+		assertThat(two.more()).isTrue();
+		assertThat(two.complete()).isTrue();
+
+		HistorySlice tiny = roomy.after(LOBBY, MessageId.ZERO, 10, 10).toCompletableFuture().join();
+		assertThat(tiny.messages()).as("one message over the budget still comes").containsExactly(sent.get(0));
+		assertThat(tiny.more()).isTrue();
+
+		HistorySlice rest = roomy.after(LOBBY, sent.get(2).messageId(), 10, 2 * oneEnvelope + 10)
+			.toCompletableFuture()
+			.join();
+		assertThat(rest.messages()).containsExactly(sent.get(3), sent.get(4));
+		assertThat(rest.more()).as("nothing after the last one").isFalse();
 	}
 
 	private Envelope stamp(RoomId room, String text, boolean ephemeral) {

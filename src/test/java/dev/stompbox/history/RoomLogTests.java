@@ -45,6 +45,10 @@ class RoomLogTests {
 		HistorySlice slice = log.after(MessageId.ZERO, 2);
 		assertThat(slice.messages()).extracting(Envelope::id).containsExactly(ids.get(0), ids.get(1));
 		assertThat(slice.complete()).isTrue();
+		assertThat(slice.more()).as("four more are kept").isTrue();
+		assertThat(log.after(MessageId.parse(ids.get(3)), 2).more()).as("exactly the last two").isFalse();
+		assertThat(log.after(MessageId.parse(ids.get(2)), 2).more()).isTrue();
+		assertThat(log.after(MessageId.parse(ids.get(5)), 2).more()).isFalse();
 	}
 
 	@Test

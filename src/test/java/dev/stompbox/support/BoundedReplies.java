@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PROTOCOL.md 1.1's bounded replies, checked the same way on one instance and on a cluster:
- * a join or a snapshot lists at most the presence list limit, and the server API pages
- * through the rest, each member exactly once.
+ * a join or a snapshot lists at most the presence list limit, recovery holds at most the
+ * recovery limit and 512 KiB, and the server API and the history request page through the
+ * rest, each member and each message exactly once.
  */
 public final class BoundedReplies {
+
+	/** What a join ACK or a history page holds of envelopes at most (PROTOCOL.md section 4.1). */
+	public static final int MAX_REPLY_BYTES = 512 * 1024;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -126,14 +131,124 @@ public final class BoundedReplies {
 		return seen;
 	}
 
+	/**
+	 * More messages than the recovery limit: the join recovers the oldest, says there are
+	 * more, and history requests page through the rest to the newest.
+	 */
+	public static void recoveryLimitedByCount(int recoveryLimit, int joinPort, int publishPort) {
+		String room = room("count");
+		List<String> sent = publish(publishPort, room, 2 * recoveryLimit + 2, 10);
+		try (StompTestClient client = StompTestClient.connect(joinPort, TestTokens.forUser("reader-" + room))) {
+			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "0-0"));
+			assertThat(ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(0, recoveryLimit));
+			assertThat(ack.path("more").asBoolean()).isTrue();
+			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+			assertThat(ack.path("lastId").asString()).isEqualTo(sent.get(sent.size() - 1));
+
+			List<String> read = new ArrayList<>(ids(ack.path("recovered")));
+			List<Integer> pages = new ArrayList<>();
+			JsonNode page;
+			int n = 0;
+			do {
+				String requestId = "h" + (n++);
+				client.send("/app/rooms/" + room + "/history",
+						Map.of("requestId", requestId, "since", read.get(read.size() - 1)));
+				page = client.awaitAck(requestId);
+				assertThat(page.propertyNames()).containsExactlyInAnyOrder("requestId", "type", "ok", "roomId",
+						"messages", "more", "complete");
+				assertThat(page.path("type").asString()).isEqualTo("history");
+				assertThat(page.path("ok").asBoolean()).isTrue();
+				assertThat(page.path("roomId").asString()).isEqualTo(room);
+				assertThat(page.path("complete").asBoolean()).isTrue();
+				read.addAll(ids(page.path("messages")));
+				pages.add(page.path("messages").size());
+			}
+			while (page.path("more").asBoolean());
+			assertThat(read).containsExactlyElementsOf(sent);
+			assertThat(pages).containsExactly(recoveryLimit, 2);
+
+			client.send("/app/rooms/" + room + "/history", Map.of("requestId", "two", "since", "0-0", "limit", 2));
+			JsonNode two = client.awaitAck("two");
+			assertThat(ids(two.path("messages"))).containsExactlyElementsOf(sent.subList(0, 2));
+			assertThat(two.path("more").asBoolean()).isTrue();
+			client.send("/app/rooms/" + room + "/history",
+					Map.of("requestId", "many", "since", sent.get(0), "limit", 1_000_000));
+			assertThat(ids(client.awaitAck("many").path("messages"))).as("a limit is at most the recovery limit")
+				.containsExactlyElementsOf(sent.subList(1, 1 + recoveryLimit));
+		}
+	}
+
+	/**
+	 * Messages of 200,000 characters: the join recovers the two that fit in 512 KiB, says
+	 * there are more, and one history request reads the other two. Read over a raw socket,
+	 * whose message size limit is above what a reply may hold.
+	 */
+	public static void recoveryLimitedByBytes(int joinPort, int publishPort) {
+		String room = room("bytes");
+		List<String> sent = publish(publishPort, room, 4, 200_000);
+		try (RawStompSocket socket = RawStompSocket.open(joinPort, "/ws")) {
+			assertThat(socket.connect(TestTokens.forUser("reader-" + room))).startsWith("CONNECTED\n");
+			socket.send("SUBSCRIBE\nid:0\ndestination:/user/queue/acks\nreceipt:acks\n\n\u0000");
+			assertThat(socket.nextCommandFrame()).startsWith("RECEIPT\n");
+
+			JsonNode ack = request(socket, "/app/rooms/" + room + "/join", "{\"requestId\": \"j\", \"since\": \"0-0\"}");
+			assertThat(ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(0, 2));
+			assertThat(bytes(ack.path("recovered"))).isLessThanOrEqualTo(MAX_REPLY_BYTES);
+			assertThat(ack.path("more").asBoolean()).isTrue();
+			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+
+			JsonNode rest = request(socket, "/app/rooms/" + room + "/history",
+					"{\"requestId\": \"h\", \"since\": \"" + sent.get(1) + "\"}");
+			assertThat(ids(rest.path("messages"))).containsExactlyElementsOf(sent.subList(2, 4));
+			assertThat(bytes(rest.path("messages"))).isLessThanOrEqualTo(MAX_REPLY_BYTES);
+			assertThat(rest.path("more").asBoolean()).isFalse();
+			assertThat(rest.path("complete").asBoolean()).isTrue();
+		}
+	}
+
+	/** Sends a request over a raw socket subscribed to its ACKs and returns the next MESSAGE's body. */
+	public static JsonNode request(RawStompSocket socket, String destination, String json) {
+		socket.send("SEND\ndestination:" + destination + "\ncontent-type:application/json\n\n" + json + "\u0000");
+		String frame = socket.nextCommandFrame();
+		assertThat(frame).startsWith("MESSAGE\n");
+		return JSON.readTree(frame.substring(frame.indexOf("\n\n") + 2, frame.lastIndexOf('\u0000')));
+	}
+
+	/** Publishes messages through the server API, each with a body of that many characters; their ids. */
+	public static List<String> publish(int port, String room, int count, int bodyChars) {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			String body = String.valueOf(i) + "x".repeat(Math.max(0, bodyChars - 1));
+			Reply reply = send(request(port, "/api/rooms/" + room + "/messages")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"message\", \"body\": \"" + body + "\"}")));
+			assertThat(reply.status()).as(reply.body()).isEqualTo(202);
+			ids.add(reply.json().path("id").asString());
+		}
+		return ids;
+	}
+
 	public static Reply get(int port, String path) {
 		return send(request(port, path).GET());
+	}
+
+	public static List<String> ids(JsonNode envelopes) {
+		List<String> ids = new ArrayList<>();
+		envelopes.forEach((envelope) -> ids.add(envelope.path("id").asString()));
+		return ids;
 	}
 
 	public static List<String> userIds(JsonNode members) {
 		List<String> ids = new ArrayList<>();
 		members.forEach((member) -> ids.add(member.path("userId").asString()));
 		return ids;
+	}
+
+	private static long bytes(JsonNode envelopes) {
+		long total = 0;
+		for (JsonNode envelope : envelopes) {
+			total += envelope.toString().getBytes(StandardCharsets.UTF_8).length;
+		}
+		return total;
 	}
 
 	private static HttpRequest.Builder request(int port, String path) {
