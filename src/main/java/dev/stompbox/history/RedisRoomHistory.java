@@ -19,7 +19,7 @@ import dev.stompbox.room.RoomId;
  * Cluster history: the room's Redis stream, which the relay's publish script appends to.
  * Whether a client's gap is recovered is decided from the room's epoch (the first id of
  * this incarnation of the room: a stream lost with a Redis restart starts a new one) and
- * the largest id the stream trimmed away.
+ * the largest id the stream trimmed away (or, keeping nothing, never kept).
  * <p>
  * The script cuts a read to the limit and the byte budget, so Redis sends no more than a
  * reply holds; what it sends is decoded on the executor given, never on the thread that

@@ -38,6 +38,9 @@ if ARGV[4] ~= '1' and size > 0 then
     redis.call('HSET', KEYS[2], 'dropped', gone[#gone][1])
   end
   redis.call('XADD', KEYS[1], 'MAXLEN', size, id, 'm', json)
+elseif ARGV[4] ~= '1' then
+  -- Nothing is kept: the message is dropped at once, and a client that missed it missed it.
+  redis.call('HSET', KEYS[2], 'dropped', id)
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])

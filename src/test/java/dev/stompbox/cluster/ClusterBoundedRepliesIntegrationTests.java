@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PROTOCOL.md 1.1's bounded replies over Redis: presence pages read from the room's ordered
  * set of users, recovery cut to the recovery limit and 512 KiB by the read script, each read
  * on one instance what others wrote. Two instances with a presence list limit of 3 and a
- * recovery limit of 5.
+ * recovery limit of 5, and on the same Redis one instance that keeps no history.
  */
 class ClusterBoundedRepliesIntegrationTests {
 
@@ -43,15 +43,22 @@ class ClusterBoundedRepliesIntegrationTests {
 
 	static StompboxCluster cluster;
 
+	static StompboxCluster keepingNothing;
+
 	@BeforeAll
 	static void startCluster() {
 		redis = RedisTestServer.start();
 		cluster = StompboxCluster.start(redis, 2,
 				Map.of("stompbox.presence.list-limit", LIST_LIMIT, "stompbox.recovery-limit", RECOVERY_LIMIT));
+		keepingNothing = new StompboxCluster(redis, Map.of("stompbox.history.size", 0));
+		keepingNothing.startInstance("node-keeps-nothing");
 	}
 
 	@AfterAll
 	static void stopCluster() {
+		if (keepingNothing != null) {
+			keepingNothing.close();
+		}
 		if (cluster != null) {
 			cluster.close();
 		}
@@ -73,6 +80,11 @@ class ClusterBoundedRepliesIntegrationTests {
 	@Test
 	void recoveryIsLimitedTo512KibibytesAndTheRestIsPagedWithHistoryRequests() {
 		BoundedReplies.recoveryLimitedByBytes(cluster.port(1), cluster.port(0));
+	}
+
+	@Test
+	void aGapIsNeverRecoveredAllWhenNothingIsKept() {
+		BoundedReplies.nothingKeptIsNeverRecoveredAll(keepingNothing.port(0), keepingNothing.port(0));
 	}
 
 	/**

@@ -206,6 +206,41 @@ public final class BoundedReplies {
 		}
 	}
 
+	/**
+	 * On an instance that keeps no history ({@code STOMPBOX_HISTORY_SIZE=0}) a gap after which
+	 * messages were published is never said to be recovered: not by a join with
+	 * {@code since}, a history request, or the server API.
+	 */
+	public static void nothingKeptIsNeverRecoveredAll(int joinPort, int publishPort) {
+		String room = room("off");
+		List<String> sent = publish(publishPort, room, 3, 5);
+		try (StompTestClient client = StompTestClient.connect(joinPort, TestTokens.forUser("reader-" + room))) {
+			for (String since : List.of("0-0", sent.get(0), sent.get(1))) {
+				JsonNode ack = client.join(room, Map.of("requestId", "j-" + since, "since", since));
+				assertThat(ack.path("recovered")).as("since %s", since).isEmpty();
+				assertThat(ack.path("recoveredAll").asBoolean()).as("since %s: %s", since, ack).isFalse();
+				assertThat(ack.path("more").asBoolean()).isFalse();
+				assertThat(ack.path("lastId").asString()).isEqualTo(sent.get(2));
+			}
+			JsonNode upToDate = client.join(room, Map.of("requestId", "j-last", "since", sent.get(2)));
+			assertThat(upToDate.path("recoveredAll").asBoolean()).as("nothing after the newest id").isTrue();
+
+			client.send("/app/rooms/" + room + "/history", Map.of("requestId", "h", "since", sent.get(0)));
+			JsonNode page = client.awaitAck("h");
+			assertThat(page.path("messages")).isEmpty();
+			assertThat(page.path("complete").asBoolean()).isFalse();
+			Reply api = get(publishPort, "/api/rooms/" + room + "/messages?since=" + sent.get(0));
+			assertThat(api.json().path("complete").asBoolean()).as(api.body()).isFalse();
+
+			String quiet = room("off-quiet");
+			Reply typing = send(request(publishPort, "/api/rooms/" + quiet + "/messages").POST(
+					HttpRequest.BodyPublishers.ofString("{\"type\": \"typing\", \"body\": 1, \"ephemeral\": true}")));
+			assertThat(typing.status()).isEqualTo(202);
+			JsonNode onlyEphemeral = client.join(quiet, Map.of("requestId", "q", "since", "0-0"));
+			assertThat(onlyEphemeral.path("recoveredAll").asBoolean()).as("ephemeral messages are never kept").isTrue();
+		}
+	}
+
 	/** Sends a request over a raw socket subscribed to its ACKs and returns the next MESSAGE's body. */
 	public static JsonNode request(RawStompSocket socket, String destination, String json) {
 		socket.send("SEND\ndestination:" + destination + "\ncontent-type:application/json\n\n" + json + "\u0000");
