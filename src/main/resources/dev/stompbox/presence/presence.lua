@@ -18,7 +18,7 @@
 --
 -- ARGV[1] operation: join | leave | members | reap
 -- join:    ARGV[5] instance, ARGV[6] room, ARGV[7] session, ARGV[8] user, ARGV[9] name,
---          ARGV[10] most members listed (0: none)
+--          ARGV[10] most members listed (0 or absent: none, as when a session is written again)
 --          Returns {present users, members JSON}: the first users by id, the joining one
 --          always among them.
 -- leave:   ARGV[5] instance, ARGV[6] room, ARGV[7] session. Returns 1 when it was joined.
@@ -108,7 +108,7 @@ if op == 'join' then
     end
   end
   local key, count = order(room)
-  local limit = tonumber(ARGV[10])
+  local limit = tonumber(ARGV[10]) or 0
   local users = {}
   if limit > 0 then
     users = redis.call('ZRANGEBYLEX', key, '-', '+', 'LIMIT', 0, limit)
