@@ -12,6 +12,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
+import dev.stompbox.session.SessionGate;
+
 /**
  * The open WebSocket and SockJS sessions of this instance, and the line between a session's
  * life and its end: what a session leaves behind (a presence entry, a room's interest, a
@@ -20,7 +22,7 @@ import org.springframework.web.socket.WebSocketSession;
  * before the frames it still had queued, and those frames' work completes later still.
  */
 @Component
-public class ConnectionRegistry {
+public class ConnectionRegistry implements SessionGate {
 
 	private static final Log logger = LogFactory.getLog(ConnectionRegistry.class);
 
@@ -50,6 +52,7 @@ public class ConnectionRegistry {
 	 * session's lock.
 	 * @return whether the session was open and the action ran
 	 */
+	@Override
 	public boolean whileOpen(String sessionId, Runnable action) {
 		Open open = this.sessions.get(sessionId);
 		if (open == null) {

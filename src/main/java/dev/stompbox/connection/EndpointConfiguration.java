@@ -20,7 +20,8 @@ import dev.stompbox.security.TokenHandshakeInterceptor;
 
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
- * which inbound frames are checked: authenticated, authorized, rate limited, then receipted.
+ * which inbound frames are checked: dropped when their session has ended, authenticated,
+ * authorized, rate limited, then receipted.
  * A check that fails ends the connection with an ERROR frame ({@link ErrorFrameOnFailure}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -100,7 +101,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(errorFrameOnFailure(this.connectAuthentication),
+		registration.interceptors(new EndedSessions(this.registry), errorFrameOnFailure(this.connectAuthentication),
 				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit), this.receipts);
 	}
 
