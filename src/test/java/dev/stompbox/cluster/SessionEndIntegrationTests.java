@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -42,6 +42,8 @@ class SessionEndIntegrationTests {
 	private static final int ROUNDS = 40;
 
 	private static final int ROOMS = 30;
+
+	private static final List<String> ROOM_IDS = IntStream.range(0, ROOMS).mapToObj((room) -> "end-" + room).toList();
 
 	static RedisTestServer redis;
 
@@ -133,27 +135,8 @@ class SessionEndIntegrationTests {
 
 	/** CONNECT, SUBSCRIBE and a join of every room in one message, then a reset 0-50 ms later. */
 	private static void connectJoinAndReset(int port, String user, String topic) {
-		StringBuilder message = new StringBuilder();
-		message.append("CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\nAuthorization:Bearer ")
-			.append(TestTokens.forUser(user))
-			.append("\n\n\u0000");
-		message.append("SUBSCRIBE\nid:sub-0\ndestination:").append(topic).append("\nreceipt:subscribed\n\n\u0000");
-		for (int room = 0; room < ROOMS; room++) {
-			message.append("SEND\ndestination:/app/rooms/end-")
-				.append(room)
-				.append("/join\ncontent-type:application/json\n\n{\"requestId\":\"j")
-				.append(room)
-				.append("\"}\u0000");
-		}
-		ResettingSocket socket = ResettingSocket.open(port);
-		socket.sendMessage(message.toString());
-		try {
-			Thread.sleep(ThreadLocalRandom.current().nextInt(51));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		socket.reset();
+		ResettingSocket.open(port)
+			.sendAndReset(ResettingSocket.connectSubscribeAndJoin(TestTokens.forUser(user), topic, ROOM_IDS), 50);
 	}
 
 }

@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  */
 class SessionEndRedisBlipIntegrationTests {
 
+	static final int MAX_ROOMS = 3;
+
 	static RedisTestServer redis;
 
 	static RedisProxy proxy;
@@ -48,7 +50,8 @@ class SessionEndRedisBlipIntegrationTests {
 	static void startCluster() {
 		redis = RedisTestServer.start();
 		proxy = RedisProxy.to(redis);
-		cluster = new StompboxCluster(proxy.url(), Map.of("stompbox.presence.timeout", "60s"));
+		cluster = new StompboxCluster(proxy.url(),
+				Map.of("stompbox.presence.timeout", "60s", "stompbox.max-rooms", MAX_ROOMS));
 		cluster.startInstance("node-0");
 		redisClient = RedisClient.create(redis.url());
 		redisConnection = redisClient.connect();
@@ -110,6 +113,31 @@ class SessionEndRedisBlipIntegrationTests {
 		finally {
 			alice.close();
 			bob.close();
+		}
+	}
+
+	/** STOMPBOX_MAX_ROOMS: one join too many is refused, and nothing else is disturbed. */
+	@Test
+	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceeded() {
+		StompTestClient carol = StompTestClient.connect(cluster.port(0), TestTokens.forUser("carol"));
+		try {
+			for (int room = 0; room < MAX_ROOMS; room++) {
+				assertThat(carol.join("limit-" + room).path("ok").asBoolean()).isTrue();
+			}
+			carol.send("/app/rooms/limit-" + MAX_ROOMS + "/join", Map.of("requestId", "one-too-many"));
+			JsonNode refused = carol.awaitAck("one-too-many");
+			assertThat(refused.path("ok").asBoolean()).as(refused.toString()).isFalse();
+			assertThat(refused.path("error").asString()).isEqualTo("limit-exceeded");
+			assertThat(memberIds("limit-" + MAX_ROOMS)).isEmpty();
+			assertThat(carol.join("limit-0").path("ok").asBoolean()).as("a room already joined").isTrue();
+			assertThat(memberIds("limit-0")).containsExactly("carol");
+
+			carol.send("/app/rooms/limit-0/leave", Map.of("requestId", "leave-0"));
+			assertThat(carol.awaitAck("leave-0").path("ok").asBoolean()).isTrue();
+			assertThat(carol.join("limit-" + MAX_ROOMS).path("ok").asBoolean()).isTrue();
+		}
+		finally {
+			carol.close();
 		}
 	}
 

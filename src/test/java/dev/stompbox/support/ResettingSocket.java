@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,6 +49,38 @@ public final class ResettingSocket implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * What a page reload on a bad network sends before the connection goes: CONNECT, a
+	 * SUBSCRIBE to the topic and a join of each room, as one WebSocket message.
+	 */
+	public static String connectSubscribeAndJoin(String token, String topic, List<String> rooms) {
+		StringBuilder message = new StringBuilder();
+		message.append("CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\nAuthorization:Bearer ")
+			.append(token)
+			.append("\n\n\u0000");
+		message.append("SUBSCRIBE\nid:sub-0\ndestination:").append(topic).append("\nreceipt:subscribed\n\n\u0000");
+		for (String room : rooms) {
+			message.append("SEND\ndestination:/app/rooms/")
+				.append(room)
+				.append("/join\ncontent-type:application/json\n\n{\"requestId\":\"")
+				.append(room)
+				.append("\"}\u0000");
+		}
+		return message.toString();
+	}
+
+	/** Sends the message, waits 0 to {@code maxDelayMillis} ms at random, and resets the connection. */
+	public void sendAndReset(String message, int maxDelayMillis) {
+		sendMessage(message);
+		try {
+			Thread.sleep(ThreadLocalRandom.current().nextInt(maxDelayMillis + 1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		reset();
 	}
 
 	/** Sends the text as one WebSocket text message (one frame, masked as a client must). */
