@@ -55,10 +55,13 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final StompboxMetrics metrics;
 
+	private final ConnectTimeout connectTimeout;
+
 	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
 			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
 			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts,
-			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics) {
+			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics,
+			ConnectTimeout connectTimeout) {
 		this.properties = properties;
 		this.registry = registry;
 		this.cap = cap;
@@ -69,6 +72,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.receipts = receipts;
 		this.clientOutbound = clientOutbound;
 		this.metrics = metrics;
+		this.connectTimeout = connectTimeout;
 	}
 
 	@Override
@@ -95,7 +99,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setSendBufferSizeLimit(SEND_BUFFER_LIMIT)
 			.setSendTimeLimit(SEND_TIME_LIMIT_MS)
 			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties,
-					this.metrics));
+					this.metrics, this.connectTimeout));
 	}
 
 	@Override
