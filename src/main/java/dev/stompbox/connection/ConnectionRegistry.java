@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
@@ -77,6 +78,12 @@ public class ConnectionRegistry implements SessionGate {
 
 	public Collection<String> sessionIds() {
 		return List.copyOf(this.sessions.keySet());
+	}
+
+	/** The open session as {@link ConnectionGuard} registered it; {@code null} once it has ended. */
+	@Nullable WebSocketSession session(String sessionId) {
+		Open open = this.sessions.get(sessionId);
+		return (open != null) ? open.session : null;
 	}
 
 	/** Closes one session with the given status; a no-op when it is already gone. */
