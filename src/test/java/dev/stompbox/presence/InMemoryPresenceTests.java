@@ -16,12 +16,16 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.error.StompboxException;
 import dev.stompbox.relay.Publication;
 import dev.stompbox.relay.RoomRelay;
 import dev.stompbox.room.Draft;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.support.TestSessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InMemoryPresenceTests {
 
@@ -35,10 +39,14 @@ class InMemoryPresenceTests {
 
 	private static final int LIMIT = 100;
 
+	private static final int MAX_ROOMS = 3;
+
 	private final RecordingRelay relay = new RecordingRelay();
 
+	private final TestSessions sessions = new TestSessions().open("s1", "s2", "s3", "old-tab", "new-tab");
+
 	private final InMemoryPresence presence = new InMemoryPresence(this.relay, JSON,
-			Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+			Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), this.sessions, MAX_ROOMS);
 
 	@Test
 	void firstSessionOfAUserJoinsWithAnEvent() {
@@ -147,7 +155,9 @@ class InMemoryPresenceTests {
 
 	@Test
 	void joinListsAtMostTheLimitWithTheJoiningUserAmongThemAndCountsEveryone() {
+		this.sessions.open("s-z", "s-a2");
 		for (char user = 'a'; user <= 'j'; user++) {
+			this.sessions.open("s-" + user);
 			this.presence.join(LOBBY, new PresenceSession("s-" + user, "u-" + user, "U" + user), 3);
 		}
 		PresenceSnapshot last = this.presence.join(LOBBY, new PresenceSession("s-z", "u-z", "Zed"), 3)
@@ -167,6 +177,7 @@ class InMemoryPresenceTests {
 	@Test
 	void membersArePagedInUserIdOrderEachExactlyOnce() {
 		for (int i = 24; i >= 0; i--) {
+			this.sessions.open("s" + i);
 			join(LOBBY, "s" + i, String.format("user-%02d", i), "User " + i);
 		}
 		List<String> seen = new java.util.ArrayList<>();
@@ -213,7 +224,7 @@ class InMemoryPresenceTests {
 
 		};
 		InMemoryPresence presence = new InMemoryPresence(this.relay, holdingFirstLeave,
-				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), this.sessions, MAX_ROOMS);
 		presence.join(LOBBY, new PresenceSession("old-tab", "alice", "Alice"), LIMIT);
 		this.relay.clear();
 
@@ -235,6 +246,42 @@ class InMemoryPresenceTests {
 			.containsExactly("leave", "join");
 		assertThat(presence.members(LOBBY, null, LIMIT).toCompletableFuture().join().members())
 			.containsExactly(new Member("alice", "Alice", 1));
+	}
+
+	/**
+	 * A join still in flight when its session ended (a frame queued behind the close) must
+	 * create nothing: the session's disconnect has been handled and would never remove it.
+	 */
+	@Test
+	void aSessionThatHasEndedJoinsNothingAndIsNotAnswered() {
+		this.sessions.end("s1");
+		this.presence.disconnected("s1").toCompletableFuture().join();
+
+		assertThat(join(LOBBY, "s1", "alice", "Alice")).isEmpty();
+		assertThat(this.presence.joined(LOBBY, "s1")).isFalse();
+		assertThat(members(LOBBY)).isEmpty();
+		assertThat(this.presence.localSessions()).isZero();
+		assertThat(this.relay.events()).isEmpty();
+	}
+
+	@Test
+	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceededAndARejoinIsNot() {
+		join(RoomId.of("a"), "s1", "alice", "Alice");
+		join(RoomId.of("b"), "s1", "alice", "Alice");
+		join(RoomId.of("c"), "s1", "alice", "Alice");
+
+		assertThatThrownBy(() -> join(RoomId.of("d"), "s1", "alice", "Alice")).cause()
+			.isInstanceOfSatisfying(StompboxException.class,
+					(refused) -> assertThat(refused.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED));
+		assertThat(this.presence.joined(RoomId.of("d"), "s1")).isFalse();
+		assertThat(members(RoomId.of("d"))).isEmpty();
+		assertThat(join(RoomId.of("c"), "s1", "alice", "Alice")).as("a room already joined")
+			.containsExactly(new Member("alice", "Alice", 1));
+		assertThat(join(RoomId.of("d"), "s2", "alice", "Alice")).as("another session of the user")
+			.containsExactly(new Member("alice", "Alice", 1));
+
+		this.presence.leave(RoomId.of("a"), "s1").toCompletableFuture().join();
+		assertThat(join(RoomId.of("d"), "s1", "alice", "Alice")).containsExactly(new Member("alice", "Alice", 2));
 	}
 
 	private static void await(CountDownLatch latch) {
