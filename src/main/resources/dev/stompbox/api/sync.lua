@@ -14,7 +14,16 @@ if place == '' then
   if ARGV[2] ~= '1' then
     return false
   end
-  place = redis.call('INCR', KEYS[2]) .. ':0'
+  -- Epochs never repeat, not even after Redis restarted empty: an instance that has not yet
+  -- noticed the restart must not find its old numbers in use again.
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local epoch = redis.call('INCR', KEYS[2])
+  if epoch < now then
+    epoch = now
+    redis.call('SET', KEYS[2], string.format('%d', epoch))
+  end
+  place = string.format('%d', epoch) .. ':0'
 end
 redis.call('SET', KEYS[1], place, 'PX', ARGV[3])
 return place

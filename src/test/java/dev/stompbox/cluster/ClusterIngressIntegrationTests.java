@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * PROTOCOL.md section 7.2: what a backend publishes to {@code stompbox:out} is delivered
  * exactly once while at least one instance runs, through a rolling restart where each
- * instance stops after the next one started, and when the same JSON is published twice.
+ * instance stops after the next one started, when the same JSON is published twice, and
+ * after Redis restarted empty.
  * What the instances deliver is watched in Redis itself: the room's channel, and the
  * events channel of an observer that the user's events are routed to.
  */
@@ -113,15 +114,26 @@ class ClusterIngressIntegrationTests {
 	}
 
 	@Test
-	void instancesThatStartTogetherAgreeOnOneOrder() throws Exception {
+	void afterRedisRestartedEmptyTheInstancesPlaceThemselvesAgain() throws Exception {
+		startInstance("node-p");
+		startInstance("node-q");
+		RedisKeys keys = this.cluster.bean(0, RedisKeys.class);
+		this.connection.close();
+		this.redis.interrupt();
+		this.redis.recover();
+		this.connection = this.client.connect();
 		RedisCommands<String, String> backend = this.connection.sync();
-		Thread second = Thread.ofPlatform().start(() -> startInstance("node-y"));
-		startInstance("node-x");
-		second.join();
-		observe(this.cluster.bean(0, RedisKeys.class), backend);
+		// Both lost their subscriptions and place themselves again at once, with no instance
+		// placed to answer their markers: one starts a new epoch (one never used before the
+		// restart) and the other takes its place from it.
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> backend.exists(keys.ingressEpoch()) == 1 && this.cluster.bean(0, RedisIngress.class).isAligned()
+					&& this.cluster.bean(1, RedisIngress.class).isAligned());
+		assertThat(Long.parseLong(backend.get(keys.ingressEpoch()))).isGreaterThan(1);
+		observe(keys, backend);
 		AtomicBoolean publishing = new AtomicBoolean(true);
 		Thread publisher = Thread.ofPlatform().start(() -> publish(backend, publishing));
-		pause(Duration.ofSeconds(1));
+		pause(Duration.ofMillis(500));
 		publishing.set(false);
 		publisher.join();
 		awaitDeliveries();
