@@ -11,6 +11,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
+import dev.stompbox.connection.ConnectionRegistry;
+
 /**
  * The user each SockJS session belongs to: the user of the token it was opened with, else
  * the user its CONNECT authenticated. {@link SockJsSessionOwnerFilter} refuses a request of
@@ -21,14 +23,29 @@ public class SockJsSessionOwners {
 
 	private final Map<String, Owner> owners = new ConcurrentHashMap<>();
 
-	/** The session was opened with this token, verified as the user's. */
-	void opened(String sessionId, String userId, String token) {
-		this.owners.putIfAbsent(sessionId, new Owner(userId, digest(token)));
+	private final ConnectionRegistry registry;
+
+	SockJsSessionOwners(ConnectionRegistry registry) {
+		this.registry = registry;
 	}
 
-	/** The session's CONNECT authenticated the user; a session opened with a token keeps its owner. */
+	/**
+	 * The session was opened with this token, verified as the user's. An HTTP transport's
+	 * session is open by the time its opening request is answered; a WebSocket transport's
+	 * may not be yet, and needs no entry: no HTTP transport request reaches it.
+	 */
+	void opened(String sessionId, String userId, String token) {
+		byte[] digest = digest(token);
+		this.registry.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, digest)));
+	}
+
+	/**
+	 * The session's CONNECT authenticated the user; a session opened with a token keeps its
+	 * owner. Only while the session is open: a CONNECT still queued when its connection ended
+	 * is handled after the end, and would leave an entry that nothing removes.
+	 */
 	void connected(String sessionId, String userId) {
-		this.owners.putIfAbsent(sessionId, new Owner(userId, null));
+		this.registry.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, null)));
 	}
 
 	@Nullable Owner owner(String sessionId) {
