@@ -11,6 +11,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
@@ -33,8 +35,13 @@ import dev.stompbox.security.SockJsSessionOwners.Owner;
  * request never reaches it. A session opened with a token needs that token on every request
  * (a SockJS client repeats the address's query on each one); a session opened without one
  * and authenticated by its CONNECT refuses other users' tokens.
+ * <p>
+ * Runs before the other filters of the SockJS transports (component filters without an
+ * order run last): a refused request must not act on the session at all, not even by
+ * having it closed for an oversized body.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE - 100)
 public class SockJsSessionOwnerFilter extends OncePerRequestFilter {
 
 	private static final Log logger = LogFactory.getLog(SockJsSessionOwnerFilter.class);
