@@ -8,8 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.ConditionalOnCluster;
 import dev.stompbox.instance.InstanceId;
-import dev.stompbox.presence.PresenceProperties;
 import dev.stompbox.redis.ChannelSubscriptions;
+import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
 import dev.stompbox.relay.RoomRelay;
@@ -20,11 +20,11 @@ import dev.stompbox.user.UserEvents;
 class ClusterIngressConfiguration {
 
 	@Bean
-	RedisIngress redisIngress(RedisScripts scripts, ChannelSubscriptions subscriptions, RedisKeys keys,
-			InstanceId instanceId, RoomRelay relay, UserEvents userEvents, JsonMapper jsonMapper, Clock clock,
-			PresenceProperties presence) {
-		return new RedisIngress(scripts, subscriptions, keys, instanceId, relay, userEvents, jsonMapper, clock,
-				presence.timeout().toMillis());
+	RedisIngress redisIngress(RedisScripts scripts, RedisConnections connections, ChannelSubscriptions subscriptions,
+			RedisKeys keys, InstanceId instanceId, RoomRelay relay, UserEvents userEvents, JsonMapper jsonMapper,
+			Clock clock) {
+		return new RedisIngress(scripts, connections, subscriptions, keys, instanceId, relay, userEvents, jsonMapper,
+				clock);
 	}
 
 }

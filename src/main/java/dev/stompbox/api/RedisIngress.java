@@ -1,13 +1,21 @@
 package dev.stompbox.api;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
@@ -16,8 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.ChannelHandler;
 import dev.stompbox.redis.ChannelSubscriptions;
-import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.LuaScript;
+import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
 import dev.stompbox.relay.RoomRelay;
@@ -30,17 +38,53 @@ import dev.stompbox.user.UserEvents;
 
 /**
  * The Redis way in for backends (PROTOCOL.md section 7.2): JSON published to the ingress
- * channel is delivered as the HTTP API would deliver it. Every instance would receive each
- * publish, so only the instance holding the ingress lease subscribes; another takes over
- * within the presence timeout when it dies.
+ * channel is delivered as the HTTP API would deliver it, exactly once while at least one
+ * instance runs.
+ * <p>
+ * Every instance subscribes, so a message published while one stops or starts still
+ * reaches another. Pub/sub messages carry no id and the same JSON may be published twice,
+ * so the instances number the messages instead: Redis delivers a channel's messages to
+ * every subscriber in the order they were published, and, on one connection, the messages
+ * of two channels in the order of the two publishes. An instance that starts (or lost its
+ * subscription) publishes a sync marker on a second channel; an instance that numbers
+ * messages already writes the marker's place (the number of the message before it) into
+ * Redis, and the newcomer numbers the messages after the marker from there. When no one
+ * answers for a second, no one else is reading: the newcomer starts a new epoch. The first
+ * instance to claim a number ({@code claim.lua}) delivers that message.
  */
-public class RedisIngress implements LeaseListener {
+public class RedisIngress implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisIngress.class);
 
-	private static final LuaScript LEAD = LuaScript.load(RedisIngress.class, "lead.lua");
+	private static final LuaScript CLAIM = LuaScript.load(RedisIngress.class, "claim.lua");
+
+	private static final LuaScript SYNC = LuaScript.load(RedisIngress.class, "sync.lua");
+
+	private static final String LEGACY = "legacy";
+
+	/** How long a newcomer waits for its own marker's place before it starts an epoch. */
+	static final Duration OWN_MARKER_WAIT = Duration.ofSeconds(1);
+
+	/** How long a newcomer waits for another newcomer's marker, longer than the above. */
+	static final Duration FOREIGN_MARKER_WAIT = Duration.ofSeconds(3);
+
+	/** A marker that never came back (its publish failed) is published again. */
+	static final Duration MARKER_RESEND = Duration.ofSeconds(5);
+
+	/**
+	 * How long claims and markers are kept: far longer than any instance lags behind
+	 * another, since Redis cuts off a subscriber that falls far behind (its output buffer
+	 * limit) and that instance then joins again with a new marker.
+	 */
+	static final Duration RETENTION = Duration.ofSeconds(60);
+
+	private static final Duration REDIS_WAIT = Duration.ofSeconds(3);
+
+	private static final Duration POLL = Duration.ofMillis(20);
 
 	private final RedisScripts scripts;
+
+	private final RedisConnections connections;
 
 	private final ChannelSubscriptions subscriptions;
 
@@ -56,15 +100,33 @@ public class RedisIngress implements LeaseListener {
 
 	private final Clock clock;
 
-	private final long leaseMillis;
+	private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
-	private volatile boolean leading;
+	private final AtomicLong markers = new AtomicLong();
 
-	private @Nullable List<byte[]> held;
+	private final AtomicInteger inFlight = new AtomicInteger();
 
-	public RedisIngress(RedisScripts scripts, ChannelSubscriptions subscriptions, RedisKeys keys, InstanceId instance,
-			RoomRelay relay, UserEvents userEvents, JsonMapper json, Clock clock, long leaseMillis) {
+	private volatile boolean running;
+
+	private volatile @Nullable Thread reader;
+
+	/** Set when a claim showed that this instance numbers messages unlike the others. */
+	private volatile boolean misaligned;
+
+	// Owned by the reader thread, read by isAligned().
+	private volatile @Nullable IngressPlace place;
+
+	// Owned by the reader thread.
+	private boolean subscribed;
+
+	private @Nullable String ownMarker;
+
+	private long ownMarkerSent;
+
+	public RedisIngress(RedisScripts scripts, RedisConnections connections, ChannelSubscriptions subscriptions,
+			RedisKeys keys, InstanceId instance, RoomRelay relay, UserEvents userEvents, JsonMapper json, Clock clock) {
 		this.scripts = scripts;
+		this.connections = connections;
 		this.subscriptions = subscriptions;
 		this.keys = keys;
 		this.instance = instance;
@@ -72,69 +134,208 @@ public class RedisIngress implements LeaseListener {
 		this.userEvents = userEvents;
 		this.json = json;
 		this.clock = clock;
-		this.leaseMillis = leaseMillis;
+	}
+
+	/** True once this instance knows the place of the messages it receives in the ingress order. */
+	public boolean isAligned() {
+		return this.place != null;
 	}
 
 	@Override
-	public void leaseRenewed(boolean regained) {
-		this.scripts.<Long>run(LEAD, ScriptOutputType.INTEGER, new String[] { this.keys.ingressLeader() },
-				this.instance.value(), Long.toString(this.leaseMillis))
-			.whenComplete((lead, failure) -> follow(failure == null && lead == 1L, regained));
+	public void start() {
+		this.running = true;
+		this.reader = Thread.ofPlatform().daemon().name("stompbox-ingress").start(this::read);
 	}
 
-	public boolean isLeading() {
-		return this.leading;
+	@Override
+	public void stop() {
+		this.running = false;
+		this.subscriptions.unsubscribe(this.keys.ingressChannel(), this.keys.ingressSyncChannel());
+		Thread thread = this.reader;
+		if (thread != null) {
+			thread.interrupt();
+			try {
+				thread.join(REDIS_WAIT.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.reader = null;
+		// What this instance claimed is delivered before Redis and the relay go away: no other
+		// instance delivers it. What it had not claimed yet, the others claim.
+		long deadline = System.nanoTime() + REDIS_WAIT.toNanos();
+		while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
+			pause(POLL);
+		}
 	}
 
-	private synchronized void follow(boolean lead, boolean regained) {
-		if (lead && (!this.leading || regained)) {
-			this.leading = true;
-			this.subscriptions.subscribe(new ChannelHandler() {
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
 
-				@Override
-				public void message(String channel, byte[] payload) {
-					received(payload);
+	/** Stops after the drain, while the instance still reaches Redis. */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 100;
+	}
+
+	private void read() {
+		while (this.running) {
+			try {
+				if (!this.subscribed) {
+					subscribe();
 				}
-
-				@Override
-				public void resubscribed(String channel) {
-					verifyLead();
+				Event event = this.events.poll(250, TimeUnit.MILLISECONDS);
+				if (this.misaligned) {
+					this.misaligned = false;
+					rejoin();
 				}
-
-			}, this.keys.ingressChannel());
-			logger.info("This instance now reads the ingress channel " + this.keys.ingressChannel());
-		}
-		else if (!lead && this.leading) {
-			this.leading = false;
-			this.subscriptions.unsubscribe(this.keys.ingressChannel());
-		}
-		if (this.held != null) {
-			List<byte[]> waiting = this.held;
-			this.held = null;
-			if (lead) {
-				waiting.forEach(this::deliver);
+				if (event instanceof Message message) {
+					number(message.payload());
+				}
+				else if (event instanceof Marker marker) {
+					place(marker.id());
+				}
+				else if (event instanceof Resubscribed) {
+					rejoin();
+				}
+				else if (this.place == null && this.subscribed
+						&& this.clock.millis() - this.ownMarkerSent > MARKER_RESEND.toMillis()) {
+					sendMarker();
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Reading the ingress channel failed", ex);
 			}
 		}
 	}
 
-	/**
-	 * After a reconnect Lettuce subscribes this instance again, but another one may have
-	 * taken the lead meanwhile: messages wait until the lease says who reads them, so each
-	 * is delivered once.
-	 */
-	private synchronized void verifyLead() {
-		if (this.held == null) {
-			this.held = new ArrayList<>();
+	private void subscribe() {
+		CompletionStage<Void> done = this.subscriptions.subscribe(new ChannelHandler() {
+
+			@Override
+			public void message(String channel, byte[] payload) {
+				received(channel, payload);
+			}
+
+			@Override
+			public void resubscribed(String channel) {
+				// Both channels are subscribed again by one command: one rejoin is enough.
+				if (channel.equals(RedisIngress.this.keys.ingressChannel())) {
+					RedisIngress.this.events.add(new Resubscribed());
+				}
+			}
+
+		}, this.keys.ingressChannel(), this.keys.ingressSyncChannel());
+		await(done, "SUBSCRIBE");
+		if (done.toCompletableFuture().isDone() && !done.toCompletableFuture().isCompletedExceptionally()) {
+			this.subscribed = true;
+			logger.info("This instance reads the ingress channel " + this.keys.ingressChannel());
+			sendMarker();
 		}
-		leaseRenewed(false);
+		else {
+			pause(Duration.ofSeconds(1));
+		}
 	}
 
-	private synchronized void received(byte[] payload) {
-		if (this.held != null) {
-			this.held.add(payload);
+	/** On Lettuce's I/O thread: in the order Redis sent them, both channels together. */
+	private void received(String channel, byte[] payload) {
+		if (channel.equals(this.keys.ingressSyncChannel())) {
+			this.events.add(new Marker(new String(payload, StandardCharsets.UTF_8)));
 		}
-		else if (this.leading) {
-			deliver(payload);
+		else {
+			this.events.add(new Message(payload));
+		}
+	}
+
+	/** Messages may have been missed: this instance no longer knows its place. */
+	private void rejoin() {
+		this.place = null;
+		sendMarker();
+	}
+
+	private void sendMarker() {
+		String id = this.instance.value() + "-" + this.markers.incrementAndGet();
+		this.ownMarker = id;
+		this.ownMarkerSent = this.clock.millis();
+		this.connections.commands().publish(this.keys.ingressSyncChannel(), id).whenComplete((receivers, failure) -> {
+			if (failure != null) {
+				logger.debug("Publishing an ingress marker failed: " + failure.getMessage());
+			}
+		});
+	}
+
+	private void number(byte[] payload) {
+		IngressPlace current = this.place;
+		if (current == null) {
+			// Not placed yet: the instances that are deliver it.
+			return;
+		}
+		IngressPlace next = current.next();
+		this.place = next;
+		String digest = digest(payload);
+		this.inFlight.incrementAndGet();
+		this.scripts.<String>run(CLAIM, ScriptOutputType.VALUE,
+				new String[] { this.keys.ingressClaim(next.epoch(), next.number()), this.keys.ingressLeader() }, digest,
+				Long.toString(RETENTION.toMillis()))
+			.whenComplete((claimed, failure) -> {
+				try {
+					if (failure != null) {
+						logger.debug("Claiming an ingress message failed: " + failure.getMessage());
+					}
+					else if ("".equals(claimed)) {
+						deliver(payload);
+					}
+					else if (!LEGACY.equals(claimed) && !digest.equals(claimed)) {
+						logger.warn("Ingress message " + next + " was claimed with another content: placing this "
+								+ "instance in the ingress order again");
+						this.misaligned = true;
+					}
+				}
+				finally {
+					this.inFlight.decrementAndGet();
+				}
+			});
+	}
+
+	/**
+	 * A marker: an instance that has a place writes it (or takes the one written first); one
+	 * that has none waits for it, and starts a new epoch at its own marker when no one
+	 * answers. Messages after the marker wait in the queue meanwhile.
+	 */
+	private void place(String marker) {
+		boolean own = marker.equals(this.ownMarker);
+		long seen = this.clock.millis();
+		while (this.running) {
+			IngressPlace current = this.place;
+			long waited = this.clock.millis() - seen;
+			boolean newEpoch = current == null && own && waited >= OWN_MARKER_WAIT.toMillis();
+			String placed = await(this.scripts.<String>run(SYNC, ScriptOutputType.VALUE,
+					new String[] { this.keys.ingressSync(marker), this.keys.ingressEpoch() },
+					(current != null) ? current.toString() : "", newEpoch ? "1" : "0",
+					Long.toString(RETENTION.toMillis())), "an ingress marker");
+			if (placed != null) {
+				this.place = IngressPlace.parse(placed);
+				if (current == null) {
+					logger.info("This instance is placed in the ingress order at " + placed);
+					this.ownMarker = null;
+				}
+				return;
+			}
+			if (current != null) {
+				// Redis did not answer: whether a newcomer took another place is unknown.
+				rejoin();
+				return;
+			}
+			if (newEpoch || (!own && waited >= FOREIGN_MARKER_WAIT.toMillis())) {
+				return;
+			}
+			pause(POLL);
 		}
 	}
 
@@ -162,10 +363,55 @@ public class RedisIngress implements LeaseListener {
 		}
 	}
 
-	private void report(Throwable failure) {
+	private void report(@Nullable Throwable failure) {
 		if (failure != null) {
 			logger.warn("Could not deliver a message from " + this.keys.ingressChannel() + ": " + failure.getMessage());
 		}
+	}
+
+	private static String digest(byte[] payload) {
+		CRC32C crc = new CRC32C();
+		crc.update(payload);
+		return Integer.toHexString(payload.length) + "-" + Long.toHexString(crc.getValue());
+	}
+
+	private static <T> @Nullable T await(CompletionStage<T> stage, String what) {
+		try {
+			return stage.toCompletableFuture().get(REDIS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (Exception ex) {
+			logger.debug("Waiting for " + what + " failed: " + ex.getMessage());
+			return null;
+		}
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private sealed interface Event permits Message, Marker, Resubscribed {
+
+	}
+
+	private record Message(byte[] payload) implements Event {
+
+	}
+
+	private record Marker(String id) implements Event {
+
+	}
+
+	private record Resubscribed() implements Event {
+
 	}
 
 }

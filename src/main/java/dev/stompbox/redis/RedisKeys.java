@@ -96,9 +96,32 @@ public class RedisKeys {
 		return this.prefix + "user:" + userId + ":instances";
 	}
 
-	/** Held by the one instance that reads the ingress channel. */
+	/**
+	 * Held by the one 1.0 instance that read the ingress channel; while it exists (a rolling
+	 * upgrade from 1.0), newer instances leave the delivery to it.
+	 */
 	public String ingressLeader() {
 		return this.prefix + "ingress:leader";
+	}
+
+	/** Channel of the ingress sync markers, which place every instance in one ingress order. */
+	public String ingressSyncChannel() {
+		return this.prefix + "ingress:sync";
+	}
+
+	/** The place of a sync marker in the ingress order. */
+	public String ingressSync(String marker) {
+		return this.prefix + "ingress:sync:" + marker;
+	}
+
+	/** The counter of ingress epochs, a new one each time an instance finds no order to join. */
+	public String ingressEpoch() {
+		return this.prefix + "ingress:epoch";
+	}
+
+	/** The claim of the message at this place of the ingress order. */
+	public String ingressClaim(long epoch, long number) {
+		return this.prefix + "ingress:claim:" + epoch + ":" + number;
 	}
 
 	/** Demo mode's signing key, shared so a demo token works on every instance. */

@@ -24,8 +24,11 @@ public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
 
 	private final TokenVerifier verifier;
 
-	ConnectAuthenticationInterceptor(TokenVerifier verifier) {
+	private final SockJsSessionOwners owners;
+
+	ConnectAuthenticationInterceptor(TokenVerifier verifier, SockJsSessionOwners owners) {
 		this.verifier = verifier;
+		this.owners = owners;
 	}
 
 	@Override
@@ -39,7 +42,12 @@ public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
 		// Spring logs a frame it could not deliver whole and hides only passcode itself: the
 		// token must not stay in the frame's Authorization header.
 		accessor.removeNativeHeader(HttpHeaders.AUTHORIZATION);
-		accessor.setUser(authenticate(accessor, token));
+		ClientAuthentication client = authenticate(accessor, token);
+		accessor.setUser(client);
+		if (accessor.getSessionId() != null) {
+			// A SockJS session opened without a token is the CONNECT's user's from now on.
+			this.owners.connected(accessor.getSessionId(), client.getName());
+		}
 		return message;
 	}
 

@@ -2,6 +2,7 @@ package dev.stompbox.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,18 +14,22 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * One {@link JwtDecoder} for WebSocket clients and the server API, its algorithm pinned by
@@ -36,6 +41,15 @@ class JwtConfiguration {
 	private static final Log logger = LogFactory.getLog(JwtConfiguration.class);
 
 	static final int MAX_USER_ID_LENGTH = 128;
+
+	/**
+	 * Keys are fetched while a handshake or a CONNECT waits: a JWKS address that accepts the
+	 * connection and never answers must not hold them. Set here rather than left to the
+	 * library's defaults, which have changed between versions (none at all in older ones).
+	 */
+	static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(2);
 
 	@Bean
 	SigningMode signingMode(JwtProperties properties, ObjectProvider<DemoKeySource> sharedKey) {
@@ -54,13 +68,35 @@ class JwtConfiguration {
 		return key;
 	}
 
+	/**
+	 * The decoder, for the server API's resource server as for the handshake and CONNECT. A
+	 * token that cannot be verified because the key set could not be fetched is refused as
+	 * an invalid one: the resource server would otherwise answer 500 (it rethrows what is not
+	 * a {@link BadJwtException}), and a client cannot tell the difference that matters to it.
+	 */
 	@Bean
 	JwtDecoder jwtDecoder(JwtProperties properties, SigningMode signingMode) {
+		NimbusJwtDecoder nimbus = nimbusDecoder(properties, signingMode);
+		return (token) -> {
+			try {
+				return nimbus.decode(token);
+			}
+			catch (BadJwtException ex) {
+				throw ex;
+			}
+			catch (JwtException ex) {
+				throw new BadJwtException("The token could not be verified: " + ex.getMessage(), ex);
+			}
+		};
+	}
+
+	private static NimbusJwtDecoder nimbusDecoder(JwtProperties properties, SigningMode signingMode) {
 		NimbusJwtDecoder decoder;
 		if (properties.jwksUri() != null) {
 			decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwksUri().toString())
 				.jwsAlgorithm(SignatureAlgorithm.RS256)
 				.jwsAlgorithm(SignatureAlgorithm.ES256)
+				.restOperations(jwksClient())
 				.build();
 		}
 		else {
@@ -70,6 +106,13 @@ class JwtConfiguration {
 		}
 		decoder.setJwtValidator(validator(properties));
 		return decoder;
+	}
+
+	private static RestTemplate jwksClient() {
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(JWKS_CONNECT_TIMEOUT);
+		requests.setReadTimeout(JWKS_READ_TIMEOUT);
+		return new RestTemplate(requests);
 	}
 
 	private static OAuth2TokenValidator<Jwt> validator(JwtProperties properties) {

@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
@@ -14,7 +16,9 @@ import dev.stompbox.error.StompboxException;
 
 /**
  * Refuses a handshake that carries a bad token with 401 before the upgrade. A handshake
- * without a token passes: the client may authenticate in its CONNECT frame.
+ * without a token passes: the client may authenticate in its CONNECT frame. A SockJS
+ * session opened with a token belongs to the token's user from then on
+ * ({@link SockJsSessionOwners}).
  */
 @Component
 public class TokenHandshakeInterceptor implements HandshakeInterceptor {
@@ -22,10 +26,16 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 	/** Session attribute holding the client authenticated at the handshake. */
 	static final String AUTHENTICATION = "stompbox.handshakeAuthentication";
 
+	/** Request attribute holding the token a SockJS session is being opened with. */
+	private static final String OPENING_TOKEN = TokenHandshakeInterceptor.class.getName() + ".token";
+
 	private final TokenVerifier verifier;
 
-	TokenHandshakeInterceptor(TokenVerifier verifier) {
+	private final SockJsSessionOwners owners;
+
+	TokenHandshakeInterceptor(TokenVerifier verifier, SockJsSessionOwners owners) {
 		this.verifier = verifier;
+		this.owners = owners;
 	}
 
 	@Override
@@ -36,7 +46,11 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 			return true;
 		}
 		try {
-			attributes.put(AUTHENTICATION, this.verifier.verify(token.get()));
+			ClientAuthentication client = this.verifier.verify(token.get());
+			attributes.put(AUTHENTICATION, client);
+			if (request instanceof ServletServerHttpRequest servlet) {
+				servlet.getServletRequest().setAttribute(OPENING_TOKEN, new Opening(client.getName(), token.get()));
+			}
 			return true;
 		}
 		catch (StompboxException ex) {
@@ -45,9 +59,28 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 		}
 	}
 
+	/** Once the SockJS session exists (the opening request succeeded), it is the token's user's. */
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Exception exception) {
+		if (exception != null || !(request instanceof ServletServerHttpRequest servlet)
+				|| !(servlet.getServletRequest().getAttribute(OPENING_TOKEN) instanceof Opening opening)) {
+			return;
+		}
+		if (response instanceof ServletServerHttpResponse servletResponse
+				&& servletResponse.getServletResponse().getStatus() >= 400) {
+			return;
+		}
+		String path = servlet.getServletRequest().getRequestURI()
+			.substring(servlet.getServletRequest().getContextPath().length());
+		String sessionId = SockJsSessionOwnerFilter.sessionId(path);
+		if (sessionId != null) {
+			this.owners.opened(sessionId, opening.userId(), opening.token());
+		}
+	}
+
+	private record Opening(String userId, String token) {
+
 	}
 
 }
