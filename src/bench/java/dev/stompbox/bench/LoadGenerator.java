@@ -26,6 +26,14 @@ public final class LoadGenerator {
 			  users    1:1 events to U users through POST /api/users/{id}/events on another instance
 			           --users 1000 --rate 1000 (events/s) --duration 30 --warmup 5 --messages N
 			           --http-concurrency 64
+			  hostile  B bystanders per room exchange messages at a fixed rate, quiet, then next to A attackers
+			           flooding hostile frames (each must be answered); p99 of both phases, losses, answers
+			           --rooms 4 --bystanders 10 --rate 2000 (deliveries/s) --phase 20 (s) --warmup 3
+			           --attackers 4 --burst 150 (frames answered in place per attacker connection)
+			           --answer-timeout 10 --max-frame-size 65536 (the servers' STOMPBOX_MAX_FRAME_SIZE)
+			           --kinds subscription-flood,join-flood,foreign-subscribe,unknown-app-send,not-joined-send,
+			           garbage,content-length-invalid,content-length-negative,content-length-huge,
+			           content-length-over-limit,oversized,foreign-send (default all)
 			  loopback no server: what the kernel charges this machine for one small write on loopback
 			           TCP, the floor under srv_us_per_dlv when each delivery is a write of its own
 			           --connections 500 --rate 12500 (writes/s) --bytes 300 --burst 50 --duration 10
@@ -78,6 +86,7 @@ public final class LoadGenerator {
 			case "idle" -> new Idle(options, log);
 			case "storm" -> new Storm(options, log);
 			case "users" -> new Users(options, log);
+			case "hostile" -> new Hostile(options, log);
 			case "help", "-h", "--help" -> null;
 			default -> throw new IllegalArgumentException("Unknown workload '" + options.workload() + "'");
 		}) {

@@ -26,7 +26,7 @@ import dev.stompbox.security.TokenHandshakeInterceptor;
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
  * which inbound frames are checked: dropped when their session has ended, authenticated,
- * authorized, rate limited, then receipted.
+ * authorized, rate limited, held to the per-user and per-session limits, then receipted.
  * A check that fails ends the connection with an ERROR frame ({@link ErrorFrameOnFailure}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -55,6 +55,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final RateLimitInterceptor rateLimit;
 
+	private final UserConnectionLimit userConnections;
+
+	private final SubscriptionLimitInterceptor subscriptionLimit;
+
 	private final Receipts receipts;
 
 	private final MessageChannel clientOutbound;
@@ -65,7 +69,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
 			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
-			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts,
+			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit,
+			UserConnectionLimit userConnections, SubscriptionLimitInterceptor subscriptionLimit, Receipts receipts,
 			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics,
 			ConnectTimeout connectTimeout) {
 		this.properties = properties;
@@ -75,6 +80,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.connectAuthentication = connectAuthentication;
 		this.authorization = authorization;
 		this.rateLimit = rateLimit;
+		this.userConnections = userConnections;
+		this.subscriptionLimit = subscriptionLimit;
 		this.receipts = receipts;
 		this.clientOutbound = clientOutbound;
 		this.metrics = metrics;
@@ -113,7 +120,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
 		registration.interceptors(new EndedSessions(this.registry), errorFrameOnFailure(this.connectAuthentication),
-				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit), this.receipts);
+				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit),
+				errorFrameOnFailure(this.userConnections), errorFrameOnFailure(this.subscriptionLimit), this.receipts);
 	}
 
 	/**

@@ -14,8 +14,11 @@ import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.user.SessionReplies;
 
 /**
- * Drops SENDs beyond the session's rate and tells that client {@code rate-limited}; the
- * connection stays open and no one else notices.
+ * Drops SENDs, SUBSCRIBEs and UNSUBSCRIBEs beyond the session's rate and tells that client
+ * {@code rate-limited}; the connection stays open and no one else notices. A subscription
+ * costs the server as much as a message (a registry entry, for a room its interest in Redis),
+ * so a flood of them is limited like one of SENDs; a refused one is not registered, or not
+ * removed.
  */
 @Component
 class RateLimitInterceptor implements ChannelInterceptor {
@@ -40,7 +43,9 @@ class RateLimitInterceptor implements ChannelInterceptor {
 
 	@Override
 	public Message<?> preSend(Message<?> message, MessageChannel channel) {
-		if (SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) != SimpMessageType.MESSAGE) {
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(message.getHeaders());
+		if (type != SimpMessageType.MESSAGE && type != SimpMessageType.SUBSCRIBE
+				&& type != SimpMessageType.UNSUBSCRIBE) {
 			return message;
 		}
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
@@ -55,7 +60,14 @@ class RateLimitInterceptor implements ChannelInterceptor {
 		}
 		this.metrics.rateLimited();
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-		this.replies.failed(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()),
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		if (type != SimpMessageType.MESSAGE) {
+			String frame = (type == SimpMessageType.SUBSCRIBE) ? "subscribe" : "unsubscribe";
+			this.replies.failed(sessionId, ErrorCode.RATE_LIMITED
+				.exception("More than " + this.properties.rateLimit() + " frames a second"), null, frame, destination);
+			return null;
+		}
+		this.replies.failed(sessionId,
 				ErrorCode.RATE_LIMITED.exception("More than " + this.properties.rateLimit() + " messages a second"),
 				this.requestIds.of(message), RequestIds.ackType(destination), destination);
 		return null;

@@ -12,6 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
@@ -31,6 +32,12 @@ class RateLimitIntegrationTests {
 	static final int RATE = 5;
 
 	private static final int BURST = 6 * RATE;
+
+	/**
+	 * What a client's start takes from its budget: SUBSCRIBE and UNSUBSCRIBE count since
+	 * PROTOCOL.md 1.1, so the four user queues, the room and the join.
+	 */
+	private static final int START = 6;
 
 	private static final String ROOM = "rate";
 
@@ -66,8 +73,8 @@ class RateLimitIntegrationTests {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		List<JsonNode> limited = acks.values().stream().filter((ack) -> !ack.path("ok").asBoolean()).toList();
 		int accepted = BURST - limited.size();
-		// A full bucket holds 2 x RATE, less the join; it refills at RATE a second meanwhile.
-		assertThat(accepted).isGreaterThanOrEqualTo(2 * RATE - 1)
+		// A full bucket holds 2 x RATE, less the client's start; it refills at RATE a second meanwhile.
+		assertThat(accepted).isGreaterThanOrEqualTo(2 * RATE - START)
 			.isLessThanOrEqualTo(2 * RATE + (int) Math.ceil(RATE * seconds) + 1);
 		assertThat(limited).isNotEmpty().allSatisfy((ack) -> {
 			assertThat(ack.path("type").asString()).isEqualTo("send");
@@ -115,7 +122,7 @@ class RateLimitIntegrationTests {
 				this.flooder.send(MESSAGES, Map.of("requestId", "p" + i, "body", i));
 			}
 			awaitAcks(this.flooder, BURST);
-			for (int i = 0; i < RATE; i++) {
+			for (int i = 0; i < 2 * RATE - START; i++) {
 				otherTab.send(MESSAGES, Map.of("requestId", "tab" + i, "body", i));
 				assertThat(otherTab.awaitAck("tab" + i).path("ok").asBoolean()).as("other tab's message " + i).isTrue();
 			}
@@ -139,12 +146,53 @@ class RateLimitIntegrationTests {
 	}
 
 	@Test
-	void subscriptionsAreNotCountedAgainstTheRate() {
+	void subscriptionsBeyondTheRateAreRateLimitedAndNotRegistered() {
 		for (int i = 0; i < BURST; i++) {
-			this.flooder.subscribe("/topic/rooms/sub-" + i);
+			this.flooder.subscribeNoWait("/topic/rooms/sub-" + i, false);
 		}
+		// Frames of a session are handled in order: the errors of the SUBSCRIBEs come before this ACK.
 		this.flooder.send(MESSAGES, Map.of("requestId", "after-subs", "body", "x"));
-		assertThat(this.flooder.awaitAck("after-subs").path("ok").asBoolean()).isTrue();
+		this.flooder.awaitAck("after-subs");
+		List<JsonNode> errors = new java.util.ArrayList<>();
+		this.flooder.queue("/user/queue/errors").forEach((received) -> errors.add(received.json()));
+		List<JsonNode> refused = errors.stream()
+			.filter((error) -> error.path("destination").asString().startsWith("/topic/rooms/sub-"))
+			.toList();
+		// A full bucket holds 2 x RATE, less what connecting, subscribing and joining took.
+		assertThat(refused).hasSizeGreaterThanOrEqualTo(BURST - 2 * RATE - RATE).allSatisfy((error) -> {
+			assertThat(error.path("error").asString()).isEqualTo("rate-limited");
+			assertThat(error.path("message").asString()).isNotBlank();
+		});
+		assertThat(this.flooder.isConnected()).isTrue();
+		assertThat(this.flooder.errorFrames()).isEmpty();
+		// A refused subscription is not registered: the room's messages do not reach it.
+		String room = refused.get(refused.size() - 1).path("destination").asString().substring("/topic/rooms/".length());
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
+			String requestId = "join-" + System.nanoTime();
+			this.bystander.client().send("/app/rooms/" + room + "/join", Map.of("requestId", requestId));
+			return this.bystander.client().awaitAck(requestId).path("ok").asBoolean();
+		});
+		this.bystander.client().send("/app/rooms/" + room + "/messages", Map.of("requestId", "to-refused", "body", "x"));
+		assertThat(this.bystander.client().awaitAck("to-refused").path("ok").asBoolean()).isTrue();
+		assertThat(StompTestClient.poll(this.flooder.queue("/topic/rooms/" + room), Duration.ofMillis(500))).isNull();
+	}
+
+	@Test
+	void unsubscriptionsBeyondTheRateAreRateLimited() {
+		try (RawStompSocket raw = RawStompSocket.open(this.port, "/ws")) {
+			assertThat(RawFrames.command(raw.connect(TestTokens.forUser("unsubscriber")))).isEqualTo("CONNECTED");
+			RawFrames.subscribeAndAwaitReceipt(raw, "errors", "/user/queue/errors");
+			for (int i = 0; i < BURST; i++) {
+				raw.send("UNSUBSCRIBE\nid:none-" + i + "\n\n" + RawFrames.NUL);
+			}
+			List<String> before = new java.util.ArrayList<>();
+			raw.send(RawFrames.disconnect("bye"));
+			RawFrames.awaitFrame(raw, (frame) -> RawFrames.isReceipt(frame, "bye"), before);
+			assertThat(before).hasSizeGreaterThanOrEqualTo(BURST - 2 * RATE - RATE)
+				.allSatisfy((frame) -> assertThat(RawFrames.isMessageOn(frame, "/user/queue/errors")).isTrue())
+				.allSatisfy((frame) -> assertThat(RawFrames.body(frame)).contains("\"error\":\"rate-limited\""));
+		}
+		this.bystander.assertUnaffected();
 	}
 
 	private static Map<String, JsonNode> awaitAcks(StompTestClient client, int count) {
