@@ -11,7 +11,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-import dev.stompbox.connection.ConnectionRegistry;
+import dev.stompbox.session.SessionGate;
 
 /**
  * The user each SockJS session belongs to: the user of the token it was opened with, else
@@ -23,10 +23,10 @@ public class SockJsSessionOwners {
 
 	private final Map<String, Owner> owners = new ConcurrentHashMap<>();
 
-	private final ConnectionRegistry registry;
+	private final SessionGate sessions;
 
-	SockJsSessionOwners(ConnectionRegistry registry) {
-		this.registry = registry;
+	SockJsSessionOwners(SessionGate sessions) {
+		this.sessions = sessions;
 	}
 
 	/**
@@ -36,7 +36,7 @@ public class SockJsSessionOwners {
 	 */
 	void opened(String sessionId, String userId, String token) {
 		byte[] digest = digest(token);
-		this.registry.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, digest)));
+		this.sessions.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, digest)));
 	}
 
 	/**
@@ -45,7 +45,7 @@ public class SockJsSessionOwners {
 	 * is handled after the end, and would leave an entry that nothing removes.
 	 */
 	void connected(String sessionId, String userId) {
-		this.registry.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, null)));
+		this.sessions.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, null)));
 	}
 
 	@Nullable Owner owner(String sessionId) {
