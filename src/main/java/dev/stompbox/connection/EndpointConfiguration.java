@@ -30,10 +30,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	static final String SOCKJS_PATH = "/sockjs";
 
-	private static final int SEND_BUFFER_LIMIT = 512 * 1024;
-
-
-	private static final int SEND_TIME_LIMIT_MS = 10_000;
+	private static final int SEND_BUFFER_LIMIT = SendBuffers.BUFFER_SIZE_LIMIT;
 
 	private final ConnectionProperties properties;
 
@@ -91,9 +88,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureWebSocketTransport(WebSocketTransportRegistration transport) {
+		// The send limits are SendBuffers', which makes each session's buffer.
 		transport.setMessageSizeLimit(this.properties.maxFrameBytes())
-			.setSendBufferSizeLimit(SEND_BUFFER_LIMIT)
-			.setSendTimeLimit(SEND_TIME_LIMIT_MS)
 			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties,
 					this.metrics));
 	}

@@ -67,9 +67,7 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 
 		@Override
 		protected WebSocketSession decorateSession(WebSocketSession session) {
-			SendBuffer decorated = new SendBuffer(session, getSendTimeLimit(), getSendBufferSizeLimit());
-			this.sendBuffers.opened(decorated);
-			return decorated;
+			return this.sendBuffers.opened(session);
 		}
 
 		@Override
