@@ -96,7 +96,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(errorFrameOnFailure(this.connectAuthentication),
+		// First, to hear of every frame a check after it refuses: its RECEIPT follows the refusal.
+		registration.interceptors(this.receipts.ofRefusedFrames(), errorFrameOnFailure(this.connectAuthentication),
 				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit), this.receipts);
 	}
 
