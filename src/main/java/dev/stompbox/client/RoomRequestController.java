@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 import dev.stompbox.command.ClientCommand;
-import dev.stompbox.connection.RequestOutcome;
 import dev.stompbox.command.CommandSink;
+import dev.stompbox.connection.RequestOutcome;
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.error.StompboxException;
 import dev.stompbox.history.HistoryProperties;
