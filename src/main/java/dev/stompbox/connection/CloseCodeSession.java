@@ -1,7 +1,10 @@
 package dev.stompbox.connection;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -10,6 +13,7 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.error.StompboxException;
 import dev.stompbox.metrics.StompboxMetrics;
 
 /**
@@ -19,6 +23,8 @@ import dev.stompbox.metrics.StompboxMetrics;
  * frame the STOMP handler sends passes here, so here they are counted by code too.
  */
 class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
+
+	private static final Log logger = LogFactory.getLog(CloseCodeSession.class);
 
 	private final StompboxMetrics metrics;
 
@@ -93,6 +99,25 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 		}
 		else {
 			this.transport.write(message, false, NOT_WAITED_FOR);
+		}
+	}
+
+	/**
+	 * Ends the session for a failure found outside the STOMP handler (a frame too large, no
+	 * CONNECT in time, a SockJS body too large): the ERROR frame for it, counted here and sent
+	 * directly, then the close with the given status.
+	 */
+	void refuse(StompboxException error, CloseStatus status) {
+		this.metrics.error(error.code());
+		try {
+			byte[] frame = StompErrorFrames.encode(error);
+			sendDirectly(new TextMessage(new String(frame, StandardCharsets.UTF_8)));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not send the " + error.code().code() + " ERROR frame to " + getId());
+		}
+		finally {
+			closeQuietly(status);
 		}
 	}
 

@@ -1,6 +1,6 @@
 package dev.stompbox.connection;
 
-import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,16 +16,26 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.error.StompboxException;
 import dev.stompbox.metrics.StompboxMetrics;
 
 /**
  * Guards the STOMP handler: counts connections against the cap, refuses frames over the
- * size limit with an ERROR frame and close 1009 before anything is decoded, and closes with
- * the code {@link CloseCodes} chose rather than Spring's blanket 1002.
+ * size limit with an ERROR frame and close 1009 before anything is decoded, ends connections
+ * that do not complete CONNECT in time or send a first frame larger than a CONNECT needs,
+ * and closes with the code {@link CloseCodes} chose rather than Spring's blanket 1002.
  */
 class ConnectionGuard extends WebSocketHandlerDecorator {
 
 	private static final Log logger = LogFactory.getLog(ConnectionGuard.class);
+
+	/**
+	 * The most a connection's first frame, its CONNECT, may take: before it, the bytes of a
+	 * frame without its NUL would otherwise be held up to the frame limit for every socket
+	 * that never authenticates. A token that fits in a handshake header (Jetty takes 8 KiB of
+	 * headers) fits in a CONNECT of this size.
+	 */
+	static final int CONNECT_FRAME_LIMIT = 8 * 1024;
 
 	private final ConnectionRegistry registry;
 
@@ -33,21 +43,28 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 
 	private final StompboxMetrics metrics;
 
+	private final ConnectTimeout connectTimeout;
+
 	private final Map<String, Inbound> inbound = new ConcurrentHashMap<>();
 
 	ConnectionGuard(WebSocketHandler delegate, ConnectionRegistry registry, ConnectionProperties properties,
-			StompboxMetrics metrics) {
+			StompboxMetrics metrics, ConnectTimeout connectTimeout) {
 		super(delegate);
 		this.registry = registry;
 		this.properties = properties;
 		this.metrics = metrics;
+		this.connectTimeout = connectTimeout;
 	}
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		CloseCodeSession guarded = new CloseCodeSession(session, this.metrics);
-		this.inbound.put(session.getId(), new Inbound(guarded));
+		Inbound in = new Inbound(guarded);
+		this.inbound.put(session.getId(), in);
 		this.registry.opened(guarded);
+		this.connectTimeout.opened(session.getId(), () -> refuse(in, ErrorCode.UNAUTHORIZED
+			.exception("No CONNECT within " + this.properties.connectTimeout().toMillis() + " ms"),
+				CloseStatus.POLICY_VIOLATION));
 		this.metrics.connected();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
@@ -73,6 +90,10 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		if (whole == Inbound.TOO_LARGE) {
 			refuseTooLarge(in.session);
 		}
+		else if (whole == Inbound.CONNECT_TOO_LARGE) {
+			in.session.refuse(ErrorCode.TOO_LARGE.exception("A CONNECT frame may take at most "
+					+ CONNECT_FRAME_LIMIT + " bytes"), CloseStatus.TOO_BIG_TO_PROCESS);
+		}
 		else if (whole != null) {
 			super.handleMessage(in.session, whole);
 		}
@@ -89,6 +110,7 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		Inbound in = this.inbound.remove(session.getId());
 		WebSocketSession guarded = (in != null) ? in.session : session;
 		this.registry.closed(guarded);
+		this.connectTimeout.ended(session.getId());
 		if (in != null) {
 			// Counted once, and only for a connection counted as opened.
 			this.metrics.disconnected(CloseCodes.counted(guarded.getAttributes(), closeStatus));
@@ -105,25 +127,26 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 	}
 
 	private void refuseTooLarge(CloseCodeSession session) {
-		// Written straight to the transport, past where other ERROR frames are counted.
-		this.metrics.error(ErrorCode.TOO_LARGE);
-		try {
-			byte[] frame = StompErrorFrames.encode(ErrorCode.TOO_LARGE
-				.exception("Frame exceeds " + this.properties.maxFrameBytes() + " bytes"));
-			session.sendDirectly(new TextMessage(new String(frame, StandardCharsets.UTF_8)));
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not send the too-large ERROR frame to " + session.getId());
-		}
-		finally {
-			session.closeQuietly(CloseStatus.TOO_BIG_TO_PROCESS);
+		session.refuse(ErrorCode.TOO_LARGE.exception("Frame exceeds " + this.properties.maxFrameBytes() + " bytes"),
+				CloseStatus.TOO_BIG_TO_PROCESS);
+	}
+
+	/** Ends the connection from outside its inbound frames; what it sends afterwards is dropped. */
+	private static void refuse(Inbound in, StompboxException error, CloseStatus status) {
+		if (in.end()) {
+			in.session.refuse(error, status);
 		}
 	}
 
-	/** Assembles a message from its parts, up to the frame size limit. */
+	/**
+	 * Assembles a message from its parts, up to the frame size limit, and counts the bytes
+	 * of the connection's first frame up to its NUL, up to {@link #CONNECT_FRAME_LIMIT}.
+	 */
 	private static final class Inbound {
 
 		static final WebSocketMessage<?> TOO_LARGE = new BinaryMessage(new byte[0]);
+
+		static final WebSocketMessage<?> CONNECT_TOO_LARGE = new BinaryMessage(new byte[0]);
 
 		private final CloseCodeSession session;
 
@@ -133,6 +156,10 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 
 		private boolean refused;
 
+		private boolean firstFrameEnded;
+
+		private int firstFrameBytes;
+
 		Inbound(CloseCodeSession session) {
 			this.session = session;
 		}
@@ -140,6 +167,10 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		synchronized WebSocketMessage<?> append(WebSocketMessage<?> part, int limit) {
 			if (this.refused) {
 				return null;
+			}
+			if (!this.firstFrameEnded && !countFirstFrame(part)) {
+				refuse();
+				return CONNECT_TOO_LARGE;
 			}
 			if (part instanceof TextMessage textPart) {
 				String payload = textPart.getPayload();
@@ -183,6 +214,63 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 			this.text = null;
 			this.binary = null;
 			return TOO_LARGE;
+		}
+
+		/** Refuses what follows; {@code false} when it was refused already. */
+		synchronized boolean end() {
+			if (this.refused) {
+				return false;
+			}
+			refuse();
+			return true;
+		}
+
+		/**
+		 * Adds the part's bytes up to the first NUL to those of the first frame; {@code false}
+		 * once they are more than {@link #CONNECT_FRAME_LIMIT}. Frames after the first, in the
+		 * same message or not, are not counted: by then the CONNECT is being decided, and the
+		 * CONNECT timeout bounds how long that takes.
+		 */
+		private boolean countFirstFrame(WebSocketMessage<?> part) {
+			int room = CONNECT_FRAME_LIMIT - this.firstFrameBytes;
+			long bytes;
+			int nul;
+			if (part instanceof TextMessage textPart) {
+				String payload = textPart.getPayload();
+				nul = payload.indexOf('\0');
+				int end = (nul >= 0) ? nul : payload.length();
+				// A UTF-16 unit takes at least one byte: more units than room is too many bytes.
+				bytes = (end > room) ? end : utf8Length(payload, end);
+			}
+			else if (part instanceof BinaryMessage binaryPart) {
+				ByteBuffer payload = binaryPart.getPayload();
+				nul = -1;
+				for (int i = payload.position(); i < payload.limit() && nul < 0; i++) {
+					if (payload.get(i) == 0) {
+						nul = i;
+					}
+				}
+				bytes = ((nul >= 0) ? nul : payload.limit()) - payload.position();
+			}
+			else {
+				return true;
+			}
+			if (bytes > room) {
+				return false;
+			}
+			this.firstFrameBytes += (int) bytes;
+			this.firstFrameEnded = nul >= 0;
+			return true;
+		}
+
+		private static long utf8Length(String text, int end) {
+			long bytes = 0;
+			for (int i = 0; i < end; i++) {
+				char c = text.charAt(i);
+				// A surrogate pair, 4 bytes in UTF-8, counts 2 for each of its units.
+				bytes += (c < 0x80) ? 1 : (c < 0x800 || Character.isSurrogate(c)) ? 2 : 3;
+			}
+			return bytes;
 		}
 
 		private static boolean exceeds(String payload, int limit) {

@@ -8,9 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
+
+import dev.stompbox.session.SessionGate;
 
 /**
  * The open WebSocket and SockJS sessions of this instance, and the line between a session's
@@ -20,7 +23,7 @@ import org.springframework.web.socket.WebSocketSession;
  * before the frames it still had queued, and those frames' work completes later still.
  */
 @Component
-public class ConnectionRegistry {
+public class ConnectionRegistry implements SessionGate {
 
 	private static final Log logger = LogFactory.getLog(ConnectionRegistry.class);
 
@@ -50,6 +53,7 @@ public class ConnectionRegistry {
 	 * session's lock.
 	 * @return whether the session was open and the action ran
 	 */
+	@Override
 	public boolean whileOpen(String sessionId, Runnable action) {
 		Open open = this.sessions.get(sessionId);
 		if (open == null) {
@@ -74,6 +78,12 @@ public class ConnectionRegistry {
 
 	public Collection<String> sessionIds() {
 		return List.copyOf(this.sessions.keySet());
+	}
+
+	/** The open session as {@link ConnectionGuard} registered it; {@code null} once it has ended. */
+	@Nullable WebSocketSession session(String sessionId) {
+		Open open = this.sessions.get(sessionId);
+		return (open != null) ? open.session : null;
 	}
 
 	/** Closes one session with the given status; a no-op when it is already gone. */

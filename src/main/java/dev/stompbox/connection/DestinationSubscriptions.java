@@ -21,7 +21,7 @@ import org.springframework.util.MultiValueMap;
  * lookup is one map read.
  */
 @Component
-class DestinationSubscriptions extends AbstractSubscriptionRegistry {
+public class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 
 	private static final MultiValueMap<String, String> NONE = CollectionUtils.toMultiValueMap(Map.of());
 
@@ -34,15 +34,40 @@ class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 	/** sessionId to (subscriptionId to destination). */
 	private final Map<String, Map<String, String>> bySession = new ConcurrentHashMap<>();
 
+	private final ConnectionRegistry sessions;
+
+	DestinationSubscriptions(ConnectionRegistry sessions) {
+		this.sessions = sessions;
+	}
+
 	/** The subscriptions to a destination, as sessionId to subscription ids; a live view. */
 	MultiValueMap<String, String> subscribers(String destination) {
 		Subscribers subscribers = this.byDestination.get(destination);
 		return (subscribers != null) ? subscribers.view() : NONE;
 	}
 
+	/** Sessions with at least one subscription. */
+	public int sessions() {
+		return this.bySession.size();
+	}
+
+	/** Destinations with at least one subscriber. */
+	public int destinations() {
+		return this.byDestination.size();
+	}
+
+	/**
+	 * Registers the subscription while its session is open: Spring's DISCONNECT of a closed
+	 * session is handled beside the frames the session still had queued, and a SUBSCRIBE
+	 * among them must not outlive the clean-up.
+	 */
 	@Override
 	protected void addSubscriptionInternal(String sessionId, String subscriptionId, String destination,
 			Message<?> message) {
+		this.sessions.whileOpen(sessionId, () -> add(sessionId, subscriptionId, destination));
+	}
+
+	private void add(String sessionId, String subscriptionId, String destination) {
 		String previous = this.bySession
 			.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>(SUBSCRIPTIONS_PER_SESSION))
 			.put(subscriptionId, destination);

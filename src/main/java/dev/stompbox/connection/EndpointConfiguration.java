@@ -12,6 +12,11 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.sockjs.transport.TransportHandler;
+import org.springframework.web.socket.sockjs.transport.handler.WebSocketTransportHandler;
+import org.springframework.web.socket.sockjs.transport.handler.XhrPollingTransportHandler;
+import org.springframework.web.socket.sockjs.transport.handler.XhrReceivingTransportHandler;
+import org.springframework.web.socket.sockjs.transport.handler.XhrStreamingTransportHandler;
 
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
@@ -20,7 +25,8 @@ import dev.stompbox.security.TokenHandshakeInterceptor;
 
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
- * which inbound frames are checked: authenticated, authorized, rate limited, then receipted.
+ * which inbound frames are checked: dropped when their session has ended, authenticated,
+ * authorized, rate limited, then receipted.
  * A check that fails ends the connection with an ERROR frame ({@link ErrorFrameOnFailure}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -52,10 +58,13 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final StompboxMetrics metrics;
 
+	private final ConnectTimeout connectTimeout;
+
 	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
 			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
 			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit, Receipts receipts,
-			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics) {
+			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics,
+			ConnectTimeout connectTimeout) {
 		this.properties = properties;
 		this.registry = registry;
 		this.cap = cap;
@@ -66,6 +75,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.receipts = receipts;
 		this.clientOutbound = clientOutbound;
 		this.metrics = metrics;
+		this.connectTimeout = connectTimeout;
 	}
 
 	@Override
@@ -81,6 +91,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(this.cap, this.handshakeTokens)
 			.withSockJS()
+			.setTransportHandlerOverrides()
+			.setTransportHandlers(sockJsTransports(handshake))
 			.setStreamBytesLimit(SEND_BUFFER_LIMIT);
 		endpoints.setErrorHandler(new StompErrorFrames());
 		endpoints.setPreserveReceiveOrder(true);
@@ -91,13 +103,15 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		// The send limits are SendBuffers', which makes each session's buffer.
 		transport.setMessageSizeLimit(this.properties.maxFrameBytes())
 			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties,
-					this.metrics));
+					this.metrics, this.connectTimeout));
 	}
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		// First, to hear of every frame a check after it refuses: its RECEIPT follows the refusal.
-		registration.interceptors(this.receipts.ofRefusedFrames(), errorFrameOnFailure(this.connectAuthentication),
+		// Receipts' second: after the frames of ended sessions are dropped, before every check,
+		// to hear of each SEND a check refuses, whose RECEIPT follows the refusal.
+		registration.interceptors(new EndedSessions(this.registry), this.receipts.ofRefusedFrames(),
+				errorFrameOnFailure(this.connectAuthentication),
 				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit), this.receipts);
 	}
 
@@ -109,6 +123,16 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	 */
 	private static DefaultHandshakeHandler partialMessageHandshake() {
 		return new DefaultHandshakeHandler(new SharedConfiguratorUpgradeStrategy());
+	}
+
+	/**
+	 * The SockJS transports of PROTOCOL.md section 1, websocket, xhr-streaming and
+	 * xhr-polling (with xhr_send, which both send through), and no others: Spring's defaults
+	 * add eventsource and htmlfile, more ways in to guard for clients that need none of them.
+	 */
+	private static TransportHandler[] sockJsTransports(DefaultHandshakeHandler handshake) {
+		return new TransportHandler[] { new WebSocketTransportHandler(handshake), new XhrStreamingTransportHandler(),
+				new XhrPollingTransportHandler(), new XhrReceivingTransportHandler() };
 	}
 
 	private ChannelInterceptor errorFrameOnFailure(ChannelInterceptor check) {

@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.connection.ConnectionProperties;
 import dev.stompbox.instance.ConditionalOnCluster;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.metrics.StompboxMetrics;
@@ -13,6 +14,7 @@ import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
+import dev.stompbox.session.SessionGate;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnCluster
@@ -20,8 +22,9 @@ class ClusterPresenceConfiguration {
 
 	@Bean
 	RedisPresence redisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instanceId, StompboxMetrics metrics,
-			JsonMapper jsonMapper) {
-		RedisPresence presence = new RedisPresence(scripts, keys, instanceId, jsonMapper);
+			JsonMapper jsonMapper, SessionGate sessions, ConnectionProperties connections) {
+		RedisPresence presence = new RedisPresence(scripts, keys, instanceId, jsonMapper, sessions,
+				connections.maxRooms());
 		metrics.presenceSessions(presence, RedisPresence::localSessions);
 		return presence;
 	}

@@ -13,13 +13,16 @@ import java.util.concurrent.CompletionStage;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.error.ErrorCode;
 import dev.stompbox.relay.RoomRelay;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.session.SessionGate;
 
 /**
  * Single-node presence. One lock: joins and leaves are rare next to messages. Events are
  * published under it, so a room's events reach subscribers in the order of the changes: a
- * page reload's leave and join must not swap.
+ * page reload's leave and join must not swap. A session joins only while it is open, so its
+ * disconnect finds every room it joined.
  */
 public class InMemoryPresence implements Presence {
 
@@ -33,17 +36,37 @@ public class InMemoryPresence implements Presence {
 
 	private final Clock clock;
 
-	public InMemoryPresence(RoomRelay relay, JsonMapper json, Clock clock) {
+	private final SessionGate sessions;
+
+	private final int maxRooms;
+
+	public InMemoryPresence(RoomRelay relay, JsonMapper json, Clock clock, SessionGate sessions, int maxRooms) {
 		this.relay = relay;
 		this.json = json;
 		this.clock = clock;
+		this.sessions = sessions;
+		this.maxRooms = maxRooms;
 	}
 
 	@Override
 	public CompletionStage<List<Member>> join(RoomId room, PresenceSession session) {
+		@SuppressWarnings("unchecked")
+		CompletionStage<List<Member>>[] joined = new CompletionStage[1];
+		// Under the session's gate: once it has ended, its disconnect may already be done.
+		boolean open = this.sessions.whileOpen(session.sessionId(), () -> joined[0] = joinNow(room, session));
+		// When the session has ended there is no one to answer.
+		return open ? joined[0] : CompletableFuture.completedFuture(List.of());
+	}
+
+	private CompletionStage<List<Member>> joinNow(RoomId room, PresenceSession session) {
 		PresenceEvent event = null;
 		List<Member> members;
 		synchronized (this) {
+			Set<RoomId> held = this.roomsBySession.get(session.sessionId());
+			if (held != null && !held.contains(room) && held.size() >= this.maxRooms) {
+				return CompletableFuture.failedFuture(
+						ErrorCode.LIMIT_EXCEEDED.exception("A session may join at most " + this.maxRooms + " rooms"));
+			}
 			Map<String, PresentUser> users = this.rooms.computeIfAbsent(room, (key) -> new LinkedHashMap<>());
 			PresentUser user = users.get(session.userId());
 			if (user == null) {

@@ -21,9 +21,12 @@ import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 
 /**
- * This instance's lease in Redis: a key that expires after the presence timeout unless it
- * is renewed, every third of that timeout. While it exists the instance counts as alive;
- * once it is gone the survivors remove what the instance held.
+ * This instance's lease in Redis: a key renewed every quarter of the presence timeout, that
+ * expires three quarters of the timeout after its last renewal. While it exists the instance
+ * counts as alive; once it is gone the survivors remove what the instance held, at their next
+ * renewal, at most a quarter of the timeout later: a crashed instance's sessions are gone
+ * within the timeout, and a live one may miss two renewals in a row before it is taken for
+ * dead.
  */
 public class InstanceLease implements SmartLifecycle {
 
@@ -38,7 +41,9 @@ public class InstanceLease implements SmartLifecycle {
 
 	private final InstanceId instance;
 
-	private final Duration timeout;
+	private final Duration renewal;
+
+	private final Duration ttl;
 
 	private final TaskScheduler scheduler;
 
@@ -53,14 +58,15 @@ public class InstanceLease implements SmartLifecycle {
 		this.connections = connections;
 		this.keys = keys;
 		this.instance = instance;
-		this.timeout = presence.timeout();
+		this.renewal = presence.timeout().dividedBy(4);
+		this.ttl = presence.timeout().minus(this.renewal);
 		this.scheduler = scheduler;
 		this.listeners = listeners;
 	}
 
 	@Override
 	public void start() {
-		this.heartbeat = this.scheduler.scheduleAtFixedRate(this::renew, this.timeout.dividedBy(3));
+		this.heartbeat = this.scheduler.scheduleAtFixedRate(this::renew, this.renewal);
 	}
 
 	@Override
@@ -70,6 +76,16 @@ public class InstanceLease implements SmartLifecycle {
 			beat.cancel(false);
 		}
 		this.heartbeat = null;
+	}
+
+	/** How often the lease is renewed, and survivors reap the instances whose lease expired. */
+	Duration renewal() {
+		return this.renewal;
+	}
+
+	/** How long the lease outlives its last renewal. */
+	Duration ttl() {
+		return this.ttl;
 	}
 
 	@Override
@@ -87,7 +103,7 @@ public class InstanceLease implements SmartLifecycle {
 	public void renew() {
 		String lease = this.keys.lease(this.instance);
 		this.connections.commands()
-			.setGet(lease, "1", SetArgs.Builder.px(this.timeout.toMillis()))
+			.setGet(lease, "1", SetArgs.Builder.px(this.ttl.toMillis()))
 			.thenCompose((previous) -> this.connections.commands()
 				.sadd(this.keys.instances(), this.instance.value())
 				.thenApply((added) -> previous == null))

@@ -3,7 +3,6 @@ package dev.stompbox.presence;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,19 +14,23 @@ import org.springframework.context.event.EventListener;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.connection.DrainStarted;
+import dev.stompbox.error.ErrorCode;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.LeaseListener;
 import dev.stompbox.redis.LuaScript;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
+import dev.stompbox.redis.SettledChanges;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.session.SessionGate;
 
 /**
  * Cluster presence. Every session entry in Redis belongs to the instance that holds the
  * session, and lives as long as that instance's lease: when an instance dies without
  * cleaning up, a survivor removes its sessions after the presence timeout and the script
  * emits each resulting leave exactly once. Join ACK members and presence snapshots read
- * the same hashes.
+ * the same hashes. Entries are created only while their session is open, and a leave that
+ * fails (Redis unreachable) is retried until it holds: nothing of a session outlives it.
  */
 public class RedisPresence implements Presence, LeaseListener {
 
@@ -46,26 +49,53 @@ public class RedisPresence implements Presence, LeaseListener {
 	/** This instance's joined sessions, to answer {@link #joined} and to re-join after a loss. */
 	private final Map<String, Map<RoomId, PresenceSession>> local = new ConcurrentHashMap<>();
 
+	/** Joins and leaves in Redis, one after the other per session and room, retried until they hold. */
+	private final SettledChanges<Membership> changes = new SettledChanges<>("presence", this::settle);
+
+	private final SessionGate sessions;
+
+	private final int maxRooms;
+
 	private volatile boolean handingOver;
 
-	public RedisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instance, JsonMapper json) {
+	public RedisPresence(RedisScripts scripts, RedisKeys keys, InstanceId instance, JsonMapper json,
+			SessionGate sessions, int maxRooms) {
 		this.scripts = scripts;
 		this.keys = keys;
 		this.instance = instance;
 		this.json = json;
+		this.sessions = sessions;
+		this.maxRooms = maxRooms;
 	}
 
 	@Override
 	public CompletionStage<List<Member>> join(RoomId room, PresenceSession session) {
-		// Recorded before Redis answers, so a SEND right behind the join is not refused.
-		this.local.computeIfAbsent(session.sessionId(), (id) -> new ConcurrentHashMap<>()).put(room, session);
-		return run("join", room, session.sessionId(), session.userId(), session.name())
-			.thenApply(this::members)
-			.whenComplete((members, failure) -> {
-				if (failure != null) {
-					forget(room, session.sessionId());
-				}
-			});
+		String sessionId = session.sessionId();
+		Membership membership = new Membership(sessionId, room);
+		@SuppressWarnings("unchecked")
+		CompletionStage<Object>[] joining = new CompletionStage[1];
+		// The entry and the script go out under the session's gate: a disconnect that follows
+		// finds the entry, and its leave goes to Redis after the join.
+		boolean open = this.sessions.whileOpen(sessionId, () -> {
+			// Recorded before Redis answers, so a SEND right behind the join is not refused.
+			if (!record(room, session)) {
+				joining[0] = CompletableFuture.failedFuture(ErrorCode.LIMIT_EXCEEDED
+					.exception("A session may join at most " + this.maxRooms + " rooms"));
+				return;
+			}
+			joining[0] = this.changes.run(membership,
+					() -> run("join", room, sessionId, session.userId(), session.name()));
+		});
+		if (!open) {
+			// The session has ended: there is no one to answer.
+			return CompletableFuture.completedFuture(List.of());
+		}
+		return joining[0].thenApply(this::members).whenComplete((members, failure) -> {
+			if (failure != null && forget(room, sessionId)) {
+				// It may have run in Redis all the same (a timeout): taken back until that holds.
+				this.changes.settle(membership);
+			}
+		});
 	}
 
 	@Override
@@ -73,7 +103,8 @@ public class RedisPresence implements Presence, LeaseListener {
 		if (!forget(room, sessionId)) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return run("leave", room, sessionId).thenApply((left) -> null);
+		return this.changes.run(new Membership(sessionId, room), () -> run("leave", room, sessionId))
+			.thenApply((left) -> null);
 	}
 
 	@Override
@@ -86,7 +117,9 @@ public class RedisPresence implements Presence, LeaseListener {
 		}
 		CompletableFuture<?>[] leaves = rooms.keySet()
 			.stream()
-			.map((room) -> run("leave", room, sessionId).toCompletableFuture())
+			.map((room) -> this.changes
+				.run(new Membership(sessionId, room), () -> run("leave", room, sessionId))
+				.toCompletableFuture())
 			.toArray(CompletableFuture[]::new);
 		return CompletableFuture.allOf(leaves);
 	}
@@ -113,6 +146,11 @@ public class RedisPresence implements Presence, LeaseListener {
 		return joined;
 	}
 
+	/** Joins and leaves on their way to Redis, or failed and waiting to be retried. */
+	public int pendingChanges() {
+		return this.changes.pending();
+	}
+
 	/**
 	 * Each renewal of the lease reaps instances whose lease expired; after this instance's
 	 * own lease was lost (Redis restarted empty, or we were taken for dead) its sessions are
@@ -129,9 +167,11 @@ public class RedisPresence implements Presence, LeaseListener {
 				}
 			});
 		if (regained) {
-			this.local.forEach((sessionId, rooms) -> rooms.forEach((room, session) -> run("join", room,
-					session.sessionId(), session.userId(), session.name())));
+			this.local.forEach((sessionId, rooms) -> rooms
+				.forEach((room, session) -> this.changes.settle(new Membership(sessionId, room))));
 		}
+		// Redis answers: what failed during a blip is tried again now.
+		this.changes.retryNow();
 	}
 
 	@EventListener
@@ -139,9 +179,42 @@ public class RedisPresence implements Presence, LeaseListener {
 		this.handingOver = true;
 	}
 
+	/** Adds the room to the session's, unless that would take it over the limit. */
+	private boolean record(RoomId room, PresenceSession session) {
+		boolean[] recorded = { false };
+		this.local.compute(session.sessionId(), (id, rooms) -> {
+			Map<RoomId, PresenceSession> held = (rooms != null) ? rooms : new ConcurrentHashMap<>();
+			if (held.containsKey(room) || held.size() < this.maxRooms) {
+				held.put(room, session);
+				recorded[0] = true;
+			}
+			return held.isEmpty() ? null : held;
+		});
+		return recorded[0];
+	}
+
 	private boolean forget(RoomId room, String sessionId) {
-		Set<RoomId> joined = (this.local.get(sessionId) != null) ? this.local.get(sessionId).keySet() : null;
-		return joined != null && joined.remove(room);
+		boolean[] removed = { false };
+		this.local.computeIfPresent(sessionId, (id, rooms) -> {
+			removed[0] = rooms.remove(room) != null;
+			return rooms.isEmpty() ? null : rooms;
+		});
+		return removed[0];
+	}
+
+	/**
+	 * Writes what this instance holds of the session in the room: present while it is
+	 * joined here, else gone. Runs again after a failure until it succeeds.
+	 */
+	private CompletionStage<?> settle(Membership membership) {
+		RoomId room = membership.room();
+		String sessionId = membership.sessionId();
+		Map<RoomId, PresenceSession> rooms = this.local.get(sessionId);
+		PresenceSession session = (rooms != null) ? rooms.get(room) : null;
+		if (session != null) {
+			return run("join", room, sessionId, session.userId(), session.name());
+		}
+		return run("leave", room, sessionId);
 	}
 
 	private <T> CompletionStage<T> run(String operation, RoomId room, String... rest) {
@@ -160,6 +233,10 @@ public class RedisPresence implements Presence, LeaseListener {
 
 	private List<Member> members(Object result) {
 		return Arrays.asList(this.json.readValue((String) result, Member[].class));
+	}
+
+	/** A session in a room: what one join, leave or retry is about. */
+	private record Membership(String sessionId, RoomId room) {
 	}
 
 }

@@ -15,7 +15,8 @@ import org.apache.commons.logging.LogFactory;
  * This instance's Redis subscriptions, one handler per channel. A subscription completes
  * when Redis confirmed it: from then on every message published to the channel reaches
  * the handler. Lettuce subscribes again to every channel after a reconnect; handlers hear
- * of it, since what was published in between is lost to pub/sub.
+ * of it, since what was published in between is lost to pub/sub; a channel no handler wants
+ * any more (its UNSUBSCRIBE failed) is unsubscribed again.
  */
 public class ChannelSubscriptions {
 
@@ -39,6 +40,9 @@ public class ChannelSubscriptions {
 
 			@Override
 			public void subscribed(String channel, long count) {
+				if (unsubscribeIfUnwanted(channel)) {
+					return;
+				}
 				if (!ChannelSubscriptions.this.confirmed.add(channel)) {
 					ChannelHandler handler = ChannelSubscriptions.this.handlers.get(channel);
 					if (handler != null) {
@@ -52,29 +56,58 @@ public class ChannelSubscriptions {
 
 	/** Subscribes to the channels, all with the same handler. */
 	public CompletionStage<Void> subscribe(ChannelHandler handler, String... channels) {
-		for (String channel : channels) {
-			this.handlers.put(channel, handler);
-		}
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		this.connections.subscriber().async().subscribe(channels).whenComplete((ignored, failure) -> {
-			if (failure == null) {
-				done.complete(null);
+		synchronized (this.handlers) {
+			for (String channel : channels) {
+				this.handlers.put(channel, handler);
 			}
-			else {
-				done.completeExceptionally(RedisScripts.translate(failure));
-			}
-		});
+			this.connections.subscriber().async().subscribe(channels).whenComplete((ignored, failure) -> {
+				if (failure == null) {
+					done.complete(null);
+				}
+				else {
+					done.completeExceptionally(RedisScripts.translate(failure));
+				}
+			});
+		}
 		return done;
 	}
 
 	public void unsubscribe(String... channels) {
-		for (String channel : channels) {
-			this.handlers.remove(channel);
-			this.confirmed.remove(channel);
+		synchronized (this.handlers) {
+			for (String channel : channels) {
+				this.handlers.remove(channel);
+				this.confirmed.remove(channel);
+			}
+			sendUnsubscribe(channels);
 		}
+	}
+
+	/** Channels with a handler here. */
+	public int channels() {
+		return this.handlers.size();
+	}
+
+	/**
+	 * An UNSUBSCRIBE that failed during a blip leaves the channel in the set Lettuce
+	 * subscribes again after a reconnect: when Redis confirms a channel nobody here wants, it
+	 * is unsubscribed again. Checked and sent under the lock {@link #subscribe} holds, so a
+	 * subscription made meanwhile is never undone.
+	 */
+	private boolean unsubscribeIfUnwanted(String channel) {
+		synchronized (this.handlers) {
+			if (this.handlers.containsKey(channel)) {
+				return false;
+			}
+			sendUnsubscribe(channel);
+			return true;
+		}
+	}
+
+	private void sendUnsubscribe(String... channels) {
 		this.connections.subscriber().async().unsubscribe(channels).whenComplete((done, failure) -> {
 			if (failure != null) {
-				// When Redis is back, Lettuce resubscribes only what is still subscribed.
+				// Lettuce subscribes again to what was not unsubscribed, and that is then undone.
 				logger.debug("UNSUBSCRIBE failed: " + failure.getMessage());
 			}
 		});

@@ -12,6 +12,7 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import org.springframework.web.socket.messaging.SessionUnsubscribeEvent;
 
 import dev.stompbox.room.RoomId;
+import dev.stompbox.session.SessionGate;
 
 /**
  * Counts this instance's subscriptions per room so the relay is attached to a room only
@@ -28,21 +29,30 @@ public class RoomInterest {
 
 	private final Map<RoomId, Attachment> attachments = new HashMap<>();
 
-	RoomInterest(RoomRelay relay) {
+	private final SessionGate sessions;
+
+	RoomInterest(RoomRelay relay, SessionGate sessions) {
 		this.relay = relay;
+		this.sessions = sessions;
 	}
 
 	/**
 	 * Records a room subscription that the broker has registered. Completes when the room's
-	 * traffic from every instance reaches this one.
+	 * traffic from every instance reaches this one. A session that has ended is not counted:
+	 * its disconnect may have been handled already, and nothing would release the room.
 	 */
 	public CompletionStage<Void> subscribed(String sessionId, String subscriptionId, RoomId room) {
-		RoomId previous = this.subscriptions.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>())
-			.put(subscriptionId, room);
-		if (previous != null) {
-			release(previous);
-		}
-		return retain(room);
+		@SuppressWarnings("unchecked")
+		CompletionStage<Void>[] live = new CompletionStage[1];
+		boolean open = this.sessions.whileOpen(sessionId, () -> {
+			RoomId previous = this.subscriptions.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>())
+				.put(subscriptionId, room);
+			if (previous != null) {
+				release(previous);
+			}
+			live[0] = retain(room);
+		});
+		return open ? live[0] : CompletableFuture.completedFuture(null);
 	}
 
 	/** Completes when this instance receives the room's traffic, if anyone here listens to it. */
@@ -50,6 +60,18 @@ public class RoomInterest {
 		synchronized (this.attachments) {
 			Attachment attachment = this.attachments.get(room);
 			return (attachment != null) ? attachment.live(this.relay, room) : CompletableFuture.completedFuture(null);
+		}
+	}
+
+	/** Sessions with at least one room subscription counted here. */
+	public int sessions() {
+		return this.subscriptions.size();
+	}
+
+	/** Rooms this instance is attached to. */
+	public int attachedRooms() {
+		synchronized (this.attachments) {
+			return this.attachments.size();
 		}
 	}
 

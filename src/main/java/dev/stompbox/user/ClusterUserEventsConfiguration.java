@@ -12,6 +12,7 @@ import dev.stompbox.redis.ChannelSubscriptions;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
+import dev.stompbox.session.SessionGate;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnCluster
@@ -20,9 +21,9 @@ class ClusterUserEventsConfiguration {
 	@Bean
 	RedisUserEvents redisUserEvents(RedisScripts scripts, RedisConnections connections,
 			ChannelSubscriptions subscriptions, RedisKeys keys, InstanceId instanceId,
-			@Lazy SimpUserRegistry userRegistry, SessionReplies replies, JsonMapper jsonMapper) {
+			@Lazy SimpUserRegistry userRegistry, SessionReplies replies, JsonMapper jsonMapper, SessionGate sessions) {
 		return new RedisUserEvents(scripts, connections, subscriptions, keys, instanceId,
-				new LocalUserEvents(userRegistry, replies, jsonMapper), jsonMapper);
+				new LocalUserEvents(userRegistry, replies, jsonMapper), jsonMapper, sessions);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.ScriptOutputType;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +21,8 @@ import dev.stompbox.redis.LuaScript;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
+import dev.stompbox.redis.SettledChanges;
+import dev.stompbox.session.SessionGate;
 
 /**
  * Cluster user events. Redis keeps, per user, the instances that hold a session of theirs;
@@ -47,10 +50,18 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 	/** Sessions per user on this instance. */
 	private final Map<String, Integer> sessions = new ConcurrentHashMap<>();
 
+	/** The user of each session counted in {@link #sessions}. */
+	private final Map<String, String> routed = new ConcurrentHashMap<>();
+
+	/** The user's entry in Redis, written in order and retried until it holds. */
+	private final SettledChanges<String> routes = new SettledChanges<>("user route", this::route);
+
+	private final SessionGate sessionGate;
+
 	private volatile boolean running;
 
 	public RedisUserEvents(RedisScripts scripts, RedisConnections connections, ChannelSubscriptions subscriptions,
-			RedisKeys keys, InstanceId instance, LocalUserEvents local, JsonMapper json) {
+			RedisKeys keys, InstanceId instance, LocalUserEvents local, JsonMapper json, SessionGate sessionGate) {
 		this.scripts = scripts;
 		this.connections = connections;
 		this.subscriptions = subscriptions;
@@ -58,6 +69,7 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 		this.instance = instance;
 		this.local = local;
 		this.json = json;
+		this.sessionGate = sessionGate;
 	}
 
 	@Override
@@ -92,37 +104,57 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 		return this.running;
 	}
 
+	/** Users with a session on this instance. */
+	public int localUsers() {
+		return this.sessions.size();
+	}
+
 	@EventListener
 	void onConnected(SessionConnectedEvent event) {
-		if (event.getUser() == null) {
+		String sessionId = SimpMessageHeaderAccessor.getSessionId(event.getMessage().getHeaders());
+		if (event.getUser() == null || sessionId == null) {
 			return;
 		}
 		String userId = event.getUser().getName();
-		if (this.sessions.merge(userId, 1, Integer::sum) == 1) {
-			this.connections.commands().sadd(this.keys.userInstances(userId), this.instance.value());
-		}
+		// Routed only while the session is open: its disconnect may have been handled already.
+		this.sessionGate.whileOpen(sessionId, () -> {
+			if (this.routed.putIfAbsent(sessionId, userId) == null
+					&& this.sessions.merge(userId, 1, Integer::sum) == 1) {
+				this.routes.settle(userId);
+			}
+		});
 	}
 
 	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
-		if (event.getUser() == null) {
+		String userId = this.routed.remove(event.getSessionId());
+		if (userId == null) {
 			return;
 		}
-		String userId = event.getUser().getName();
 		Integer left = this.sessions.computeIfPresent(userId, (user, count) -> (count > 1) ? count - 1 : null);
 		if (left == null) {
-			this.connections.commands().srem(this.keys.userInstances(userId), this.instance.value());
+			this.routes.settle(userId);
 		}
 	}
 
-	/** After Redis lost our lease (and maybe everything), say again where our users are. */
+	/**
+	 * Redis answers: what failed during a blip is written now; after Redis lost our lease
+	 * (and maybe everything), say again where our users are.
+	 */
 	@Override
 	public void leaseRenewed(boolean regained) {
 		if (regained) {
-			this.sessions.keySet()
-				.forEach((userId) -> this.connections.commands()
-					.sadd(this.keys.userInstances(userId), this.instance.value()));
+			this.sessions.keySet().forEach(this.routes::settle);
 		}
+		this.routes.retryNow();
+	}
+
+	/** Writes whether this instance holds a session of the user; retried until it holds. */
+	private CompletionStage<?> route(String userId) {
+		if (this.sessions.containsKey(userId)) {
+			return this.connections.commands().sadd(this.keys.userInstances(userId), this.instance.value());
+		}
+		return this.connections.commands().srem(this.keys.userInstances(userId), this.instance.value());
 	}
 
 	private void receive(byte[] payload) {

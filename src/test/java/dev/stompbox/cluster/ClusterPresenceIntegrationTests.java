@@ -131,11 +131,11 @@ class ClusterPresenceIntegrationTests {
 			cluster.bean(doomed, InstanceLease.class).stop();
 			cluster.bean(doomed, RedisConnections.class).close();
 
-			// The lease expires at most a timeout after the death and a survivor reaps within a
-			// third of a timeout after that; the rest is margin for a loaded machine.
+			// The lease expires at most three quarters of a timeout after the death and a survivor
+			// reaps within a quarter of a timeout after that; the rest is margin for a loaded machine.
 			JsonNode first = Rooms.take(observers.getFirst(), 1, PRESENCE_TIMEOUT.plusSeconds(3)).getFirst();
 			long firstMillis = (System.nanoTime() - died) / 1_000_000;
-			// Every survivor reaps on each renewal of its lease, a third of the timeout apart: a
+			// Every survivor reaps on each renewal of its lease, a quarter of the timeout apart: a
 			// second survivor emitting the same leave again would do so within this window.
 			long windowEnd = System.nanoTime() + PRESENCE_TIMEOUT.toNanos();
 			for (int i = 0; i < observers.size(); i++) {

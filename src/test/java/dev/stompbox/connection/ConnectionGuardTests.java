@@ -1,16 +1,21 @@
 package dev.stompbox.connection;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
@@ -31,7 +36,9 @@ import static org.mockito.Mockito.verify;
 
 /**
  * The guard in front of the STOMP handler: whole frames up to the limit pass, parts are joined,
- * anything over the limit, counted in UTF-8 bytes, gets ERROR {@code too-large} and close 1009.
+ * anything over the limit, counted in UTF-8 bytes, gets ERROR {@code too-large} and close 1009;
+ * so does a first frame over {@link ConnectionGuard#CONNECT_FRAME_LIMIT}, and a connection
+ * whose timer for the CONNECT runs out gets ERROR {@code unauthorized} and close 1008.
  */
 class ConnectionGuardTests {
 
@@ -47,11 +54,16 @@ class ConnectionGuardTests {
 
 	private final WebSocketSession session = session("s1");
 
+	private final List<Runnable> timers = new CopyOnWriteArrayList<>();
+
+	private final ScheduledFuture<?> timer = mock(ScheduledFuture.class);
+
 	private ConnectionGuard guard;
 
 	@BeforeEach
 	void establish() throws Exception {
-		this.guard = new ConnectionGuard(this.delegate, this.registry, properties(10), this.metrics);
+		this.guard = new ConnectionGuard(this.delegate, this.registry, properties(10), this.metrics,
+				connectTimeout(properties(10)));
 		this.guard.afterConnectionEstablished(this.session);
 	}
 
@@ -136,7 +148,8 @@ class ConnectionGuardTests {
 	@Test
 	void connectionsAreCountedAndOneOverTheCapIsClosedWith1013() throws Exception {
 		ConnectionRegistry capped = new ConnectionRegistry();
-		ConnectionGuard guard = new ConnectionGuard(new Recording(), capped, properties(1), this.metrics);
+		ConnectionGuard guard = new ConnectionGuard(new Recording(), capped, properties(1), this.metrics,
+				connectTimeout(properties(1)));
 		WebSocketSession first = session("first");
 		WebSocketSession second = session("second");
 		guard.afterConnectionEstablished(first);
@@ -180,6 +193,87 @@ class ConnectionGuardTests {
 		this.guard.afterConnectionClosed(this.session, CloseStatus.PROTOCOL_ERROR);
 		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "normal").counter().count()).isEqualTo(1);
 		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "protocol").counter().count()).isZero();
+	}
+
+	@Test
+	void firstFrameOverTheConnectLimitAcrossMessagesIsRefusedWithTooLargeAndClose1009() throws Exception {
+		for (int i = 0; i < ConnectionGuard.CONNECT_FRAME_LIMIT / 1000; i++) {
+			this.guard.handleMessage(this.session, new TextMessage("p".repeat(1000)));
+		}
+		assertThat(this.delegate.messages).hasSize(ConnectionGuard.CONNECT_FRAME_LIMIT / 1000);
+		this.guard.handleMessage(this.session, new TextMessage("p".repeat(1000)));
+		assertClosedWithError("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
+		this.guard.handleMessage(this.session, new TextMessage("\u0000"));
+		assertThat(this.delegate.messages).as("passed on after the refusal")
+			.hasSize(ConnectionGuard.CONNECT_FRAME_LIMIT / 1000);
+	}
+
+	@Test
+	void firstFrameIsCountedInUtf8Bytes() throws Exception {
+		for (int i = 0; i < ConnectionGuard.CONNECT_FRAME_LIMIT / 1000; i++) {
+			this.guard.handleMessage(this.session, new TextMessage("é".repeat(500)));
+		}
+		verify(this.session, never()).close(any());
+		// Under the limit in characters, over it in bytes.
+		this.guard.handleMessage(this.session, new TextMessage("é".repeat(100)));
+		assertClosedWithError("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
+	}
+
+	@Test
+	void framesAfterTheFirstAreNotBoundByTheConnectLimit() throws Exception {
+		this.guard.handleMessage(this.session, new TextMessage("CONNECT\n\n\u0000"));
+		for (int i = 0; i < 10; i++) {
+			this.guard.handleMessage(this.session, new TextMessage("p".repeat(1000)));
+		}
+		assertThat(this.delegate.messages).hasSize(11);
+		verify(this.session, never()).close(any());
+	}
+
+	@Test
+	void binaryFirstFrameIsBoundToo() throws Exception {
+		byte[] part = "p".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+		for (int i = 0; i < ConnectionGuard.CONNECT_FRAME_LIMIT / 1000; i++) {
+			this.guard.handleMessage(this.session, new BinaryMessage(part));
+		}
+		verify(this.session, never()).close(any());
+		this.guard.handleMessage(this.session, new BinaryMessage(part));
+		assertClosedWithError("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
+	}
+
+	@Test
+	void connectionWhoseConnectTimerRunsOutGetsUnauthorizedAndClose1008() throws Exception {
+		assertThat(this.timers).hasSize(1);
+		this.timers.get(0).run();
+		assertClosedWithError("unauthorized", CloseStatus.POLICY_VIOLATION);
+		this.guard.handleMessage(this.session, new TextMessage("CONNECT\n\n\u0000"));
+		assertThat(this.delegate.messages).as("passed on after the timeout").isEmpty();
+		assertThat(this.meters.get("stompbox.errors").tag("code", "unauthorized").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void connectTimerIsCancelledWhenTheConnectionCloses() throws Exception {
+		this.guard.afterConnectionClosed(this.session, CloseStatus.NORMAL);
+		verify(this.timer).cancel(false);
+		this.timers.get(0).run();
+		verify(this.session, never()).sendMessage(any());
+	}
+
+	private void assertClosedWithError(String code, CloseStatus status) throws Exception {
+		ArgumentCaptor<WebSocketMessage<?>> sent = ArgumentCaptor.forClass(WebSocketMessage.class);
+		verify(this.session).sendMessage(sent.capture());
+		String frame = ((TextMessage) sent.getValue()).getPayload();
+		assertThat(RawFrames.command(frame)).isEqualTo("ERROR");
+		assertThat(RawFrames.header(frame, "message")).isEqualTo(code);
+		verify(this.session).close(status);
+	}
+
+	private ConnectTimeout connectTimeout(ConnectionProperties properties) {
+		TaskScheduler scheduler = mock(TaskScheduler.class);
+		given(scheduler.schedule(any(Runnable.class), any(Instant.class))).willAnswer((invocation) -> {
+			this.timers.add(invocation.getArgument(0));
+			return this.timer;
+		});
+		return new ConnectTimeout(scheduler, properties, Clock.systemUTC());
 	}
 
 	private void assertRefused() throws Exception {

@@ -3,18 +3,31 @@ package dev.stompbox.connection;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.web.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 /** The broker's subscriptions by exact destination, as the simple broker registers them. */
 class DestinationSubscriptionsTests {
 
-	private final DestinationSubscriptions registry = new DestinationSubscriptions();
+	private final ConnectionRegistry sessions = new ConnectionRegistry();
+
+	private final DestinationSubscriptions registry = new DestinationSubscriptions(this.sessions);
+
+	@BeforeEach
+	void openSessions() {
+		for (String id : List.of("s1", "s2", "s9")) {
+			this.sessions.opened(session(id));
+		}
+	}
 
 	@Test
 	void findsEverySessionAndSubscriptionOfADestination() {
@@ -65,6 +78,31 @@ class DestinationSubscriptionsTests {
 
 		assertThat(this.registry.subscribers("/topic/rooms/lobby")).isEmpty();
 		assertThat(this.registry.subscribers("/topic/rooms/other")).containsExactlyEntriesOf(Map.of("s1", List.of("a")));
+	}
+
+	/**
+	 * Spring handles a closed session's DISCONNECT beside the frames it still had queued: a
+	 * SUBSCRIBE handled after the session ended must not outlive its clean-up.
+	 */
+	@Test
+	void aSessionThatHasEndedRegistersNothing() {
+		subscribe("s1", "a", "/topic/rooms/lobby");
+		this.sessions.closed(session("s1"));
+		this.registry.unregisterAllSubscriptions("s1");
+
+		subscribe("s1", "b", "/topic/rooms/lobby");
+		subscribe("s1", "c", "/queue/acks-users1");
+
+		assertThat(this.registry.subscribers("/topic/rooms/lobby")).isEmpty();
+		assertThat(this.registry.subscribers("/queue/acks-users1")).isEmpty();
+		assertThat(this.registry.sessions()).isZero();
+		assertThat(this.registry.destinations()).isZero();
+	}
+
+	private static WebSocketSession session(String id) {
+		WebSocketSession session = mock(WebSocketSession.class);
+		given(session.getId()).willReturn(id);
+		return session;
 	}
 
 	private void subscribe(String sessionId, String subscriptionId, String destination) {

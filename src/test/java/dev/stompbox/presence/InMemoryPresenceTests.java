@@ -16,12 +16,16 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.error.ErrorCode;
+import dev.stompbox.error.StompboxException;
 import dev.stompbox.relay.Publication;
 import dev.stompbox.relay.RoomRelay;
 import dev.stompbox.room.Draft;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.support.TestSessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InMemoryPresenceTests {
 
@@ -33,10 +37,14 @@ class InMemoryPresenceTests {
 
 	private static final long NOW = 1_700_000_000_000L;
 
+	private static final int MAX_ROOMS = 3;
+
 	private final RecordingRelay relay = new RecordingRelay();
 
+	private final TestSessions sessions = new TestSessions().open("s1", "s2", "s3", "old-tab", "new-tab");
+
 	private final InMemoryPresence presence = new InMemoryPresence(this.relay, JSON,
-			Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+			Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), this.sessions, MAX_ROOMS);
 
 	@Test
 	void firstSessionOfAUserJoinsWithAnEvent() {
@@ -166,7 +174,7 @@ class InMemoryPresenceTests {
 
 		};
 		InMemoryPresence presence = new InMemoryPresence(this.relay, holdingFirstLeave,
-				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+				Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), this.sessions, MAX_ROOMS);
 		presence.join(LOBBY, new PresenceSession("old-tab", "alice", "Alice"));
 		this.relay.clear();
 
@@ -187,6 +195,42 @@ class InMemoryPresenceTests {
 			.containsExactly("leave", "join");
 		assertThat(presence.members(LOBBY).toCompletableFuture().join())
 			.containsExactly(new Member("alice", "Alice", 1));
+	}
+
+	/**
+	 * A join still in flight when its session ended (a frame queued behind the close) must
+	 * create nothing: the session's disconnect has been handled and would never remove it.
+	 */
+	@Test
+	void aSessionThatHasEndedJoinsNothingAndIsNotAnswered() {
+		this.sessions.end("s1");
+		this.presence.disconnected("s1").toCompletableFuture().join();
+
+		assertThat(join(LOBBY, "s1", "alice", "Alice")).isEmpty();
+		assertThat(this.presence.joined(LOBBY, "s1")).isFalse();
+		assertThat(members(LOBBY)).isEmpty();
+		assertThat(this.presence.localSessions()).isZero();
+		assertThat(this.relay.events()).isEmpty();
+	}
+
+	@Test
+	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceededAndARejoinIsNot() {
+		join(RoomId.of("a"), "s1", "alice", "Alice");
+		join(RoomId.of("b"), "s1", "alice", "Alice");
+		join(RoomId.of("c"), "s1", "alice", "Alice");
+
+		assertThatThrownBy(() -> join(RoomId.of("d"), "s1", "alice", "Alice")).cause()
+			.isInstanceOfSatisfying(StompboxException.class,
+					(refused) -> assertThat(refused.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED));
+		assertThat(this.presence.joined(RoomId.of("d"), "s1")).isFalse();
+		assertThat(members(RoomId.of("d"))).isEmpty();
+		assertThat(join(RoomId.of("c"), "s1", "alice", "Alice")).as("a room already joined")
+			.containsExactly(new Member("alice", "Alice", 1));
+		assertThat(join(RoomId.of("d"), "s2", "alice", "Alice")).as("another session of the user")
+			.containsExactly(new Member("alice", "Alice", 1));
+
+		this.presence.leave(RoomId.of("a"), "s1").toCompletableFuture().join();
+		assertThat(join(RoomId.of("d"), "s1", "alice", "Alice")).containsExactly(new Member("alice", "Alice", 2));
 	}
 
 	private static void await(CountDownLatch latch) {

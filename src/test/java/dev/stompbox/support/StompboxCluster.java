@@ -18,12 +18,17 @@ public final class StompboxCluster implements AutoCloseable {
 
 	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
-	private final RedisTestServer redis;
+	private final String redisUrl;
 
 	private final Map<String, Object> properties;
 
 	public StompboxCluster(RedisTestServer redis, Map<String, Object> properties) {
-		this.redis = redis;
+		this(redis.url(), properties);
+	}
+
+	/** A cluster on the Redis at the URL: one behind a {@link RedisProxy}, for example. */
+	public StompboxCluster(String redisUrl, Map<String, Object> properties) {
+		this.redisUrl = redisUrl;
 		this.properties = properties;
 	}
 
@@ -36,7 +41,7 @@ public final class StompboxCluster implements AutoCloseable {
 	}
 
 	public ConfigurableApplicationContext startInstance(String instanceId) {
-		List<String> args = new ArrayList<>(List.of("--REDIS_URL=" + this.redis.url(), "--server.port=0",
+		List<String> args = new ArrayList<>(List.of("--REDIS_URL=" + this.redisUrl, "--server.port=0",
 				"--stompbox.instance-id=" + instanceId));
 		if (!this.properties.containsKey("stompbox.jwt.secret")) {
 			args.add("--stompbox.jwt.secret=" + TestTokens.SECRET);

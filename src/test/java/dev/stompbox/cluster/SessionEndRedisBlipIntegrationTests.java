@@ -1,0 +1,154 @@
+package dev.stompbox.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import dev.stompbox.connection.ConnectionRegistry;
+import dev.stompbox.presence.RedisPresence;
+import dev.stompbox.redis.RedisAvailability;
+import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.support.RedisProxy;
+import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompboxCluster;
+import dev.stompbox.support.TestTokens;
+import dev.stompbox.user.RedisUserEvents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A leave, a disconnect, a user route's removal and an UNSUBSCRIBE that fail while Redis is
+ * unreachable are not lost: once it answers again they hold. Redis keeps its data through
+ * this blip (the network between the instance and Redis is cut, see {@link RedisProxy}), so
+ * whatever was not retried stays behind for good.
+ */
+class SessionEndRedisBlipIntegrationTests {
+
+	static final int MAX_ROOMS = 3;
+
+	static RedisTestServer redis;
+
+	static RedisProxy proxy;
+
+	static StompboxCluster cluster;
+
+	static RedisClient redisClient;
+
+	static StatefulRedisConnection<String, String> redisConnection;
+
+	@BeforeAll
+	static void startCluster() {
+		redis = RedisTestServer.start();
+		proxy = RedisProxy.to(redis);
+		cluster = new StompboxCluster(proxy.url(),
+				Map.of("stompbox.presence.timeout", "60s", "stompbox.max-rooms", MAX_ROOMS));
+		cluster.startInstance("node-0");
+		redisClient = RedisClient.create(redis.url());
+		redisConnection = redisClient.connect();
+	}
+
+	@AfterAll
+	static void stopCluster() {
+		if (redisConnection != null) {
+			redisConnection.close();
+			redisClient.shutdown();
+		}
+		if (cluster != null) {
+			cluster.close();
+		}
+		if (proxy != null) {
+			proxy.close();
+		}
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@Test
+	void changesThatFailDuringABlipHoldOnceRedisIsBack() {
+		int port = cluster.port(0);
+		StompTestClient alice = StompTestClient.connect(port, TestTokens.forUser("alice"));
+		StompTestClient bob = StompTestClient.connect(port, TestTokens.forUser("bob"));
+		try {
+			alice.subscribeAndJoin("blip-a");
+			bob.subscribeAndJoin("blip-b");
+			assertThat(memberIds("blip-a")).containsExactly("alice");
+			assertThat(memberIds("blip-b")).containsExactly("bob");
+			String bobsRoute = cluster.bean(0, RedisKeys.class).userInstances("bob");
+			assertThat(redisConnection.sync().smembers(bobsRoute)).containsExactly("node-0");
+
+			proxy.cut();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !cluster.bean(0, RedisAvailability.class).isAvailable());
+			alice.send("/app/rooms/blip-a/leave", Map.of("requestId", "leave-a"));
+			assertThat(alice.awaitAck("leave-a").path("ok").asBoolean()).as("a leave while Redis is away").isFalse();
+			bob.close();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> cluster.bean(0, ConnectionRegistry.class).count() == 1);
+			proxy.restore();
+
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				assertThat(memberIds("blip-a")).as("alice left while Redis was away").isEmpty();
+				assertThat(memberIds("blip-b")).as("bob disconnected while Redis was away").isEmpty();
+				assertThat(redisConnection.sync().smembers(bobsRoute)).as("bob's route").isEmpty();
+				assertThat(redisConnection.sync()
+					.pubsubNumsub("stompbox:room:blip-b", "stompbox:presence:blip-b")
+					.values()).as("channels of the room only bob listened to").allMatch((count) -> count == 0L);
+				assertThat(cluster.bean(0, RedisPresence.class).pendingChanges()).isZero();
+			});
+			assertThat(redisConnection.sync().pubsubNumsub("stompbox:room:blip-a").get("stompbox:room:blip-a"))
+				.as("alice still listens to her room").isEqualTo(1L);
+			assertThat(cluster.bean(0, RedisUserEvents.class).localUsers()).isEqualTo(1);
+		}
+		finally {
+			alice.close();
+			bob.close();
+		}
+	}
+
+	/** STOMPBOX_MAX_ROOMS: one join too many is refused, and nothing else is disturbed. */
+	@Test
+	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceeded() {
+		StompTestClient carol = StompTestClient.connect(cluster.port(0), TestTokens.forUser("carol"));
+		try {
+			for (int room = 0; room < MAX_ROOMS; room++) {
+				assertThat(carol.join("limit-" + room).path("ok").asBoolean()).isTrue();
+			}
+			carol.send("/app/rooms/limit-" + MAX_ROOMS + "/join", Map.of("requestId", "one-too-many"));
+			JsonNode refused = carol.awaitAck("one-too-many");
+			assertThat(refused.path("ok").asBoolean()).as(refused.toString()).isFalse();
+			assertThat(refused.path("error").asString()).isEqualTo("limit-exceeded");
+			assertThat(memberIds("limit-" + MAX_ROOMS)).isEmpty();
+			assertThat(carol.join("limit-0").path("ok").asBoolean()).as("a room already joined").isTrue();
+			assertThat(memberIds("limit-0")).containsExactly("carol");
+
+			carol.send("/app/rooms/limit-0/leave", Map.of("requestId", "leave-0"));
+			assertThat(carol.awaitAck("leave-0").path("ok").asBoolean()).isTrue();
+			assertThat(carol.join("limit-" + MAX_ROOMS).path("ok").asBoolean()).isTrue();
+		}
+		finally {
+			carol.close();
+		}
+	}
+
+	private static List<String> memberIds(String room) {
+		Backend.Reply reply = Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence");
+		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+		List<String> ids = new ArrayList<>();
+		for (JsonNode member : reply.json().path("members")) {
+			ids.add(member.path("userId").asString());
+		}
+		return ids;
+	}
+
+}
