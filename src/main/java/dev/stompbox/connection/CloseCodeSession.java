@@ -55,17 +55,22 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 			through.sendMessage(message);
 		}
 		else {
-			write(message, false, NOT_WAITED_FOR);
+			// No send buffer yet: never so once Spring's STOMP handler knows the session.
+			noteErrorFrame(message);
+			getDelegate().sendMessage(message);
 		}
 	}
 
 	/** Called by the send buffer, one write at a time. */
 	@Override
 	public void write(WebSocketMessage<?> message, boolean moreFollow, Written written) {
-		if (message == this.sentDirectly) {
-			this.transport.write(message, moreFollow, written);
-			return;
+		if (message != this.sentDirectly) {
+			noteErrorFrame(message);
 		}
+		this.transport.write(message, moreFollow, written);
+	}
+
+	private void noteErrorFrame(WebSocketMessage<?> message) {
 		CloseStatus afterError = CloseCodes.forErrorFrame(message);
 		if (afterError != null) {
 			CloseCodes.remember(getAttributes(), afterError);
@@ -74,7 +79,6 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 				this.metrics.error(code);
 			}
 		}
-		this.transport.write(message, moreFollow, written);
 	}
 
 	@Override
@@ -98,7 +102,8 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 			}
 		}
 		else {
-			this.transport.write(message, false, NOT_WAITED_FOR);
+			// No send buffer yet: never so once Spring's STOMP handler knows the session.
+			getDelegate().sendMessage(message);
 		}
 	}
 
@@ -136,17 +141,5 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 			// Already closing: nothing else to do.
 		}
 	}
-
-	private static final Written NOT_WAITED_FOR = new Written() {
-
-		@Override
-		public void succeeded() {
-		}
-
-		@Override
-		public void failed(Throwable failure) {
-		}
-
-	};
 
 }
