@@ -18,6 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.stompbox.command.ClientCommand;
 import dev.stompbox.command.CommandSink;
+import dev.stompbox.connection.RequestOutcome;
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.error.StompboxException;
 import dev.stompbox.history.HistorySlice;
@@ -232,12 +233,14 @@ class RoomRequestController {
 			outcome = CompletableFuture.failedFuture(ex);
 		}
 		String reportedId = requestId;
-		outcome.whenComplete((done, failure) -> {
+		CompletionStage<Void> answered = outcome.whenComplete((done, failure) -> {
 			if (failure != null) {
 				this.replies.failed(request.sessionId(), StompboxException.from(failure), reportedId, kind.ackType(),
 						request.destination());
 			}
 		});
+		// The RECEIPT, if asked for, follows the answer.
+		RequestOutcome.handedOut(message, answered);
 	}
 
 	private static @Nullable String requestIdLeniently(ObjectNode body) {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
@@ -29,20 +30,47 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 
 	private final FrameWriter transport;
 
+	/** The message sent directly, which its sender counted. */
+	private volatile @Nullable WebSocketMessage<?> sentDirectly;
+
+	/** The session's send buffer, once Spring's STOMP handler has made it. */
+	private volatile @Nullable SendBuffer buffer;
+
 	CloseCodeSession(WebSocketSession delegate, StompboxMetrics metrics) {
 		super(delegate);
 		this.metrics = metrics;
 		this.transport = FrameWriter.of(delegate);
 	}
 
-	@Override
-	public void sendMessage(WebSocketMessage<?> message) throws IOException {
-		write(message, false);
+	/** Every write to the session goes through its send buffer from now on. */
+	void writesThrough(SendBuffer buffer) {
+		this.buffer = buffer;
 	}
 
-	/** Synchronized with {@link #sendDirectly}: the transport takes one writer at a time. */
+	/** Queued behind what the send buffer holds; written without waiting for the client. */
 	@Override
-	public synchronized void write(WebSocketMessage<?> message, boolean moreFollow) throws IOException {
+	public void sendMessage(WebSocketMessage<?> message) throws IOException {
+		SendBuffer through = this.buffer;
+		if (through != null) {
+			through.sendMessage(message);
+		}
+		else {
+			// No send buffer yet: never so once Spring's STOMP handler knows the session.
+			noteErrorFrame(message);
+			getDelegate().sendMessage(message);
+		}
+	}
+
+	/** Called by the send buffer, one write at a time. */
+	@Override
+	public void write(WebSocketMessage<?> message, boolean moreFollow, Written written) {
+		if (message != this.sentDirectly) {
+			noteErrorFrame(message);
+		}
+		this.transport.write(message, moreFollow, written);
+	}
+
+	private void noteErrorFrame(WebSocketMessage<?> message) {
 		CloseStatus afterError = CloseCodes.forErrorFrame(message);
 		if (afterError != null) {
 			CloseCodes.remember(getAttributes(), afterError);
@@ -51,12 +79,6 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 				this.metrics.error(code);
 			}
 		}
-		this.transport.write(message, moreFollow);
-	}
-
-	@Override
-	public synchronized void flush() throws IOException {
-		this.transport.flush();
 	}
 
 	@Override
@@ -66,15 +88,29 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 		super.close(chosen);
 	}
 
-	/** Writes to the transport while the STOMP handler has not yet seen the message. */
-	synchronized void sendDirectly(WebSocketMessage<?> message) throws IOException {
-		this.transport.write(message, false);
+	/**
+	 * Writes a message the STOMP handler has not seen, without counting it as an ERROR frame
+	 * of the catalogue: through the send buffer, behind what it holds.
+	 */
+	void sendDirectly(TextMessage message) throws IOException {
+		this.sentDirectly = message;
+		SendBuffer through = this.buffer;
+		if (through != null) {
+			// Not through sendMessage, which would take the callback Spring set for its own next message.
+			if (through.enqueue(message)) {
+				through.flush();
+			}
+		}
+		else {
+			// No send buffer yet: never so once Spring's STOMP handler knows the session.
+			getDelegate().sendMessage(message);
+		}
 	}
 
 	/**
 	 * Ends the session for a failure found outside the STOMP handler (a frame too large, no
-	 * CONNECT in time, a SockJS body too large): the ERROR frame for it, written straight to
-	 * the transport and counted here, then the close with the given status.
+	 * CONNECT in time, a SockJS body too large): the ERROR frame for it, counted here and sent
+	 * directly, then the close with the given status.
 	 */
 	void refuse(StompboxException error, CloseStatus status) {
 		this.metrics.error(error.code());
@@ -90,9 +126,16 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 		}
 	}
 
+	/** Closes once what the send buffer holds is written, the message sent directly included. */
 	void closeQuietly(CloseStatus status) {
 		try {
-			getDelegate().close(status);
+			SendBuffer through = this.buffer;
+			if (through != null) {
+				through.close(status);
+			}
+			else {
+				getDelegate().close(status);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			// Already closing: nothing else to do.

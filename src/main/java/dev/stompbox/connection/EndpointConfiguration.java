@@ -36,10 +36,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	static final String SOCKJS_PATH = "/sockjs";
 
-	private static final int SEND_BUFFER_LIMIT = 512 * 1024;
-
-
-	private static final int SEND_TIME_LIMIT_MS = 10_000;
+	private static final int SEND_BUFFER_LIMIT = SendBuffers.BUFFER_SIZE_LIMIT;
 
 	private final ConnectionProperties properties;
 
@@ -110,18 +107,20 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureWebSocketTransport(WebSocketTransportRegistration transport) {
+		// The send limits are SendBuffers', which makes each session's buffer.
 		transport.setMessageSizeLimit(this.properties.maxFrameBytes())
-			.setSendBufferSizeLimit(SEND_BUFFER_LIMIT)
-			.setSendTimeLimit(SEND_TIME_LIMIT_MS)
 			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties,
 					this.metrics, this.connectTimeout));
 	}
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(new EndedSessions(this.registry), errorFrameOnFailure(this.connectAuthentication),
-				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.rateLimit),
-				errorFrameOnFailure(this.userConnections), errorFrameOnFailure(this.subscriptionLimit), this.receipts);
+		// Receipts' second: after the frames of ended sessions are dropped, before every check,
+		// to hear of each SEND a check refuses, whose RECEIPT follows the refusal.
+		registration.interceptors(new EndedSessions(this.registry), this.receipts.ofRefusedFrames(),
+				errorFrameOnFailure(this.connectAuthentication), errorFrameOnFailure(this.authorization),
+				errorFrameOnFailure(this.rateLimit), errorFrameOnFailure(this.userConnections),
+				errorFrameOnFailure(this.subscriptionLimit), this.receipts);
 	}
 
 	/**

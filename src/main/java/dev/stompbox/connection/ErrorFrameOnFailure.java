@@ -1,8 +1,12 @@
 package dev.stompbox.connection;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 
 /**
@@ -14,6 +18,8 @@ import org.springframework.messaging.support.ChannelInterceptor;
  * unauthenticated one included, would stay open.
  */
 final class ErrorFrameOnFailure implements ChannelInterceptor {
+
+	private static final String ENDED_ATTRIBUTE = "stompbox.endedWithError";
 
 	private final ChannelInterceptor delegate;
 
@@ -31,9 +37,19 @@ final class ErrorFrameOnFailure implements ChannelInterceptor {
 		}
 		catch (RuntimeException ex) {
 			// Spring's STOMP handler sends the ERROR frame, then closes the session.
+			Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(message.getHeaders());
+			if (attributes != null) {
+				attributes.put(ENDED_ATTRIBUTE, Boolean.TRUE);
+			}
 			this.clientOutbound.send(StompErrorFrames.refusal(message, ex));
 			return null;
 		}
+	}
+
+	/** Whether the session of this frame was sent an ERROR frame here, which ends it. */
+	static boolean endedWithError(MessageHeaders headers) {
+		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(headers);
+		return attributes != null && attributes.get(ENDED_ATTRIBUTE) != null;
 	}
 
 	@Override

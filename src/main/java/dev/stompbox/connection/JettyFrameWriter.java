@@ -1,37 +1,39 @@
 package dev.stompbox.connection;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import jakarta.websocket.Session;
 import org.eclipse.jetty.ee11.websocket.jakarta.common.JakartaWebSocketRemoteEndpoint;
-import org.eclipse.jetty.util.FutureCallback;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
- * Gathers frames in Jetty's own batch: a text frame written with more to follow is copied
- * into the connection's batch buffer, and the next frame written without goes out with it in
- * one {@code writev}. The Jakarta API cannot ask for that ({@code Basic.sendText} always
- * writes at once, whatever {@code setBatchingAllowed} says), so this goes one level down, to
- * the remote endpoint's frames, as {@code sendText} itself does. Frames too large for the
- * batch buffer are written as before, in the same {@code writev}.
+ * Hands frames to Jetty's own frame flusher, which writes them without blocking: the callback
+ * runs once the frame is written, on the caller's thread when the socket took it at once, else
+ * on a Jetty thread once the client has read enough. The Jakarta API's blocking
+ * {@code Basic.sendText} would hold the calling thread as long as the client does not read.
  * <p>
- * Called with the session's writer lock held ({@link CloseCodeSession}), as Spring's own
- * writes are.
+ * It also gathers frames in Jetty's batch: a frame written with more to follow is copied into
+ * the connection's batch buffer (its callback runs then), and the next frame written without
+ * goes out with it in one {@code writev}. The Jakarta API cannot ask for that
+ * ({@code Basic.sendText} always writes at once, whatever {@code setBatchingAllowed} says), so
+ * this goes one level down, to the remote endpoint's frames, as {@code sendText} itself does.
+ * Frames too large for the batch buffer are written as before, in the same {@code writev}.
  */
 final class JettyFrameWriter implements FrameWriter {
 
 	private final WebSocketSession session;
 
 	private final JakartaWebSocketRemoteEndpoint remote;
-
-	private boolean held;
 
 	private JettyFrameWriter(WebSocketSession session, JakartaWebSocketRemoteEndpoint remote) {
 		this.session = session;
@@ -52,26 +54,33 @@ final class JettyFrameWriter implements FrameWriter {
 	}
 
 	@Override
-	public void write(WebSocketMessage<?> message, boolean moreFollow) throws IOException {
-		if (!(message instanceof TextMessage text) || !text.isLast()) {
-			// Anything else goes out at once, and with it what is held back.
-			this.session.sendMessage(message);
-			this.held = false;
+	public void write(WebSocketMessage<?> message, boolean moreFollow, Written written) {
+		Frame frame = frameOf(message);
+		if (frame == null) {
+			// A part of a message: Spring's STOMP handler sends none.
+			new OneByOne(this.session).write(message, moreFollow, written);
 			return;
 		}
-		FutureCallback written = new FutureCallback();
-		this.remote.sendFrame(new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(text.asBytes())), written, moreFollow);
-		// A frame held back is done once copied to the batch buffer, so this waits only for a write.
-		written.block();
-		this.held = moreFollow;
+		this.remote.sendFrame(frame, Callback.from(written::succeeded, written::failed), moreFollow);
 	}
 
-	@Override
-	public void flush() throws IOException {
-		if (this.held) {
-			this.held = false;
-			this.remote.flushBatch();
+	private static @Nullable Frame frameOf(WebSocketMessage<?> message) {
+		if (!message.isLast()) {
+			return null;
 		}
+		if (message instanceof TextMessage text) {
+			return new Frame(OpCode.TEXT).setPayload(ByteBuffer.wrap(text.asBytes()));
+		}
+		if (message instanceof BinaryMessage binary) {
+			return new Frame(OpCode.BINARY).setPayload(binary.getPayload().slice());
+		}
+		if (message instanceof PingMessage ping) {
+			return new Frame(OpCode.PING).setPayload(ping.getPayload().slice());
+		}
+		if (message instanceof PongMessage pong) {
+			return new Frame(OpCode.PONG).setPayload(pong.getPayload().slice());
+		}
+		return null;
 	}
 
 }

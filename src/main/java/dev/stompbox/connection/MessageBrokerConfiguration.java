@@ -1,10 +1,15 @@
 package dev.stompbox.connection;
 
+import java.util.Collection;
+
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.user.UserDestinationResolver;
@@ -15,10 +20,13 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.config.annotation.DelegatingWebSocketMessageBrokerConfiguration;
 import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
+import dev.stompbox.user.UserQueue;
+
 /**
  * What {@code @EnableWebSocketMessageBroker} sets up, with each session's send buffer a
  * {@link SendBuffer}, known to {@link SendBuffers} while the session is open; and with the
- * broker's subscriptions indexed by exact destination ({@link DestinationSubscriptions}).
+ * broker's subscriptions indexed by exact destination ({@link DestinationSubscriptions}) and
+ * each session's ordered outbound channel known to {@link OrderedOutbound}.
  */
 @Configuration
 class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
@@ -27,11 +35,20 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 
 	private final DestinationSubscriptions subscriptions;
 
-	MessageBrokerConfiguration(SendBuffers sendBuffers, DestinationSubscriptions subscriptions) {
+	private final OrderedOutbound orderedOutbound;
+
+	MessageBrokerConfiguration(SendBuffers sendBuffers, DestinationSubscriptions subscriptions,
+			OrderedOutbound orderedOutbound) {
 		this.sendBuffers = sendBuffers;
 		this.subscriptions = subscriptions;
+		this.orderedOutbound = orderedOutbound;
 	}
 
+	/**
+	 * The simple broker as configured ({@link BrokerConfiguration}), made as a
+	 * {@link SessionOrderedBroker}: Spring's registry builds it, so its settings are carried
+	 * over to one of those.
+	 */
 	@Override
 	@Bean
 	public @Nullable AbstractBrokerMessageHandler simpleBrokerMessageHandler(
@@ -39,10 +56,20 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 			AbstractSubscribableChannel brokerChannel, UserDestinationResolver userDestinationResolver) {
 		AbstractBrokerMessageHandler handler = super.simpleBrokerMessageHandler(clientInboundChannel,
 				clientOutboundChannel, brokerChannel, userDestinationResolver);
-		if (handler instanceof SimpleBrokerMessageHandler broker) {
-			broker.setSubscriptionRegistry(this.subscriptions);
+		if (!(handler instanceof SimpleBrokerMessageHandler configured)) {
+			return handler;
 		}
-		return handler;
+		SessionOrderedBroker broker = new SessionOrderedBroker(clientInboundChannel, clientOutboundChannel,
+				brokerChannel, configured.getDestinationPrefixes(), this.orderedOutbound);
+		broker.setTaskScheduler(configured.getTaskScheduler());
+		broker.setHeartbeatValue(configured.getHeartbeatValue());
+		broker.setHeaderInitializer(configured.getHeaderInitializer());
+		broker.setPreservePublishOrder(configured.isPreservePublishOrder());
+		broker.setUserDestinationPredicate((destination) -> destination.startsWith(UserQueue.USER_PREFIX));
+		broker.setAutoStartup(configured.isAutoStartup());
+		broker.setPhase(configured.getPhase());
+		broker.setSubscriptionRegistry(this.subscriptions);
+		return broker;
 	}
 
 	@Override
@@ -67,9 +94,7 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 
 		@Override
 		protected WebSocketSession decorateSession(WebSocketSession session) {
-			SendBuffer decorated = new SendBuffer(session, getSendTimeLimit(), getSendBufferSizeLimit());
-			this.sendBuffers.opened(decorated);
-			return decorated;
+			return this.sendBuffers.opened(session);
 		}
 
 		@Override
@@ -79,6 +104,42 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 			}
 			finally {
 				this.sendBuffers.closed(session.getId());
+			}
+		}
+
+	}
+
+	/**
+	 * Spring's simple broker, which makes each connected session its own ordered outbound
+	 * channel; this one tells {@link OrderedOutbound} which, so that RECEIPTs go out through it
+	 * too, behind the ACKs and errors handed to the session before.
+	 */
+	private static final class SessionOrderedBroker extends SimpleBrokerMessageHandler {
+
+		private final OrderedOutbound orderedOutbound;
+
+		SessionOrderedBroker(SubscribableChannel clientInboundChannel, MessageChannel clientOutboundChannel,
+				SubscribableChannel brokerChannel, Collection<String> destinationPrefixes,
+				OrderedOutbound orderedOutbound) {
+			super(clientInboundChannel, clientOutboundChannel, brokerChannel, destinationPrefixes);
+			this.orderedOutbound = orderedOutbound;
+		}
+
+		@Override
+		protected MessageChannel getClientOutboundChannelForSession(String sessionId) {
+			MessageChannel ordered = super.getClientOutboundChannelForSession(sessionId);
+			this.orderedOutbound.connected(sessionId, ordered);
+			return ordered;
+		}
+
+		@Override
+		protected void handleMessageInternal(Message<?> message) {
+			super.handleMessageInternal(message);
+			if (SimpMessageHeaderAccessor.getMessageType(message.getHeaders()) == SimpMessageType.DISCONNECT) {
+				String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+				if (sessionId != null) {
+					this.orderedOutbound.disconnected(sessionId);
+				}
 			}
 		}
 

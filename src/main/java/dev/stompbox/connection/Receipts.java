@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
@@ -17,6 +16,7 @@ import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.simp.user.UserDestinationMessageHandler;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.ExecutorChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.NativeMessageHeaderAccessor;
@@ -32,20 +32,26 @@ import dev.stompbox.user.SessionReplies;
  * Spring's simple broker does not. A RECEIPT is sent only after the handler responsible for
  * the frame is done with it, and for a room topic subscription only once the room's traffic from
  * every instance reaches this one; that is also when the room subscription is counted.
+ * <p>
+ * A RECEIPT comes after the frame's outcome (PROTOCOL.md section 4.3): it goes through the
+ * session's ordered outbound channel ({@link OrderedOutbound}), the one the broker hands ACKs
+ * and errors to, once that outcome was handed out: for a SEND to {@code /app} once its handler's
+ * answer was sent ({@link RequestOutcome}), for a SEND an inbound check refused (rate limited,
+ * forbidden) right after the check answered it ({@link #ofRefusedFrames()}). A frame refused
+ * with an ERROR frame ends its connection and gets no RECEIPT.
  */
 @Component
 class Receipts implements ExecutorChannelInterceptor {
 
 	private final RoomInterest interest;
 
-	private final MessageChannel clientOutbound;
+	private final OrderedOutbound outbound;
 
 	private final SessionReplies replies;
 
-	Receipts(RoomInterest interest, @Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound,
-			@Lazy SessionReplies replies) {
+	Receipts(RoomInterest interest, OrderedOutbound outbound, @Lazy SessionReplies replies) {
 		this.interest = interest;
-		this.clientOutbound = clientOutbound;
+		this.outbound = outbound;
 		this.replies = replies;
 	}
 
@@ -55,33 +61,67 @@ class Receipts implements ExecutorChannelInterceptor {
 		// Called once for each of the channel's handlers: the headers are read in place, since
 		// wrapping them in an accessor copies them all, three times for every frame.
 		MessageHeaders headers = message.getHeaders();
+		CompletionStage<?> answered = (handler instanceof SimpAnnotationMethodMessageHandler)
+				? RequestOutcome.take(headers) : null;
 		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(headers);
 		String destination = SimpMessageHeaderAccessor.getDestination(headers);
 		if (ex != null || !isResponsible(handler, type, destination)) {
 			return;
 		}
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
-		String receipt = NativeMessageHeaderAccessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_RECEIPT_HEADER,
-				headers);
+		String receipt = receiptOf(headers);
 		if (type != SimpMessageType.SUBSCRIBE && receipt == null) {
 			return;
 		}
-		CompletionStage<Void> done = CompletableFuture.completedFuture(null);
+		CompletionStage<?> done = (answered != null) ? answered : CompletableFuture.completedFuture(null);
 		if (type == SimpMessageType.SUBSCRIBE) {
 			String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
 			done = RoomDestinations.roomOfTopic(destination)
-				.map((room) -> this.interest.subscribed(sessionId, subscriptionId, room))
+				.<CompletionStage<?>>map((room) -> this.interest.subscribed(sessionId, subscriptionId, room))
 				.orElse(done);
 		}
 		done.whenComplete((ignored, failure) -> {
-			if (failure != null) {
-				// The subscription is registered but deaf to other instances: the client must know.
+			if (failure != null && type == SimpMessageType.SUBSCRIBE) {
+				// The subscription is registered but deaf to other instances: the client must know,
+				// and gets no RECEIPT, which would say the subscription is live.
 				this.replies.failed(sessionId, StompboxException.from(failure), null, "subscribe", destination);
 			}
 			else if (receipt != null) {
+				// A failed answer to a SEND was sent as an error already.
 				sendReceipt(sessionId, receipt);
 			}
 		});
+	}
+
+	/**
+	 * Sends the RECEIPT of a SEND an inbound check refused (its {@code preSend} returned null),
+	 * after the check's answer. Registered before every check, so that it hears of each refusal.
+	 * A refused SUBSCRIBE or UNSUBSCRIBE gets none: its RECEIPT would say the subscription is
+	 * live, or gone.
+	 */
+	ChannelInterceptor ofRefusedFrames() {
+		return new ChannelInterceptor() {
+
+			@Override
+			public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
+					@Nullable Exception ex) {
+				MessageHeaders headers = message.getHeaders();
+				if (sent || ex != null || SimpMessageHeaderAccessor.getMessageType(headers) != SimpMessageType.MESSAGE
+						|| ErrorFrameOnFailure.endedWithError(headers)) {
+					return;
+				}
+				String receipt = receiptOf(headers);
+				String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+				if (receipt != null && sessionId != null) {
+					sendReceipt(sessionId, receipt);
+				}
+			}
+
+		};
+	}
+
+	private static @Nullable String receiptOf(MessageHeaders headers) {
+		return NativeMessageHeaderAccessor.getFirstNativeHeader(StompHeaderAccessor.STOMP_RECEIPT_HEADER, headers);
 	}
 
 	private static boolean isResponsible(MessageHandler handler, @Nullable SimpMessageType type,
@@ -105,7 +145,8 @@ class Receipts implements ExecutorChannelInterceptor {
 		StompHeaderAccessor receipt = StompHeaderAccessor.create(StompCommand.RECEIPT);
 		receipt.setReceiptId(receiptId);
 		receipt.setSessionId(sessionId);
-		this.clientOutbound.send(MessageBuilder.createMessage(new byte[0], receipt.getMessageHeaders()));
+		receipt.setLeaveMutable(true);
+		this.outbound.send(sessionId, MessageBuilder.createMessage(new byte[0], receipt.getMessageHeaders()));
 	}
 
 }

@@ -3,10 +3,10 @@ package dev.stompbox.connection;
 import java.io.IOException;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -22,21 +22,24 @@ import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
  * One session's outbound queue, through which every write to the session goes. Any thread
- * may queue a frame; the thread that finds no write under way writes everything queued, and
- * the others return at once. So a write that blocks, because the client stopped reading,
- * holds up only the thread making it, and the session is closed as too slow (4500) once it
- * has waited longer than the send time limit or too much is queued for it.
+ * may queue a frame; the thread that finds no write under way starts writing what is queued,
+ * and the others return at once. Writes never block ({@link FrameWriter}): when the client
+ * does not take a frame at once, the thread returns and the write goes on when the frame is
+ * written, on the thread that learns it. So no server thread waits on a client (PROTOCOL.md
+ * section 6), and the session is closed as too slow (4500) once a write has been pending
+ * longer than the send time limit or too much is queued for it: checked when a frame is
+ * queued behind a pending write, and by {@link SendBuffers}' sweep, so a write pending in a
+ * quiet room, to a client that has heart-beats off, is cut off too.
  * <p>
- * As Spring's {@code ConcurrentWebSocketSessionDecorator}, with three differences:
+ * As Spring's {@code ConcurrentWebSocketSessionDecorator}, with these differences:
  * <ul>
  * <li>queueing and writing are two steps, so that the fan-out queues a message for every
  * subscriber of a room before it writes to any ({@link TopicFanout});</li>
- * <li>a close waits for the write under way and then writes what was queued before it:
- * Spring's STOMP handler sends an ERROR frame and closes at once, and the client must still
- * be told why its connection ends;</li>
- * <li>a session given up as too slow is closed on a thread of its own, since the container's
- * close waits behind the blocked write, and its connection is dropped if the close frame
- * still cannot be written after {@link #CLOSE_WAIT_MS}.</li>
+ * <li>a close is done once what was queued before it is written: Spring's STOMP handler sends
+ * an ERROR frame and closes at once, and the client must still be told why its connection
+ * ends;</li>
+ * <li>a session given up as too slow is closed on a thread of its own, and its connection is
+ * dropped if the close frame still cannot be written after {@link #CLOSE_WAIT_MS}.</li>
  * </ul>
  * It extends Spring's decorator, whose own buffer stays unused, because Spring's STOMP handler
  * requires one for its ordered outbound messages: it hands in a callback that releases a
@@ -46,7 +49,7 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 
 	private static final Log logger = LogFactory.getLog(SendBuffer.class);
 
-	/** At most this long a close waits for a write under way; a client too slow to read is closed anyway. */
+	/** At most this long a close waits for the writes before it; a client too slow to read is closed anyway. */
 	static final long CLOSE_WAIT_MS = 2000;
 
 	private static final long CLOSE_POLL_MS = 50;
@@ -56,10 +59,18 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	/** Queued bytes, the message being written included (text counted in chars: STOMP frames are mostly ASCII). */
 	private final AtomicLong queuedBytes = new AtomicLong();
 
-	private final ReentrantLock writing = new ReentrantLock();
+	/** Held from the start of a write until the queue is found empty: one writer at a time. */
+	private final AtomicBoolean writing = new AtomicBoolean();
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
+	/** A close asked for while frames queued before it were still to be written. */
+	private final AtomicReference<@Nullable CloseStatus> closeAfterWrites = new AtomicReference<>();
+
+	/** When the close was asked for; 0 when none waits. */
+	private volatile long closeRequestedMillis;
+
+	/** When the frame being written was handed to the transport; 0 when none is pending. */
 	private volatile long writeStartedMillis;
 
 	private volatile boolean givenUp;
@@ -71,6 +82,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	SendBuffer(WebSocketSession delegate, int sendTimeLimitMs, int bufferSizeLimit) {
 		super(delegate, sendTimeLimitMs, bufferSizeLimit);
 		this.writer = (delegate instanceof FrameWriter frames) ? frames : FrameWriter.of(delegate);
+		if (delegate instanceof CloseCodeSession guarded) {
+			guarded.writesThrough(this);
+		}
 	}
 
 	/** Spring's outbound path: STOMP frames other than room messages, in Spring's order. */
@@ -92,9 +106,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		this.afterQueued = callback;
 	}
 
-	/** Queues a message without writing it; false when the session is closing. */
+	/** Queues a message without writing it; false when the session is closing or its connection failed. */
 	boolean enqueue(WebSocketMessage<?> message) {
-		if (this.closing.get()) {
+		if (this.closing.get() || this.givenUp) {
 			return false;
 		}
 		this.queuedBytes.addAndGet(sizeOf(message));
@@ -103,26 +117,44 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Writes what is queued, unless another thread is writing to this session: that one
-	 * writes it, and here only the limits are checked.
+	 * Starts writing what is queued, unless a write is under way: that one goes on with it,
+	 * and here only the limits are checked. Never blocks.
 	 * @throws SessionLimitExceededException when the session has been given up as too slow;
 	 * it is closing already
 	 */
-	void flush() throws IOException {
-		do {
-			if (!this.writing.tryLock()) {
-				checkLimits();
-				return;
-			}
-			try {
-				writeQueued();
-			}
-			finally {
-				this.writing.unlock();
-			}
-			// A frame queued while the lock was being released has no writer yet.
+	void flush() {
+		if (this.writing.compareAndSet(false, true)) {
+			writeQueued();
 		}
-		while (!this.queue.isEmpty() && !this.givenUp);
+		else {
+			String overLimit = overLimit();
+			if (overLimit != null) {
+				giveUp(overLimit);
+				throw new SessionLimitExceededException(overLimit, CloseStatus.SESSION_NOT_RELIABLE);
+			}
+		}
+	}
+
+	/**
+	 * What {@link SendBuffers}' sweep runs: gives the session up as too slow when a write has
+	 * been pending too long or too much waits, and closes a session whose close has waited
+	 * too long for its writes.
+	 */
+	void checkLimits() {
+		long closeRequested = this.closeRequestedMillis;
+		if (closeRequested != 0 && System.currentTimeMillis() - closeRequested > CLOSE_WAIT_MS) {
+			CloseStatus status = this.closeAfterWrites.getAndSet(null);
+			if (status != null) {
+				this.givenUp = true;
+				dropQueued();
+				closeOffThread(status);
+			}
+			return;
+		}
+		String overLimit = overLimit();
+		if (overLimit != null) {
+			giveUp(overLimit);
+		}
 	}
 
 	/** Bytes waiting to be written to this session, the message being written included. */
@@ -137,102 +169,128 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		return (started != 0) ? System.currentTimeMillis() - started : 0;
 	}
 
+	/**
+	 * Closes once what was queued before is written; at once when nothing is. A session given
+	 * up as too slow is closing already, so it never gets here.
+	 */
 	@Override
 	public void close(CloseStatus status) throws IOException {
 		if (!this.closing.compareAndSet(false, true)) {
 			return;
 		}
-		// A session given up as too slow is closing already, so it never gets here.
-		boolean tooSlow = CloseStatus.SESSION_NOT_RELIABLE.equals(status);
-		// A thread that is itself writing (a container callback) would wait for itself.
-		if (!tooSlow && !this.writing.isHeldByCurrentThread() && lockForClose()) {
-			try {
-				writeQueued();
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.debug("Writing before close to " + getId() + " failed: " + ex.getMessage());
-			}
-			finally {
-				this.writing.unlock();
-			}
+		if (CloseStatus.SESSION_NOT_RELIABLE.equals(status)) {
+			this.givenUp = true;
+			dropQueued();
+			closeOffThread(status);
+			return;
 		}
-		super.close(status);
-	}
-
-	private boolean lockForClose() {
-		try {
-			return this.writing.tryLock(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+		this.closeRequestedMillis = System.currentTimeMillis();
+		this.closeAfterWrites.set(status);
+		if (this.writing.compareAndSet(false, true)) {
+			writeQueued();
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
+		// Else the write under way closes once it finds the queue empty.
 	}
 
 	/**
-	 * Called with {@link #writing} held. Each frame but the last of what is queued is written
-	 * with more to follow, so that together they may go out in one write.
+	 * Called by the one thread that holds {@link #writing}: writes frames until one is not
+	 * done at once, whose completion goes on from there; else lets go of {@link #writing}.
+	 * Each frame but the last of what is queued is written with more to follow, so that
+	 * together they may go out in one write.
 	 */
-	private void writeQueued() throws IOException {
-		boolean held = false;
-		WebSocketMessage<?> message;
-		while (!this.givenUp && (message = this.queue.poll()) != null) {
-			boolean moreFollow = this.queue.peek() != null;
-			long size = sizeOf(message);
+	private void writeQueued() {
+		while (true) {
+			WebSocketMessage<?> message = this.givenUp ? null : this.queue.poll();
+			if (message == null) {
+				this.writing.set(false);
+				// A frame queued after the poll and before the release has no writer yet.
+				if (!this.givenUp && !this.queue.isEmpty() && this.writing.compareAndSet(false, true)) {
+					continue;
+				}
+				closeIfAsked();
+				return;
+			}
+			Write write = new Write(sizeOf(message));
 			this.writeStartedMillis = System.currentTimeMillis();
 			try {
-				this.writer.write(message, moreFollow);
-				held = moreFollow;
+				this.writer.write(message, this.queue.peek() != null, write);
 			}
-			finally {
-				this.writeStartedMillis = 0;
-				this.queuedBytes.addAndGet(-size);
+			catch (RuntimeException ex) {
+				write.failed(ex);
 			}
-		}
-		if (held) {
-			// What followed was dropped: the session was given up meanwhile.
-			this.writer.flush();
+			if (!write.returned()) {
+				return;
+			}
 		}
 	}
 
-	private void checkLimits() {
-		if (this.closing.get()) {
+	private void closeIfAsked() {
+		if (this.closeAfterWrites.get() == null) {
 			return;
+		}
+		CloseStatus status = this.closeAfterWrites.getAndSet(null);
+		if (status != null) {
+			this.closeRequestedMillis = 0;
+			try {
+				super.close(status);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Closing session " + getId() + " failed: " + ex.getMessage());
+			}
+		}
+	}
+
+	private @Nullable String overLimit() {
+		if (this.closing.get()) {
+			return null;
 		}
 		long writingFor = getTimeSinceSendStarted();
 		if (writingFor > getSendTimeLimit()) {
-			giveUp("a write has taken " + writingFor + " ms, over the limit of " + getSendTimeLimit());
+			return "a write has been pending for " + writingFor + " ms, over the limit of " + getSendTimeLimit();
 		}
-		if (this.queuedBytes.get() > getBufferSizeLimit()) {
-			giveUp(this.queuedBytes.get() + " bytes wait to be written, over the limit of " + getBufferSizeLimit());
+		long queued = this.queuedBytes.get();
+		if (queued > getBufferSizeLimit()) {
+			return queued + " bytes wait to be written, over the limit of " + getBufferSizeLimit();
 		}
+		return null;
 	}
 
 	private void giveUp(String reason) {
 		this.givenUp = true;
 		if (this.closing.compareAndSet(false, true)) {
-			WebSocketMessage<?> dropped;
-			while ((dropped = this.queue.poll()) != null) {
-				this.queuedBytes.addAndGet(-sizeOf(dropped));
-			}
+			dropQueued();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Closing session " + getId() + " as too slow: " + reason);
 			}
-			Thread.ofVirtual().name("stompbox-close-slow-" + getId()).start(this::closeTooSlow);
+			closeOffThread(CloseStatus.SESSION_NOT_RELIABLE);
 		}
-		throw new SessionLimitExceededException(reason, CloseStatus.SESSION_NOT_RELIABLE);
 	}
 
-	private void closeTooSlow() {
+	private void dropQueued() {
+		WebSocketMessage<?> dropped;
+		while ((dropped = this.queue.poll()) != null) {
+			this.queuedBytes.addAndGet(-sizeOf(dropped));
+		}
+	}
+
+	/**
+	 * Closes on a thread of its own: a transport may write its close frame in the caller's
+	 * thread (SockJS does). The close frame waits behind the pending write, so the connection is
+	 * dropped if it is still open after {@link #CLOSE_WAIT_MS}.
+	 */
+	private void closeOffThread(CloseStatus status) {
+		Thread.ofVirtual().name("stompbox-close-" + getId()).start(() -> closeOrDrop(status));
+	}
+
+	private void closeOrDrop(CloseStatus status) {
 		try {
-			getDelegate().close(CloseStatus.SESSION_NOT_RELIABLE);
-			// The close frame waits behind the blocked write, which ends once the client reads.
+			getDelegate().close(status);
 			long deadline = System.currentTimeMillis() + CLOSE_WAIT_MS;
 			while (isOpen() && System.currentTimeMillis() < deadline) {
 				Thread.sleep(CLOSE_POLL_MS);
 			}
 			if (isOpen()) {
-				CloseCodes.abortedAfterClose(getAttributes(), CloseStatus.SESSION_NOT_RELIABLE);
+				CloseCodes.abortedAfterClose(getAttributes(), status);
 				TransportAbort.abort(this);
 			}
 		}
@@ -240,7 +298,7 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 			Thread.currentThread().interrupt();
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.debug("Closing slow session " + getId() + " failed: " + ex.getMessage());
+			logger.debug("Closing session " + getId() + " failed: " + ex.getMessage());
 		}
 	}
 
@@ -252,6 +310,50 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 			return binary.getPayload().remaining();
 		}
 		return message.getPayloadLength();
+	}
+
+	/**
+	 * One frame's write. Whichever comes second, the write's completion or the writer's return
+	 * from {@code write}, goes on with the next frame: the writer's thread when the frame was
+	 * written at once, else the thread that learned it was written.
+	 */
+	private final class Write implements FrameWriter.Written {
+
+		private final long size;
+
+		private final AtomicInteger ends = new AtomicInteger();
+
+		Write(long size) {
+			this.size = size;
+		}
+
+		@Override
+		public void succeeded() {
+			done();
+		}
+
+		@Override
+		public void failed(Throwable failure) {
+			// The connection is gone: what is queued can never be written.
+			logger.debug("Writing to session " + getId() + " failed: " + failure.getMessage());
+			SendBuffer.this.givenUp = true;
+			dropQueued();
+			done();
+		}
+
+		/** @return whether the write was done already, so the writer goes on with the next */
+		boolean returned() {
+			return this.ends.incrementAndGet() == 2;
+		}
+
+		private void done() {
+			SendBuffer.this.writeStartedMillis = 0;
+			SendBuffer.this.queuedBytes.addAndGet(-this.size);
+			if (this.ends.incrementAndGet() == 2) {
+				writeQueued();
+			}
+		}
+
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.stompbox.connection;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,9 +30,11 @@ import dev.stompbox.relay.LocalDelivery;
  * The writes run off the caller's thread (a Redis I/O thread, or an inbound thread holding
  * a room's lock), on one of a few lanes chosen by destination, which keeps each
  * destination's messages in the order they were handed in. A message is first queued for
- * every subscriber and only then written, so that when a write blocks on a client that stopped
- * reading, the lane can go on with the next message on another thread ({@link FanoutLanes})
- * and every subscriber still gets the messages in order.
+ * every subscriber and only then written. A write never blocks the lane: a send buffer only
+ * starts it, and a client that stopped reading keeps its frames queued until it is cut off
+ * ({@link SendBuffer}). Should a second step still block, the lane goes on with the next
+ * message on another thread ({@link FanoutLanes}) and every subscriber still gets the
+ * messages in order.
  */
 @Component
 class TopicFanout implements LocalDelivery, DisposableBean {
@@ -41,9 +42,8 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 	private static final Log logger = LogFactory.getLog(TopicFanout.class);
 
 	/**
-	 * How long a write may block a lane before the lane goes on without it. A healthy client
-	 * takes a frame in microseconds; a write blocks only once the kernel's buffers for the
-	 * connection (hundreds of KiB) are full.
+	 * How long a second step may block a lane before the lane goes on without it: a guard, since
+	 * writes no longer block.
 	 */
 	static final Duration STUCK_AFTER = Duration.ofMillis(100);
 
@@ -122,7 +122,7 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 		catch (SessionLimitExceededException ex) {
 			logger.debug("Session " + session.getId() + " is too slow: " + ex.getMessage());
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			logger.debug("Writing to session " + session.getId() + " failed: " + ex.getMessage());
 		}
 	}

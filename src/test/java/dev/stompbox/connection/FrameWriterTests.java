@@ -1,5 +1,8 @@
 package dev.stompbox.connection;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -10,9 +13,10 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
 /**
- * Only a plain WebSocket session on Jetty gathers frames
- * ({@link WebSocketContainerIntegrationTests} checks that one does); anything else, SockJS
- * above all, whose frames must be wrapped in its own, writes each message as it comes.
+ * Only a plain WebSocket session on Jetty gathers frames and writes through Jetty's own
+ * non-blocking flusher ({@link WebSocketContainerIntegrationTests} checks that one does);
+ * anything else, SockJS above all, whose frames must be wrapped in its own, writes each
+ * message as it comes, on a virtual thread, so that a write that blocks holds no server thread.
  */
 class FrameWriterTests {
 
@@ -22,7 +26,21 @@ class FrameWriterTests {
 		FrameWriter writer = FrameWriter.of(sockJs);
 		assertThat(writer).isInstanceOf(FrameWriter.OneByOne.class);
 		TextMessage message = new TextMessage("MESSAGE\n\n\u0000");
-		writer.write(message, true);
+		CompletableFuture<Void> written = new CompletableFuture<>();
+		writer.write(message, true, new FrameWriter.Written() {
+
+			@Override
+			public void succeeded() {
+				written.complete(null);
+			}
+
+			@Override
+			public void failed(Throwable failure) {
+				written.completeExceptionally(failure);
+			}
+
+		});
+		written.get(5, TimeUnit.SECONDS);
 		verify(sockJs).sendMessage(message);
 	}
 

@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.inOrder;
@@ -28,12 +30,13 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
- * A session's send buffer. Frames queued while another thread writes are written by that
- * thread, in order, and the caller returns at once; a session whose write blocks is given up
- * as too slow once too much waits or the write takes too long, and closed off the caller's
- * thread. Spring sends an ERROR frame and closes at once; while another thread is still
- * writing an earlier frame, the ERROR frame waits in the send buffer and must still go out
- * before the close. With Spring's own decorator it is dropped.
+ * A session's send buffer. Writes never block the caller: a frame queued while a write is
+ * pending is written once that write is done, in order, and the caller returns at once; a
+ * session whose write stays pending is given up as too slow once too much waits or the write
+ * has waited too long, whether another frame comes for it or the sweep finds it, and closed
+ * off the caller's thread. Spring sends an ERROR frame and closes at once; while an earlier
+ * frame is still being written, the ERROR frame waits in the send buffer and must still go
+ * out before the close. With Spring's own decorator it is dropped.
  */
 class SendBufferTests {
 
@@ -74,17 +77,14 @@ class SendBufferTests {
 
 	@Test
 	void errorFrameBufferedBehindAWriteInProgressIsSentBeforeTheClose() throws Exception {
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
+		send(EARLIER);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		// What Spring's STOMP handler does on a protocol failure: ERROR, then close.
 		this.session.sendMessage(ERROR);
-		Thread closer = new Thread(() -> close(CloseStatus.PROTOCOL_ERROR));
-		closer.start();
-		await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING);
+		CompletableFuture.runAsync(() -> close(CloseStatus.PROTOCOL_ERROR), this.threads).get(5, TimeUnit.SECONDS);
 		verify(this.transport, never()).close(any());
 		this.release.countDown();
-		writer.get(10, TimeUnit.SECONDS);
-		closer.join(10_000);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
 		InOrder order = inOrder(this.transport);
 		order.verify(this.transport).sendMessage(EARLIER);
 		order.verify(this.transport).sendMessage(ERROR);
@@ -116,7 +116,7 @@ class SendBufferTests {
 		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture.runAsync(() -> close(CloseStatus.SESSION_NOT_RELIABLE), this.threads).get(5, TimeUnit.SECONDS);
-		verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
 		this.release.countDown();
 		writer.get(10, TimeUnit.SECONDS);
 	}
@@ -138,28 +138,29 @@ class SendBufferTests {
 				throw new IllegalStateException(ex);
 			}
 		}, this.threads).get(5, TimeUnit.SECONDS);
-		verify(transport).close(CloseStatus.SERVER_ERROR);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(transport).close(CloseStatus.SERVER_ERROR));
 	}
 
 	@Test
-	void aFrameQueuedWhileAnotherThreadWritesReturnsAtOnceAndIsWrittenByThatThreadInOrder() throws Exception {
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
+	void aPendingWriteHoldsNoThreadAndTheFramesQueuedBehindItAreWrittenOnceItIsDoneInOrder() throws Exception {
+		CompletableFuture.runAsync(() -> send(EARLIER), this.threads).get(1, TimeUnit.SECONDS);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture.runAsync(() -> send(LATER), this.threads).get(1, TimeUnit.SECONDS);
 		verify(this.transport, never()).sendMessage(LATER);
 		assertThat(this.session.getBufferSize()).isEqualTo(EARLIER.getPayload().length() + LATER.getPayload().length());
+		assertThat(this.session.getTimeSinceSendStarted()).as("pending").isPositive();
 		this.release.countDown();
-		writer.get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.session.getBufferSize() == 0);
 		InOrder order = inOrder(this.transport);
 		order.verify(this.transport).sendMessage(EARLIER);
 		order.verify(this.transport).sendMessage(LATER);
-		assertThat(this.session.getBufferSize()).isZero();
+		assertThat(this.session.getTimeSinceSendStarted()).isZero();
 	}
 
 	@Test
 	void tooMuchQueuedBehindABlockedWriteGivesTheSessionUpAndClosesItOffTheCallersThread() throws Exception {
 		SendBuffer small = new SendBuffer(this.transport, 10_000, 100);
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(small, EARLIER), this.threads);
+		send(small, EARLIER);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(small.enqueue(new TextMessage("x".repeat(200)))).isTrue();
 		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(small::flush)
@@ -167,37 +168,64 @@ class SendBufferTests {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
 		assertThat(small.enqueue(LATER)).as("queued once given up").isFalse();
 		this.release.countDown();
-		writer.get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> small.getBufferSize() == 0);
 		verify(this.transport, never()).sendMessage(LATER);
-		assertThat(small.getBufferSize()).isZero();
 	}
 
 	@Test
 	void aWriteBlockedLongerThanTheSendTimeLimitGivesTheSessionUp() throws Exception {
 		SendBuffer impatient = new SendBuffer(this.transport, 50, 512 * 1024);
-		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(impatient, EARLIER), this.threads);
+		send(impatient, EARLIER);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		Thread.sleep(100);
 		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(() -> impatient.sendMessage(LATER));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
-		this.release.countDown();
-		writer.get(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void aWritePendingLongerThanTheSendTimeLimitIsCutOffByTheSweepWithNothingMoreQueued() throws Exception {
+		SendBuffer impatient = new SendBuffer(this.transport, 50, 512 * 1024);
+		send(impatient, EARLIER);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		impatient.checkLimits();
+		verify(this.transport, never()).close(any());
+		Thread.sleep(100);
+		impatient.checkLimits();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		assertThat(impatient.enqueue(LATER)).as("queued once given up").isFalse();
+	}
+
+	@Test
+	void aCloseThatWaitsTooLongForTheWritesBeforeItIsDoneByTheSweep() throws Exception {
+		send(EARLIER);
+		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
+		this.session.sendMessage(ERROR);
+		this.session.close(CloseStatus.PROTOCOL_ERROR);
+		this.session.checkLimits();
+		verify(this.transport, never()).close(any());
+		Thread.sleep(SendBuffer.CLOSE_WAIT_MS + 100);
+		this.session.checkLimits();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.PROTOCOL_ERROR));
+		verify(this.transport, never()).sendMessage(ERROR);
 	}
 
 	@Test
 	void framesQueuedTogetherAreWrittenWithMoreToFollowButTheLastSoTheyMayGoOutInOneWrite() throws Exception {
 		GatheringSession writer = mock(GatheringSession.class);
+		willAnswer((invocation) -> {
+			invocation.<FrameWriter.Written>getArgument(2).succeeded();
+			return null;
+		}).given(writer).write(any(), anyBoolean(), any());
 		SendBuffer buffer = new SendBuffer(writer, 10_000, 512 * 1024);
 		assertThat(buffer.enqueue(EARLIER)).isTrue();
 		assertThat(buffer.enqueue(LATER)).isTrue();
 		buffer.sendMessage(ERROR);
 		buffer.sendMessage(LATER);
 		InOrder order = inOrder(writer);
-		order.verify(writer).write(EARLIER, true);
-		order.verify(writer).write(LATER, true);
-		order.verify(writer).write(ERROR, false);
-		order.verify(writer).write(LATER, false);
-		verify(writer, never()).flush();
+		order.verify(writer).write(eq(EARLIER), eq(true), any());
+		order.verify(writer).write(eq(LATER), eq(true), any());
+		order.verify(writer).write(eq(ERROR), eq(false), any());
+		order.verify(writer).write(eq(LATER), eq(false), any());
 		verify(writer, never()).sendMessage(any());
 		assertThat(buffer.getBufferSize()).isZero();
 	}
