@@ -1,6 +1,6 @@
 // Stompbox demo page: chat rooms, presence, a typing indicator and a shared whiteboard, and a
 // reference for clients of the wire protocol (PROTOCOL.md): subscribe, then join; recover with
-// `since`; drop duplicates by id; react to `reconnect` notices make-before-break; reconnect with
+// `since`, page by page while the join ACK says `more`; drop duplicates by id; react to `reconnect` notices make-before-break; reconnect with
 // jittered backoff after any drop. Plain browser JavaScript, STOMP.js and SockJS from WebJars.
 'use strict';
 
@@ -16,6 +16,7 @@
   const MAX_BACKOFF_MS = 15000;
   const MAX_SHOWN = 500;           // messages kept in the list
   const OUTBOX_BURST = 40;         // messages sent again at once after a reconnect
+  const SNAPSHOT_WAIT_MS = 5000;   // a member list asked for and not answered by then may be asked again
   const TRANSPORTS = { websocket: 'WebSocket', sockjs: 'SockJS' };
 
   const $ = (id) => document.getElementById(id);
@@ -36,7 +37,10 @@
     links: 0,                      // connections opened so far
     breaks: 0,                     // joined connections lost with no other ready to take over
     requests: 0,
-    members: new Map(),            // userId -> {userId, name, sessions}
+    members: new Map(),            // userId -> {userId, name, sessions}: all members, or the first ones
+    memberCount: 0,                // the number of present users, from the server
+    membersPartial: false,         // the server listed only some of them (the room outgrew its list limit)
+    listLimit: 0,                  // how many it listed then: the list shown stays within that
     typing: new Map(),             // userId -> {name, until}
     outbox: new Map(),             // requestId -> unacknowledged room message
     outboxTimer: null,
@@ -76,8 +80,9 @@
 
   /**
    * One STOMP connection bound to one room. It subscribes, then joins with `since`; live room
-   * messages that arrive before its join ACK are held back and handled after what the ACK
-   * recovered. Reconnecting is never its own business: a lost link is replaced by a new one.
+   * messages that arrive before its recovery is complete (the join ACK's `recovered`, then
+   * the history pages while `more` says there are more) are held back and handled after what
+   * was recovered. Reconnecting is never its own business: a lost link is replaced by a new one.
    */
   class Link {
 
@@ -91,7 +96,12 @@
       this.closed = false;
       this.instance = null;
       this.held = [];
+      this.recovering = false;       // joined, still fetching history pages
       this.joinRequest = null;
+      this.historyRequest = null;
+      this.historySince = null;
+      this.historyAttempts = 0;
+      this.snapshotAsked = 0;        // when the last member list was asked for, 0 if answered
       this.refused = null;
       this.client = new StompJs.Client({
         connectHeaders: { Authorization: `Bearer ${state.token}` },
@@ -153,14 +163,29 @@
         }
         return;
       }
+      if (ack.type === 'history' && ack.requestId === this.historyRequest) {
+        this.historyRequest = null;
+        onHistoryPage(this, ack);
+        return;
+      }
       onSendAck(ack);
+    }
+
+    /** Asks for the messages after `since` that the join ACK (or the last page) could not hold. */
+    requestHistory(since) {
+      if (this.closed) {
+        return;
+      }
+      this.historySince = since;
+      this.historyRequest = nextRequestId('history');
+      this.publish(`/app/rooms/${this.room}/history`, { requestId: this.historyRequest, since });
     }
 
     onRoomMessage(envelope) {
       if (this.closed) {
         return;               // the connection that replaced it has it too
       }
-      if (this.joined) {
+      if (this.joined && !this.recovering) {
         onRoomMessage(envelope);
       } else {
         this.held.push(envelope);
@@ -196,15 +221,21 @@
       return true;
     }
 
-    /** Asks for the member list again; used when presence events and our list disagree. */
+    /**
+     * Asks for the member list again; used when presence events and a complete list disagree.
+     * One request at a time: a SUBSCRIBE counts against the rate limit and the subscription limit.
+     */
     refreshMembers() {
-      if (!this.connected || this.closed) {
+      if (!this.connected || this.closed || (this.snapshotAsked && Date.now() - this.snapshotAsked < SNAPSHOT_WAIT_MS)) {
         return;
       }
+      this.snapshotAsked = Date.now();
       const subscription = this.client.subscribe(`/app/rooms/${this.room}/presence`, (frame) => {
         subscription.unsubscribe();
+        this.snapshotAsked = 0;
         if (state.current === this) {
-          setMembers(JSON.parse(frame.body).members || []);
+          const snapshot = JSON.parse(frame.body);
+          setMembers(snapshot.members || [], snapshot.memberCount);
         }
       });
     }
@@ -239,17 +270,12 @@
       return;
     }
     link.joined = true;
-    for (const envelope of ack.recovered || []) {
-      onRoomMessage(envelope);
-    }
-    for (const envelope of link.held) {
-      onRoomMessage(envelope);
-    }
-    link.held = [];
+    link.recovering = true;
     if (ack.recoveredAll === false) {
       notice('Some earlier messages are no longer kept.');
     }
-    setMembers(ack.members || []);
+    recovered(link, ack.recovered || [], ack.more === true);
+    setMembers(ack.members || [], ack.memberCount);
     const previous = state.current;
     state.current = link;
     if (state.pending === link) {
@@ -262,6 +288,47 @@
     clearRetry();
     flushOutbox();
     renderStatus();
+  }
+
+  /**
+   * Shows recovered messages in order; while the server keeps more, asks for the next page
+   * after the last one shown, still holding the live ones back. Once nothing more is kept, the
+   * held live messages follow (those a page already brought are dropped by id).
+   */
+  function recovered(link, messages, more) {
+    for (const envelope of messages) {
+      onRoomMessage(envelope);
+    }
+    const last = messages.length ? messages[messages.length - 1].id : null;
+    if (more && last) {
+      link.historyAttempts = 0;
+      link.requestHistory(last);
+      return;
+    }
+    link.recovering = false;
+    for (const envelope of link.held) {
+      onRoomMessage(envelope);
+    }
+    link.held = [];
+    renderStatus();
+  }
+
+  function onHistoryPage(link, ack) {
+    if (link.closed || link.room !== state.room || !link.recovering) {
+      return;
+    }
+    if (ack.ok) {
+      if (ack.complete === false) {
+        notice('Some earlier messages are no longer kept.');
+      }
+      recovered(link, ack.messages || [], ack.more === true);
+    } else if (['unavailable', 'rate-limited', 'internal'].includes(ack.error) && link.historyAttempts < 5) {
+      // The error itself is shown from /user/queue/errors; the same page is asked for again.
+      setTimeout(() => link.requestHistory(link.historySince), backoff(link.historyAttempts++));
+    } else {
+      notice('Some earlier messages could not be loaded.');
+      recovered(link, [], false);
+    }
   }
 
   function onJoinRefused(link, ack) {
@@ -400,26 +467,40 @@
     }
   }
 
+  /**
+   * Applies a join or leave to the list and takes the event's `count` as the member count. A
+   * list that was complete and no longer matches the count missed an event: it is asked for
+   * again. A list the server cut at its limit is expected not to match, and is never asked for
+   * again because of that (in a large room that would be a request per event).
+   */
   function onPresence(link, event) {
     if (link !== state.current || event.roomId !== state.room) {
       return;                 // the connection that joins next brings a fresh member list
     }
+    const other = event.userId !== state.user.userId;
     if (event.type === 'join') {
       if (!state.members.has(event.userId)) {
-        state.members.set(event.userId, { userId: event.userId, name: event.name, sessions: 1 });
-        if (event.userId !== state.user.userId) {
+        if (!state.membersPartial || state.members.size < state.listLimit) {
+          state.members.set(event.userId, { userId: event.userId, name: event.name, sessions: 1 });
+        }
+        if (other) {
           notice(`${event.name || event.userId} joined`);
         }
       }
     } else if (event.type === 'leave') {
-      if (state.members.delete(event.userId) && event.userId !== state.user.userId) {
+      if ((state.members.delete(event.userId) || state.membersPartial) && other) {
         notice(`${event.name || event.userId} left`);
       }
       state.typing.delete(event.userId);
       renderTyping();
     }
+    state.memberCount = (typeof event.count === 'number') ? event.count
+      : state.membersPartial ? state.memberCount : state.members.size;
+    if (state.membersPartial && state.members.size >= state.memberCount) {
+      state.membersPartial = false;          // everyone present is listed again
+    }
     renderMembers();
-    if (typeof event.count === 'number' && event.count !== state.members.size) {
+    if (state.membersPartial ? state.members.size > state.memberCount : state.members.size !== state.memberCount) {
       link.refreshMembers();
     }
   }
@@ -609,8 +690,12 @@
 
   // ---------------------------------------------------------------- presence
 
-  function setMembers(members) {
+  /** A member list from the server: all present users, or the first ones when `memberCount` is larger. */
+  function setMembers(members, memberCount) {
     state.members = new Map(members.map((member) => [member.userId, member]));
+    state.memberCount = (typeof memberCount === 'number') ? memberCount : state.members.size;
+    state.membersPartial = state.members.size < state.memberCount;
+    state.listLimit = state.members.size;
     renderMembers();
   }
 
@@ -636,7 +721,15 @@
       }
       list.append(item);
     }
-    $('member-count').textContent = members.length ? String(members.length) : '';
+    const unlisted = state.memberCount - members.length;
+    if (unlisted > 0) {
+      const item = document.createElement('li');
+      item.className = 'more';
+      item.textContent = `and ${unlisted} more`;
+      list.append(item);
+    }
+    const count = Math.max(state.memberCount, members.length);
+    $('member-count').textContent = count ? String(count) : '';
   }
 
   // ---------------------------------------------------------------- whiteboard
@@ -761,7 +854,7 @@
       kind = 'offline';
       text = 'offline';
     } else if (link && link.joined) {
-      kind = 'connected';
+      kind = link.recovering ? 'recovering' : 'connected';
       text = `connected to ${link.instance || '…'} · ${TRANSPORTS[link.transport]} · #${link.room}`;
       if (state.pending) {
         text += ' · switching…';
@@ -852,6 +945,8 @@
     state.lastId = null;
     state.attempts = 0;
     state.members = new Map();
+    state.memberCount = 0;
+    state.membersPartial = false;
     state.typing = new Map();
     state.outbox = new Map();
     $('messages').replaceChildren();

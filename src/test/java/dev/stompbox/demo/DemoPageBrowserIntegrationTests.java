@@ -22,6 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
 
@@ -267,6 +268,81 @@ class DemoPageBrowserIntegrationTests {
 		alice.awaitStatus("connected to short-lived");
 	}
 
+	/**
+	 * A room with more history than one join ACK recovers: the page fetches the rest in pages
+	 * and shows all of it in order. Each history request is held in the page until a live
+	 * message has reached it, so live messages surely arrive in the middle of the recovery:
+	 * they wait for it and are not shown twice when a later page brings them too.
+	 */
+	@Test
+	void aRoomWithMoreHistoryThanTheRecoveryLimitIsShownWholeAndInOrder() throws Exception {
+		int port = boundedInstance("paged-history");
+		String backend = demoToken(port, "backend");
+		List<String> sent = new ArrayList<>();
+		for (int i = 1; i <= 23; i++) {
+			sent.add(publish(port, backend, "history", "old " + i));
+		}
+
+		Page alice = open("alice", port, "?room=history");
+		alice.await("the login form", () -> alice.find("name").isDisplayed());
+		alice.script(HOLD_HISTORY_REQUESTS);
+		alice.logIn("Alice");
+		int live = 0;
+		while (!alice.messages().equals(sent)) {
+			alice.await("a history request, or every message shown",
+					() -> heldHistoryRequests(alice) > 0 || alice.messages().equals(sent));
+			if (heldHistoryRequests(alice) > 0) {
+				live += 1;
+				sent.add(publish(port, backend, "history", "live " + live));
+				int arrived = live;
+				alice.await("live message " + arrived + " at the page", () -> liveFrames(alice) >= arrived);
+				alice.script("window.testHooks.held.shift()();");
+			}
+		}
+		assertThat(live).as("history requests: 18 messages after the 5 of the join ACK, 5 a page").isGreaterThanOrEqualTo(4);
+		alice.awaitStatus("connected to paged-history");
+		alice.say("after the recovery");
+		alice.awaitMessage("after the recovery");
+		sent.add("after the recovery");
+		assertThat(alice.messages()).containsExactlyElementsOf(sent);
+		assertThat(alice.notices()).isEmpty();
+	}
+
+	/**
+	 * A room with more members than the list limit: the page counts everyone from
+	 * {@code memberCount} and the events' {@code count}, lists some, and does not ask for the
+	 * member list again on every join and leave.
+	 */
+	@Test
+	void aRoomWithMoreMembersThanTheListLimitShowsTheirCountWithoutAskingAgainAndAgain() throws Exception {
+		int port = boundedInstance("crowded");
+		List<StompTestClient> crowd = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			crowd.add(member(port, "crowd-" + i));
+		}
+
+		Page alice = open("alice", port, "?room=crowd");
+		alice.await("the login form", () -> alice.find("name").isDisplayed());
+		alice.script(HOLD_HISTORY_REQUESTS);
+		alice.logIn("Alice");
+		alice.awaitStatus("connected to crowded");
+		alice.await("six present", () -> alice.memberCount().equals("6"));
+		assertThat(alice.members()).hasSize(3).contains("Alice");
+
+		for (int i = 6; i <= 9; i++) {
+			crowd.add(member(port, "crowd-" + i));
+		}
+		crowd.remove(0).close();
+		crowd.remove(0).close();
+		alice.await("the notices of four joins and two leaves", () -> alice.notices().size() == 6);
+		alice.await("eight present", () -> alice.memberCount().equals("8"));
+		assertThat(alice.members()).hasSizeLessThanOrEqualTo(3).contains("Alice");
+		assertThat(snapshotRequests(alice)).as("member lists asked for after the join").isLessThanOrEqualTo(1);
+		crowd.forEach(StompTestClient::close);
+		alice.await("Alice alone", () -> alice.memberCount().equals("1"));
+		alice.awaitMembers("Alice");
+	}
+
 	@Test
 	void withoutDemoModeThePageAsksForATokenAndConnectsWithIt() {
 		StompboxCluster withKey = new StompboxCluster(redis, Map.of());
@@ -281,6 +357,68 @@ class DemoPageBrowserIntegrationTests {
 		erin.awaitMembers("Erin");
 		erin.say("signed in with a real token");
 		erin.awaitMessage("signed in with a real token");
+	}
+
+	/**
+	 * Wraps the page's STOMP client before it connects: history requests wait in
+	 * {@code testHooks.held} until the test lets them go, live room messages and presence
+	 * snapshot requests are counted.
+	 */
+	private static final String HOLD_HISTORY_REQUESTS = """
+			const hooks = window.testHooks = { held: [], live: 0, snapshots: 0 };
+			const publish = StompJs.Client.prototype.publish;
+			StompJs.Client.prototype.publish = function (params) {
+			  if (/^\\/app\\/rooms\\/[^/]+\\/history$/.test(params.destination)) {
+			    hooks.held.push(() => publish.call(this, params));
+			    return;
+			  }
+			  return publish.call(this, params);
+			};
+			const subscribe = StompJs.Client.prototype.subscribe;
+			StompJs.Client.prototype.subscribe = function (destination, callback, headers) {
+			  if (/^\\/app\\/rooms\\/[^/]+\\/presence$/.test(destination)) {
+			    hooks.snapshots += 1;
+			  }
+			  const counted = /^\\/topic\\/rooms\\/[^/]+$/.test(destination)
+			      ? (frame) => { hooks.live += 1; return callback(frame); } : callback;
+			  return subscribe.call(this, destination, counted, headers);
+			};
+			""";
+
+	private static int heldHistoryRequests(Page page) {
+		return ((Number) page.script("return window.testHooks.held.length;")).intValue();
+	}
+
+	private static int liveFrames(Page page) {
+		return ((Number) page.script("return window.testHooks.live;")).intValue();
+	}
+
+	private static int snapshotRequests(Page page) {
+		return ((Number) page.script("return window.testHooks.snapshots;")).intValue();
+	}
+
+	/** An instance in demo mode whose replies are cut small: 5 messages recovered, 3 members listed. */
+	private int boundedInstance(String instanceId) {
+		StompboxCluster bounded = new StompboxCluster(redis, Map.of("stompbox.jwt.secret", "",
+				"stompbox.recovery-limit", "5", "stompbox.presence.list-limit", "3"));
+		this.others.add(bounded);
+		return portOf(bounded.startInstance(instanceId));
+	}
+
+	/** A user who joins the room "crowd" over STOMP and stays until closed. */
+	private StompTestClient member(int port, String userId) throws IOException, InterruptedException {
+		StompTestClient client = StompTestClient.connect(port, demoToken(port, userId));
+		this.others.add(client);
+		client.subscribeAndJoin("crowd");
+		return client;
+	}
+
+	private static String publish(int port, String token, String room, String text)
+			throws IOException, InterruptedException {
+		HttpResponse<String> reply = post(port, "/api/rooms/" + room + "/messages", token,
+				"{\"type\":\"message\",\"body\":{\"text\":\"" + text + "\"}}");
+		assertThat(reply.statusCode()).as(reply.body()).isEqualTo(202);
+		return text;
 	}
 
 	private Page open(String label, int port, String query) {

@@ -105,6 +105,11 @@ final class Page {
 		return texts("[data-test='member'] > span:not(.dot)");
 	}
 
+	/** The number of people present, as the page shows it beside the member list. */
+	String memberCount() {
+		return find("member-count").getText();
+	}
+
 	/** The grey lines in the chat: who joined, left, cleared the board. */
 	List<String> notices() {
 		return texts("#messages .notice");
