@@ -49,9 +49,9 @@ class GracefulDrainIntegrationTests {
 		StandardWebSocketClient webSocket = new StandardWebSocketClient();
 		List<Client> clients = new ArrayList<>();
 		try {
-			String token = TestTokens.forUser("drained");
+			// One user each: a user may hold only STOMPBOX_MAX_CONNECTIONS_PER_USER connections.
 			for (int i = 0; i < CLIENTS; i++) {
-				clients.add(Client.open(webSocket, port, token));
+				clients.add(Client.open(webSocket, port, TestTokens.forUser("drained-" + i)));
 			}
 			for (Client client : clients) {
 				client.subscribed.get(10, TimeUnit.SECONDS);
