@@ -2,7 +2,10 @@ package dev.stompbox.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -60,6 +63,9 @@ class ClusterIngressIntegrationTests {
 
 	private final Map<String, Integer> delivered = new ConcurrentHashMap<>();
 
+	/** What arrived, in the order it arrived: "room:n" or "user:n" for the message numbered n. */
+	private final List<String> arrivals = new CopyOnWriteArrayList<>();
+
 	@BeforeEach
 	void start() {
 		this.redis = RedisTestServer.start();
@@ -114,6 +120,29 @@ class ClusterIngressIntegrationTests {
 	}
 
 	@Test
+	void messagesPublishedBackToBackArriveInPublishOrderOnce() throws Exception {
+		RedisCommands<String, String> backend = this.connection.sync();
+		startInstance("node-x");
+		startInstance("node-y");
+		startInstance("node-z");
+		awaitPreferredClaimer();
+		observe(this.cluster.bean(0, RedisKeys.class), backend);
+		int count = 300;
+		for (int n = 0; n < count; n++) {
+			publishTimes(backend, 1, "room:" + n + ":one",
+					"{\"roomId\":\"" + ROOM + "\",\"type\":\"m\",\"body\":{\"n\":" + n + ",\"k\":\"one\"}}");
+			publishTimes(backend, 1, "user:" + n + ":one",
+					"{\"userId\":\"" + USER + "\",\"type\":\"e\",\"body\":{\"n\":" + n + ",\"k\":\"one\"}}");
+		}
+		awaitDeliveries();
+		assertThat(this.delivered).isEqualTo(this.expected);
+		List<String> inOrder = IntStream.range(0, count).mapToObj((n) -> "room:" + n).toList();
+		assertThat(this.arrivals.stream().filter((arrival) -> arrival.startsWith("room:")).toList()).isEqualTo(inOrder);
+		assertThat(this.arrivals.stream().filter((arrival) -> arrival.startsWith("user:")).toList())
+			.isEqualTo(inOrder.stream().map((arrival) -> arrival.replace("room:", "user:")).toList());
+	}
+
+	@Test
 	void afterRedisRestartedEmptyTheInstancesPlaceThemselvesAgain() throws Exception {
 		startInstance("node-p");
 		startInstance("node-q");
@@ -155,6 +184,14 @@ class ClusterIngressIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(ingress::isAligned);
 	}
 
+	/** Until one of the running instances claims every message as soon as it arrives. */
+	private void awaitPreferredClaimer() {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> IntStream.range(0, this.cluster.size())
+				.mapToObj(this.cluster::instance)
+				.anyMatch((instance) -> instance.isActive() && instance.getBean(RedisIngress.class).isPreferred()));
+	}
+
 	/**
 	 * Watches the room's channel, and routes the user's events to an observer's channel as
 	 * if the user had a session on an instance called {@code observer}.
@@ -170,6 +207,7 @@ class ClusterIngressIntegrationTests {
 				Matcher item = ITEM.matcher(new String(message, StandardCharsets.UTF_8));
 				if (item.find()) {
 					String kind = channel.equals(roomChannel) ? "room" : "user";
+					ClusterIngressIntegrationTests.this.arrivals.add(kind + ":" + item.group(1));
 					ClusterIngressIntegrationTests.this.delivered.merge(kind + ":" + item.group(1) + ":" + item.group(2),
 							1, Integer::sum);
 				}
