@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -140,6 +141,41 @@ class ClusterIngressIntegrationTests {
 		assertThat(this.arrivals.stream().filter((arrival) -> arrival.startsWith("room:")).toList()).isEqualTo(inOrder);
 		assertThat(this.arrivals.stream().filter((arrival) -> arrival.startsWith("user:")).toList())
 			.isEqualTo(inOrder.stream().map((arrival) -> arrival.replace("room:", "user:")).toList());
+	}
+
+	@Test
+	void publishOrderIsKeptWhileThePreferredInstanceStopsAndAnotherTakesOver() throws Exception {
+		RedisCommands<String, String> backend = this.connection.sync();
+		startInstance("node-f");
+		awaitPreferredClaimer();
+		startInstance("node-g");
+		startInstance("node-h");
+		observe(this.cluster.bean(0, RedisKeys.class), backend);
+		AtomicBoolean publishing = new AtomicBoolean(true);
+		AtomicInteger published = new AtomicInteger();
+		Thread publisher = Thread.ofPlatform().start(() -> {
+			for (int n = 0; publishing.get(); n = published.incrementAndGet()) {
+				publishTimes(backend, 1, "room:" + n + ":one",
+						"{\"roomId\":\"" + ROOM + "\",\"type\":\"m\",\"body\":{\"n\":" + n + ",\"k\":\"one\"}}");
+				pause(Duration.ofMillis(2));
+			}
+		});
+		try {
+			pause(Duration.ofMillis(300));
+			// node-f took the preference first; it hands it over as it stops.
+			assertThat(this.cluster.bean(0, RedisIngress.class).isPreferred()).isTrue();
+			this.cluster.instance(0).close();
+			awaitPreferredClaimer();
+			pause(Duration.ofMillis(300));
+		}
+		finally {
+			publishing.set(false);
+			publisher.join();
+		}
+		awaitDeliveries();
+		assertThat(this.delivered).isEqualTo(this.expected);
+		assertThat(this.arrivals)
+			.isEqualTo(IntStream.range(0, this.expected.size()).mapToObj((n) -> "room:" + n).toList());
 	}
 
 	@Test
