@@ -3,7 +3,10 @@ package dev.stompbox.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -51,6 +55,14 @@ import dev.stompbox.user.UserEvents;
  * Redis, and the newcomer numbers the messages after the marker from there. When no one
  * answers for a second, no one else is reading: the newcomer starts a new epoch. The first
  * instance to claim a number ({@code claim.lua}) delivers that message.
+ * <p>
+ * Backends rely on publish order, which instances racing for claims would not keep. So one
+ * placed instance holds a short preference (a lease in Redis) and claims every message at
+ * once; the others claim a message only when it is still unclaimed after {@link #GRACE}, so
+ * nothing is lost when the preferred instance crashes. One instance delivers its claims in
+ * claim order, each delivery dispatched (on the one command connection) after the one
+ * before. A stopping instance claims nothing new, lets what it claimed be dispatched, and
+ * only then gives the preference up, so the instance that takes it over delivers after.
  */
 public class RedisIngress implements SmartLifecycle {
 
@@ -59,6 +71,8 @@ public class RedisIngress implements SmartLifecycle {
 	private static final LuaScript CLAIM = LuaScript.load(RedisIngress.class, "claim.lua");
 
 	private static final LuaScript SYNC = LuaScript.load(RedisIngress.class, "sync.lua");
+
+	private static final LuaScript RELEASE = LuaScript.load(RedisIngress.class, "release.lua");
 
 	private static final String LEGACY = "legacy";
 
@@ -77,6 +91,18 @@ public class RedisIngress implements SmartLifecycle {
 	 * limit) and that instance then joins again with a new marker.
 	 */
 	static final Duration RETENTION = Duration.ofSeconds(60);
+
+	/**
+	 * How long an instance without the preference leaves a message to the preferred one:
+	 * long enough for it to claim, short enough that a crash delays little.
+	 */
+	static final Duration GRACE = Duration.ofMillis(1500);
+
+	/** How long the preference lasts unless renewed: a crashed holder loses it this late. */
+	static final Duration PREFERENCE_LEASE = Duration.ofSeconds(3);
+
+	/** How often the preference is renewed, or taken when free. */
+	static final Duration PREFERENCE_RENEW = Duration.ofMillis(500);
 
 	private static final Duration REDIS_WAIT = Duration.ofSeconds(3);
 
@@ -108,6 +134,12 @@ public class RedisIngress implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** Set when stopping: nothing new is numbered, what waits for its grace is still claimed. */
+	private volatile boolean stopping;
+
+	/** Whether this instance held the preference when it last asked. */
+	private volatile boolean preferred;
+
 	private volatile @Nullable Thread reader;
 
 	/** Set when a claim showed that this instance numbers messages unlike the others. */
@@ -122,6 +154,14 @@ public class RedisIngress implements SmartLifecycle {
 	private @Nullable String ownMarker;
 
 	private long ownMarkerSent;
+
+	/** Numbered messages not claimed yet, in ingress order. */
+	private final Deque<Pending> pending = new ArrayDeque<>();
+
+	private long preferenceAsked;
+
+	/** Completes once the last claim is settled and its delivery dispatched. */
+	private CompletableFuture<Void> deliveries = CompletableFuture.completedFuture(null);
 
 	public RedisIngress(RedisScripts scripts, RedisConnections connections, ChannelSubscriptions subscriptions,
 			RedisKeys keys, InstanceId instance, RoomRelay relay, UserEvents userEvents, JsonMapper json, Clock clock) {
@@ -141,26 +181,35 @@ public class RedisIngress implements SmartLifecycle {
 		return this.place != null;
 	}
 
+	/** True while this instance claims every message at once (it holds the preference). */
+	public boolean isPreferred() {
+		return this.preferred;
+	}
+
 	@Override
 	public void start() {
+		this.stopping = false;
 		this.running = true;
 		this.reader = Thread.ofPlatform().daemon().name("stompbox-ingress").start(this::read);
 	}
 
 	@Override
 	public void stop() {
-		this.running = false;
-		this.subscriptions.unsubscribe(this.keys.ingressChannel(), this.keys.ingressSyncChannel());
+		// What waits for its grace is claimed when due, as if running: an instance placed
+		// after this one started may not have numbered it.
+		this.stopping = true;
 		Thread thread = this.reader;
 		if (thread != null) {
-			thread.interrupt();
 			try {
+				thread.join(GRACE.plus(REDIS_WAIT).toMillis());
+				thread.interrupt();
 				thread.join(REDIS_WAIT.toMillis());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		}
+		this.running = false;
 		this.reader = null;
 		// What this instance claimed is delivered before Redis and the relay go away: no other
 		// instance delivers it. What it had not claimed yet, the others claim.
@@ -168,6 +217,11 @@ public class RedisIngress implements SmartLifecycle {
 		while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
 			pause(POLL);
 		}
+		// Only now, so that whoever takes the preference over delivers after this instance's
+		// deliveries (the release follows them on the same connection).
+		this.preferred = false;
+		await(releasePreference(), "giving up the ingress preference");
+		this.subscriptions.unsubscribe(this.keys.ingressChannel(), this.keys.ingressSyncChannel());
 	}
 
 	@Override
@@ -184,10 +238,16 @@ public class RedisIngress implements SmartLifecycle {
 	private void read() {
 		while (this.running) {
 			try {
+				if (this.stopping) {
+					if (!drain()) {
+						return;
+					}
+					continue;
+				}
 				if (!this.subscribed) {
 					subscribe();
 				}
-				Event event = this.events.poll(250, TimeUnit.MILLISECONDS);
+				Event event = this.events.poll(pollMillis(), TimeUnit.MILLISECONDS);
 				if (this.misaligned) {
 					this.misaligned = false;
 					rejoin();
@@ -205,6 +265,8 @@ public class RedisIngress implements SmartLifecycle {
 						&& this.clock.millis() - this.ownMarkerSent > MARKER_RESEND.toMillis()) {
 					sendMarker();
 				}
+				prefer();
+				claimDue();
 			}
 			catch (InterruptedException ex) {
 				return;
@@ -253,10 +315,73 @@ public class RedisIngress implements SmartLifecycle {
 		}
 	}
 
+	/** While stopping: claims what comes due; false once nothing waits. */
+	private boolean drain() throws InterruptedException {
+		this.events.clear();
+		claimDue();
+		if (this.pending.isEmpty()) {
+			return false;
+		}
+		Thread.sleep(pollMillis());
+		return true;
+	}
+
+	/** Until the next message waiting for its grace is due, at most a quarter second. */
+	private long pollMillis() {
+		Pending next = this.pending.peek();
+		if (next == null || this.preferred) {
+			return 250;
+		}
+		return Math.clamp(next.due() - this.clock.millis(), 1, 250);
+	}
+
 	/** Messages may have been missed: this instance no longer knows its place. */
 	private void rejoin() {
 		this.place = null;
+		if (this.preferred) {
+			this.preferred = false;
+			releasePreference();
+		}
 		sendMarker();
+	}
+
+	/**
+	 * Renews the preference or takes it when free, while this instance is placed. Unanswered,
+	 * this instance no longer counts on it: the lease runs out on its own. Plain commands, not
+	 * a script: should the lease run out between the two, renewing the next holder's lease
+	 * does no harm, and this instance learns it lost the preference at the next renewal.
+	 */
+	private void prefer() {
+		long now = this.clock.millis();
+		if (this.place == null || now - this.preferenceAsked < PREFERENCE_RENEW.toMillis()) {
+			return;
+		}
+		this.preferenceAsked = now;
+		String key = this.keys.ingressPreferred();
+		String me = this.instance.value();
+		String holder = await(this.connections.commands().get(key), "the ingress preference");
+		boolean held;
+		if (holder == null) {
+			held = "OK".equals(await(this.connections.commands()
+				.set(key, me, SetArgs.Builder.nx().px(PREFERENCE_LEASE.toMillis())), "taking the ingress preference"));
+		}
+		else if (holder.equals(me)) {
+			held = Boolean.TRUE.equals(await(this.connections.commands().pexpire(key, PREFERENCE_LEASE.toMillis()),
+					"renewing the ingress preference"));
+		}
+		else {
+			held = false;
+		}
+		if (held != this.preferred) {
+			logger.info(held ? "This instance claims ingress messages at once"
+					: "This instance claims ingress messages after a grace period");
+		}
+		this.preferred = held;
+	}
+
+	private CompletionStage<Long> releasePreference() {
+		return this.scripts.run(RELEASE, ScriptOutputType.INTEGER, new String[] { this.keys.ingressPreferred() },
+				this.instance.value());
 	}
 
 	private void sendMarker() {
@@ -278,29 +403,58 @@ public class RedisIngress implements SmartLifecycle {
 		}
 		IngressPlace next = current.next();
 		this.place = next;
+		this.pending.add(new Pending(next, payload, this.clock.millis() + GRACE.toMillis()));
+	}
+
+	/** Claims, in ingress order, every waiting message when preferred, else those past their grace. */
+	private void claimDue() {
+		long now = this.clock.millis();
+		Pending next = this.pending.peek();
+		while (next != null && (this.preferred || next.due() <= now)) {
+			this.pending.poll();
+			claim(next.place(), next.payload());
+			next = this.pending.peek();
+		}
+	}
+
+	/**
+	 * Claims one message. Its delivery waits for the delivery of the claim before, so this
+	 * instance's deliveries are dispatched in claim order whatever order the answers come in.
+	 */
+	private void claim(IngressPlace at, byte[] payload) {
 		String digest = digest(payload);
 		this.inFlight.incrementAndGet();
-		this.scripts.<String>run(CLAIM, ScriptOutputType.VALUE,
-				new String[] { this.keys.ingressClaim(next.epoch(), next.number()), this.keys.ingressLeader() }, digest,
-				Long.toString(RETENTION.toMillis()))
-			.whenComplete((claimed, failure) -> {
-				try {
-					if (failure != null) {
-						logger.debug("Claiming an ingress message failed: " + failure.getMessage());
-					}
-					else if ("".equals(claimed)) {
-						deliver(payload);
-					}
-					else if (!LEGACY.equals(claimed) && !digest.equals(claimed)) {
-						logger.warn("Ingress message " + next + " was claimed with another content: placing this "
-								+ "instance in the ingress order again");
-						this.misaligned = true;
-					}
-				}
-				finally {
-					this.inFlight.decrementAndGet();
-				}
-			});
+		CompletableFuture<Claim> claim = this.scripts
+			.<String>run(CLAIM, ScriptOutputType.VALUE,
+					new String[] { this.keys.ingressClaim(at.epoch(), at.number()), this.keys.ingressLeader() },
+					digest, Long.toString(RETENTION.toMillis()))
+			.handle(Claim::new)
+			.toCompletableFuture();
+		this.deliveries = this.deliveries.thenCombine(claim, (before, claimed) -> claimed).thenAccept((claimed) -> {
+			try {
+				settle(at, payload, digest, claimed);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Delivering ingress message " + at + " failed", ex);
+			}
+			finally {
+				this.inFlight.decrementAndGet();
+			}
+		});
+	}
+
+	private void settle(IngressPlace at, byte[] payload, String digest, Claim claim) {
+		if (claim.failure() != null) {
+			logger.debug("Claiming an ingress message failed: " + claim.failure().getMessage());
+		}
+		else if ("".equals(claim.claimed())) {
+			deliver(payload);
+		}
+		else if (!LEGACY.equals(claim.claimed()) && !digest.equals(claim.claimed())) {
+			logger.warn("Ingress message " + at + " was claimed with another content: placing this "
+					+ "instance in the ingress order again");
+			this.misaligned = true;
+		}
 	}
 
 	/**
@@ -322,6 +476,8 @@ public class RedisIngress implements SmartLifecycle {
 			if (placed != null) {
 				this.place = IngressPlace.parse(placed);
 				if (current == null) {
+					// Placed: whether the preference is free is asked at once.
+					this.preferenceAsked = 0;
 					logger.info("This instance is placed in the ingress order at " + placed);
 					this.ownMarker = null;
 				}
@@ -411,6 +567,16 @@ public class RedisIngress implements SmartLifecycle {
 	}
 
 	private record Resubscribed() implements Event {
+
+	}
+
+	/** A numbered message waiting for its claim, due once its grace has passed. */
+	private record Pending(IngressPlace place, byte[] payload, long due) {
+
+	}
+
+	/** The answer to a claim: the digest claimed before ('' when this instance claimed), or a failure. */
+	private record Claim(@Nullable String claimed, @Nullable Throwable failure) {
 
 	}
 

@@ -119,6 +119,11 @@ public class RedisKeys {
 		return this.prefix + "ingress:epoch";
 	}
 
+	/** Held by the instance that claims ingress messages at once, which keeps their order. */
+	public String ingressPreferred() {
+		return this.prefix + "ingress:preferred";
+	}
+
 	/** The claim of the message at this place of the ingress order. */
 	public String ingressClaim(long epoch, long number) {
 		return this.prefix + "ingress:claim:" + epoch + ":" + number;

@@ -2,9 +2,13 @@ package dev.stompbox.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -60,6 +64,9 @@ class ClusterIngressIntegrationTests {
 
 	private final Map<String, Integer> delivered = new ConcurrentHashMap<>();
 
+	/** What arrived, in the order it arrived: "room:n" or "user:n" for the message numbered n. */
+	private final List<String> arrivals = new CopyOnWriteArrayList<>();
+
 	@BeforeEach
 	void start() {
 		this.redis = RedisTestServer.start();
@@ -114,6 +121,64 @@ class ClusterIngressIntegrationTests {
 	}
 
 	@Test
+	void messagesPublishedBackToBackArriveInPublishOrderOnce() throws Exception {
+		RedisCommands<String, String> backend = this.connection.sync();
+		startInstance("node-x");
+		startInstance("node-y");
+		startInstance("node-z");
+		awaitPreferredClaimer();
+		observe(this.cluster.bean(0, RedisKeys.class), backend);
+		int count = 300;
+		for (int n = 0; n < count; n++) {
+			publishTimes(backend, 1, "room:" + n + ":one",
+					"{\"roomId\":\"" + ROOM + "\",\"type\":\"m\",\"body\":{\"n\":" + n + ",\"k\":\"one\"}}");
+			publishTimes(backend, 1, "user:" + n + ":one",
+					"{\"userId\":\"" + USER + "\",\"type\":\"e\",\"body\":{\"n\":" + n + ",\"k\":\"one\"}}");
+		}
+		awaitDeliveries();
+		assertThat(this.delivered).isEqualTo(this.expected);
+		List<String> inOrder = IntStream.range(0, count).mapToObj((n) -> "room:" + n).toList();
+		assertThat(this.arrivals.stream().filter((arrival) -> arrival.startsWith("room:")).toList()).isEqualTo(inOrder);
+		assertThat(this.arrivals.stream().filter((arrival) -> arrival.startsWith("user:")).toList())
+			.isEqualTo(inOrder.stream().map((arrival) -> arrival.replace("room:", "user:")).toList());
+	}
+
+	@Test
+	void publishOrderIsKeptWhileThePreferredInstanceStopsAndAnotherTakesOver() throws Exception {
+		RedisCommands<String, String> backend = this.connection.sync();
+		startInstance("node-f");
+		awaitPreferredClaimer();
+		startInstance("node-g");
+		startInstance("node-h");
+		observe(this.cluster.bean(0, RedisKeys.class), backend);
+		AtomicBoolean publishing = new AtomicBoolean(true);
+		AtomicInteger published = new AtomicInteger();
+		Thread publisher = Thread.ofPlatform().start(() -> {
+			for (int n = 0; publishing.get(); n = published.incrementAndGet()) {
+				publishTimes(backend, 1, "room:" + n + ":one",
+						"{\"roomId\":\"" + ROOM + "\",\"type\":\"m\",\"body\":{\"n\":" + n + ",\"k\":\"one\"}}");
+				pause(Duration.ofMillis(2));
+			}
+		});
+		try {
+			pause(Duration.ofMillis(300));
+			// node-f took the preference first; it hands it over as it stops.
+			assertThat(this.cluster.bean(0, RedisIngress.class).isPreferred()).isTrue();
+			this.cluster.instance(0).close();
+			awaitPreferredClaimer();
+			pause(Duration.ofMillis(300));
+		}
+		finally {
+			publishing.set(false);
+			publisher.join();
+		}
+		awaitDeliveries();
+		assertThat(this.delivered).isEqualTo(this.expected);
+		assertThat(this.arrivals)
+			.isEqualTo(IntStream.range(0, this.expected.size()).mapToObj((n) -> "room:" + n).toList());
+	}
+
+	@Test
 	void afterRedisRestartedEmptyTheInstancesPlaceThemselvesAgain() throws Exception {
 		startInstance("node-p");
 		startInstance("node-q");
@@ -155,6 +220,14 @@ class ClusterIngressIntegrationTests {
 		await().atMost(Duration.ofSeconds(10)).until(ingress::isAligned);
 	}
 
+	/** Until one of the running instances claims every message as soon as it arrives. */
+	private void awaitPreferredClaimer() {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> IntStream.range(0, this.cluster.size())
+				.mapToObj(this.cluster::instance)
+				.anyMatch((instance) -> instance.isActive() && instance.getBean(RedisIngress.class).isPreferred()));
+	}
+
 	/**
 	 * Watches the room's channel, and routes the user's events to an observer's channel as
 	 * if the user had a session on an instance called {@code observer}.
@@ -170,6 +243,7 @@ class ClusterIngressIntegrationTests {
 				Matcher item = ITEM.matcher(new String(message, StandardCharsets.UTF_8));
 				if (item.find()) {
 					String kind = channel.equals(roomChannel) ? "room" : "user";
+					ClusterIngressIntegrationTests.this.arrivals.add(kind + ":" + item.group(1));
 					ClusterIngressIntegrationTests.this.delivered.merge(kind + ":" + item.group(1) + ":" + item.group(2),
 							1, Integer::sum);
 				}
