@@ -11,9 +11,11 @@ import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.broker.AbstractBrokerMessageHandler;
+import org.springframework.messaging.simp.broker.OrderedMessageChannelDecorator;
 import org.springframework.messaging.simp.broker.SimpleBrokerMessageHandler;
 import org.springframework.messaging.simp.user.UserDestinationResolver;
 import org.springframework.messaging.support.AbstractSubscribableChannel;
+import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketSession;
@@ -112,11 +114,16 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 	/**
 	 * Spring's simple broker, which makes each connected session its own ordered outbound
 	 * channel; this one tells {@link OrderedOutbound} which, so that RECEIPTs go out through it
-	 * too, behind the ACKs and errors handed to the session before.
+	 * too, behind the ACKs and errors handed to the session before. What Spring's broker sends
+	 * a session past that channel (its CONNECTED, a DISCONNECT's RECEIPT) goes through it as
+	 * well: otherwise a RECEIPT could reach a client before its CONNECTED, or a DISCONNECT's
+	 * RECEIPT before the errors of the frames sent ahead of it.
 	 */
 	private static final class SessionOrderedBroker extends SimpleBrokerMessageHandler {
 
 		private final OrderedOutbound orderedOutbound;
+
+		private final MessageChannel inSessionOrder = this::sendInSessionOrder;
 
 		SessionOrderedBroker(SubscribableChannel clientInboundChannel, MessageChannel clientOutboundChannel,
 				SubscribableChannel brokerChannel, Collection<String> destinationPrefixes,
@@ -125,11 +132,32 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 			this.orderedOutbound = orderedOutbound;
 		}
 
+		/** Where the broker sends what is not a subscription's message: the session's own order. */
+		@Override
+		public MessageChannel getClientOutboundChannel() {
+			return this.inSessionOrder;
+		}
+
 		@Override
 		protected MessageChannel getClientOutboundChannelForSession(String sessionId) {
-			MessageChannel ordered = super.getClientOutboundChannelForSession(sessionId);
+			MessageChannel outbound = super.getClientOutboundChannel();
+			MessageChannel ordered = isPreservePublishOrder() ? new OrderedMessageChannelDecorator(outbound, this.logger)
+					: outbound;
 			this.orderedOutbound.connected(sessionId, ordered);
 			return ordered;
+		}
+
+		private boolean sendInSessionOrder(Message<?> message, long timeout) {
+			String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+			if (sessionId == null) {
+				return super.getClientOutboundChannel().send(message, timeout);
+			}
+			// Spring's ordered channel marks each message it queues, so its headers must be mutable.
+			SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
+			headers.setLeaveMutable(true);
+			this.orderedOutbound.send(sessionId, MessageBuilder.createMessage(message.getPayload(),
+					headers.getMessageHeaders()));
+			return true;
 		}
 
 		@Override

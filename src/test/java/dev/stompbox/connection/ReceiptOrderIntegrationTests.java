@@ -135,4 +135,42 @@ class ReceiptOrderIntegrationTests {
 		return frame.replaceFirst("\n", "\nreceipt:" + receipt + "\n");
 	}
 
+	@Test
+	void connectedComesBeforeTheReceiptsOfFramesSentWithTheConnect() {
+		for (int round = 0; round < 20; round++) {
+			try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
+				StringBuilder message = new StringBuilder(RawFrames.connect(TestTokens.forUser("eager-" + round), "0,0"));
+				for (int i = 0; i < 5; i++) {
+					message.append(RawFrames.subscribe("s" + i, "/user/queue/errors", "r" + i));
+				}
+				client.send(message.toString());
+				assertThat(RawFrames.command(client.nextCommandFrame())).as("round %d", round).isEqualTo("CONNECTED");
+				Set<String> receipts = new HashSet<>();
+				for (int i = 0; i < 5; i++) {
+					String frame = client.nextCommandFrame();
+					assertThat(RawFrames.command(frame)).as(frame).isEqualTo("RECEIPT");
+					receipts.add(RawFrames.header(frame, "receipt-id"));
+				}
+				assertThat(receipts).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4");
+			}
+		}
+	}
+
+	@Test
+	void aDisconnectsReceiptComesAfterTheErrorsOfTheFramesBeforeIt() {
+		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
+			assertThat(RawFrames.command(client.connect(TestTokens.forUser("leaving")))).isEqualTo("CONNECTED");
+			RawFrames.subscribeAndAwaitReceipt(client, "errors", "/user/queue/errors");
+			int refused = 40;
+			for (int i = 0; i < refused; i++) {
+				client.send(RawFrames.send("/app/rooms/not-joined-" + i + "/messages", "{\"body\":" + i + "}"));
+			}
+			List<String> before = new ArrayList<>();
+			client.send(RawFrames.disconnect("bye"));
+			RawFrames.awaitFrame(client, (frame) -> RawFrames.isReceipt(frame, "bye"), before);
+			assertThat(before).filteredOn((frame) -> RawFrames.isMessageOn(frame, "/user/queue/errors"))
+				.hasSize(refused);
+		}
+	}
+
 }
