@@ -23,8 +23,6 @@ import dev.stompbox.user.SessionReplies;
 @Component
 class RateLimitInterceptor implements ChannelInterceptor {
 
-	private static final String LIMITER = "stompbox.rateLimiter";
-
 	private final ConnectionProperties properties;
 
 	private final SessionReplies replies;
@@ -33,12 +31,15 @@ class RateLimitInterceptor implements ChannelInterceptor {
 
 	private final StompboxMetrics metrics;
 
+	private final RateCarryOver carryOver;
+
 	RateLimitInterceptor(ConnectionProperties properties, SessionReplies replies, RequestIds requestIds,
-			StompboxMetrics metrics) {
+			StompboxMetrics metrics, RateCarryOver carryOver) {
 		this.properties = properties;
 		this.replies = replies;
 		this.requestIds = requestIds;
 		this.metrics = metrics;
+		this.carryOver = carryOver;
 	}
 
 	@Override
@@ -53,8 +54,8 @@ class RateLimitInterceptor implements ChannelInterceptor {
 			return message;
 		}
 		long now = System.nanoTime();
-		RateLimiter limiter = (RateLimiter) attributes.computeIfAbsent(LIMITER,
-				(key) -> new RateLimiter(this.properties.rateLimit(), now));
+		RateLimiter limiter = (RateLimiter) attributes.computeIfAbsent(RateCarryOver.ATTRIBUTE,
+				(key) -> this.carryOver.forNewSession(SimpMessageHeaderAccessor.getUser(message.getHeaders()), now));
 		if (limiter.tryAcquire(now)) {
 			return message;
 		}

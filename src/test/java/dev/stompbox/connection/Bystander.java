@@ -33,9 +33,13 @@ final class Bystander implements AutoCloseable {
 		this.room = room;
 	}
 
-	/** Connects as user {@code bystander}, subscribes to the room and joins it. */
+	/**
+	 * Connects as a user of its own ({@code bystander-...}: a user's next connection inherits its
+	 * last one's rate bucket), subscribes to the room and joins it.
+	 */
 	static Bystander inRoom(int port, String roomId) {
-		StompTestClient client = StompTestClient.connect(port, TestTokens.forUser("bystander"));
+		StompTestClient client = StompTestClient.connect(port,
+				TestTokens.forUser("bystander-" + java.util.UUID.randomUUID()));
 		try {
 			return new Bystander(client, roomId, client.subscribeAndJoin(roomId));
 		}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +54,8 @@ class RateLimitIntegrationTests {
 	@BeforeEach
 	void connect() {
 		this.bystander = Bystander.inRoom(this.port, ROOM);
-		this.flooder = StompTestClient.connect(this.port, TestTokens.forUser("flooder"));
+		// A user of its own for each test: a reconnect within two seconds inherits the bucket.
+		this.flooder = StompTestClient.connect(this.port, TestTokens.forUser("flooder-" + UUID.randomUUID()));
 		this.flooder.subscribeAndJoin(ROOM);
 	}
 
@@ -197,6 +199,39 @@ class RateLimitIntegrationTests {
 				.allSatisfy((frame) -> assertThat(RawFrames.body(frame)).contains("\"error\":\"rate-limited\""));
 		}
 		this.bystander.assertUnaffected();
+	}
+
+	@Test
+	void aReconnectDoesNotRefillTheBucket() {
+		String user = "reconnecting-" + UUID.randomUUID();
+		StompTestClient first = StompTestClient.connect(this.port, TestTokens.forUser(user));
+		first.subscribeAndJoin(ROOM);
+		for (int i = 0; i < BURST; i++) {
+			first.send(MESSAGES, Map.of("requestId", "f" + i, "body", i));
+		}
+		assertThat(awaitAcks(first, BURST).values()).anySatisfy((ack) -> assertThat(ack.path("ok").asBoolean()).isFalse());
+		first.close();
+		long carried = subscriptionsAccepted(user);
+		long fresh = subscriptionsAccepted("fresh-" + UUID.randomUUID());
+		// A new user's bucket is full; the first connection's, emptied a moment ago, has
+		// refilled at RATE a second only since, whatever else a connection's start takes.
+		assertThat(carried).as("subscriptions accepted right after a reconnect").isLessThan(fresh);
+		this.bystander.assertUnaffected();
+	}
+
+	/** Connects as the user and sends 2 x RATE SUBSCRIBEs at once: how many got their RECEIPT. */
+	private long subscriptionsAccepted(String user) {
+		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
+			assertThat(RawFrames.command(socket.connect(TestTokens.forUser(user)))).isEqualTo("CONNECTED");
+			for (int i = 0; i < 2 * RATE; i++) {
+				socket.send(RawFrames.subscribe("s" + i, "/user/queue/errors", "r" + i));
+			}
+			// A SEND's RECEIPT comes after the answers of the frames before it, refused or not.
+			socket.send("SEND\ndestination:/app/rooms/" + ROOM + "/leave\nreceipt:end\n\n{}" + RawFrames.NUL);
+			List<String> before = new java.util.ArrayList<>();
+			RawFrames.awaitFrame(socket, (frame) -> RawFrames.isReceipt(frame, "end"), before);
+			return before.stream().filter((frame) -> RawFrames.command(frame).equals("RECEIPT")).count();
+		}
 	}
 
 	private static Map<String, JsonNode> awaitAcks(StompTestClient client, int count) {
