@@ -22,6 +22,7 @@ import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
 import dev.stompbox.security.TokenHandshakeInterceptor;
+import dev.stompbox.session.SockJsRequest;
 
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
@@ -34,7 +35,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	static final String WEBSOCKET_PATH = "/ws";
 
-	static final String SOCKJS_PATH = "/sockjs";
+	static final String SOCKJS_PATH = SockJsRequest.ENDPOINT;
 
 	private static final int SEND_BUFFER_LIMIT = SendBuffers.BUFFER_SIZE_LIMIT;
 

@@ -3,8 +3,6 @@ package dev.stompbox.connection;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -20,6 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.socket.CloseStatus;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.session.SockJsRequest;
 
 /**
  * Refuses a SockJS {@code xhr_send} body over twice {@code STOMPBOX_MAX_FRAME_SIZE} with 413
@@ -35,8 +34,7 @@ import dev.stompbox.error.ErrorCode;
 @Component
 class SockJsSendLimitFilter extends OncePerRequestFilter {
 
-	private static final Pattern SEND_PATH = Pattern
-		.compile(Pattern.quote(EndpointConfiguration.SOCKJS_PATH) + "/[^/]+/([^/]+)/xhr_send");
+	private static final String SEND_TRANSPORT = "xhr_send";
 
 	/**
 	 * How much of a refused body is read and dropped so the client can take its answer: closed
@@ -57,7 +55,8 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !"POST".equals(request.getMethod()) || !SEND_PATH.matcher(path(request)).matches();
+		SockJsRequest sockJs = SockJsRequest.of(request);
+		return !"POST".equals(request.getMethod()) || sockJs == null || !SEND_TRANSPORT.equals(sockJs.transport());
 	}
 
 	@Override
@@ -89,8 +88,8 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 
 	private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String message = "SockJS message body exceeds " + limit() + " bytes";
-		Matcher send = SEND_PATH.matcher(path(request));
-		if (send.matches() && this.registry.session(send.group(1)) instanceof CloseCodeSession session) {
+		SockJsRequest send = SockJsRequest.of(request);
+		if (send != null && this.registry.session(send.sessionId()) instanceof CloseCodeSession session) {
 			session.refuse(ErrorCode.TOO_LARGE.exception(message), CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		response.setStatus(ErrorCode.TOO_LARGE.httpStatus());
@@ -117,10 +116,6 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 		catch (IOException ex) {
 			// The client went away: nothing left to protect.
 		}
-	}
-
-	private static String path(HttpServletRequest request) {
-		return request.getRequestURI().substring(request.getContextPath().length());
 	}
 
 	/** The request with its body, already read up to the limit, served from memory. */

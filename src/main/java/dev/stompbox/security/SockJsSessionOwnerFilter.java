@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -20,6 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.stompbox.error.StompboxException;
 import dev.stompbox.security.SockJsSessionOwners.Owner;
+import dev.stompbox.session.SockJsRequest;
 
 /**
  * Keeps a SockJS session to its user. The session id is in the URL of every request
@@ -46,8 +46,6 @@ public class SockJsSessionOwnerFilter extends OncePerRequestFilter {
 
 	private static final Log logger = LogFactory.getLog(SockJsSessionOwnerFilter.class);
 
-	static final String PREFIX = "/sockjs/";
-
 	private final SockJsSessionOwners owners;
 
 	private final TokenVerifier verifier;
@@ -59,14 +57,14 @@ public class SockJsSessionOwnerFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return !path(request).startsWith(PREFIX);
+		return SockJsRequest.of(request) == null;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		String sessionId = sessionId(path(request));
-		Owner owner = (sessionId != null) ? this.owners.owner(sessionId) : null;
+		SockJsRequest sockJs = SockJsRequest.of(request);
+		Owner owner = (sockJs != null) ? this.owners.owner(sockJs.sessionId()) : null;
 		if (owner != null && !allowed(owner, BearerTokens.fromHandshake(new ServletServerHttpRequest(request)))) {
 			logger.debug("Refused a request of another user's SockJS session");
 			response.setStatus(HttpStatus.NOT_FOUND.value());
@@ -88,20 +86,6 @@ public class SockJsSessionOwnerFilter extends OncePerRequestFilter {
 		catch (StompboxException ex) {
 			return false;
 		}
-	}
-
-	/** The session id of a SockJS transport request's path, {@code null} for other paths. */
-	static @Nullable String sessionId(String path) {
-		if (!path.startsWith(PREFIX)) {
-			return null;
-		}
-		String[] parts = path.substring(PREFIX.length()).split("/", -1);
-		return (parts.length == 3 && !parts[0].isEmpty() && !parts[1].isEmpty() && !parts[2].isEmpty()) ? parts[1]
-				: null;
-	}
-
-	private static String path(HttpServletRequest request) {
-		return request.getRequestURI().substring(request.getContextPath().length());
 	}
 
 }

@@ -13,6 +13,7 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 import dev.stompbox.error.StompboxException;
+import dev.stompbox.session.SockJsRequest;
 
 /**
  * Refuses a handshake that carries a bad token with 401 before the upgrade. A handshake
@@ -71,11 +72,9 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 				&& servletResponse.getServletResponse().getStatus() >= 400) {
 			return;
 		}
-		String path = servlet.getServletRequest().getRequestURI()
-			.substring(servlet.getServletRequest().getContextPath().length());
-		String sessionId = SockJsSessionOwnerFilter.sessionId(path);
-		if (sessionId != null) {
-			this.owners.opened(sessionId, opening.userId(), opening.token());
+		SockJsRequest sockJs = SockJsRequest.of(servlet.getServletRequest());
+		if (sockJs != null) {
+			this.owners.opened(sockJs.sessionId(), opening.userId(), opening.token());
 		}
 	}
 
