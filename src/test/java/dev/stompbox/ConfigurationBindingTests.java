@@ -34,6 +34,7 @@ import dev.stompbox.history.HistoryProperties;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.instance.InstanceProperties;
 import dev.stompbox.presence.PresenceProperties;
+import dev.stompbox.security.DemoProperties;
 import dev.stompbox.security.JwtProperties;
 import dev.stompbox.support.TestTokens;
 
@@ -68,6 +69,7 @@ class ConfigurationBindingTests {
 		env.put("STOMPBOX_JWT_ISSUER", "https://issuer.example");
 		env.put("STOMPBOX_JWT_AUDIENCE", "stompbox");
 		env.put("STOMPBOX_JWT_SECRET", TestTokens.SECRET);
+		env.put("STOMPBOX_DEMO", "true");
 		withEnvironmentVariables(env).run((context) -> {
 			assertThat(context).hasNotFailed();
 			ConnectionProperties connection = context.getBean(ConnectionProperties.class);
@@ -87,7 +89,8 @@ class ConfigurationBindingTests {
 			assertThat(jwt.audience()).isEqualTo("stompbox");
 			assertThat(jwt.secret()).isEqualTo(TestTokens.SECRET);
 			assertThat(jwt.jwksUri()).isNull();
-			assertThat(jwt.demoMode()).isFalse();
+			assertThat(jwt.hasKey()).isTrue();
+			assertThat(context.getBean(DemoProperties.class).demo()).isTrue();
 		});
 	}
 
@@ -98,7 +101,7 @@ class ConfigurationBindingTests {
 			JwtProperties jwt = context.getBean(JwtProperties.class);
 			assertThat(jwt.jwksUri()).isEqualTo(URI.create("https://issuer.example/.well-known/jwks.json"));
 			assertThat(jwt.secret()).isNull();
-			assertThat(jwt.demoMode()).isFalse();
+			assertThat(jwt.hasKey()).isTrue();
 		});
 	}
 
@@ -124,7 +127,8 @@ class ConfigurationBindingTests {
 			assertThat(jwt.jwksUri()).isNull();
 			assertThat(jwt.issuer()).isNull();
 			assertThat(jwt.audience()).isNull();
-			assertThat(jwt.demoMode()).isTrue();
+			assertThat(jwt.hasKey()).isFalse();
+			assertThat(context.getBean(DemoProperties.class).demo()).isFalse();
 		});
 	}
 
@@ -196,7 +200,7 @@ class ConfigurationBindingTests {
 			assertThat(((WebServerApplicationContext) context).getWebServer().getPort()).isEqualTo(port);
 			assertThat(context.getBean(InstanceId.class).value()).isEqualTo("env-instance");
 			assertThat(context.getBean(ConnectionProperties.class).maxConnections()).isEqualTo(5);
-			assertThat(context.getBean(JwtProperties.class).demoMode()).isFalse();
+			assertThat(context.getBean(JwtProperties.class).hasKey()).isTrue();
 		}
 	}
 
@@ -206,6 +210,9 @@ class ConfigurationBindingTests {
 			STOMPBOX_MAX_CONNECTIONS | 0     | must be greater than or equal to 1
 			STOMPBOX_MAX_FRAME_SIZE  | 10    | must be between 1024 and 16777216 bytes
 			STOMPBOX_JWT_SECRET      | short | must be at least 32 bytes
+			STOMPBOX_JWT_SECRET      | change-me-to-a-random-value-of-at-least-32-bytes | is an example value
+			STOMPBOX_JWT_SECRET      | change-me-to-32-bytes-or-more-please | is an example value
+			STOMPBOX_JWT_SECRET      | please-CHANGEME-before-going-live-0123456789 | is an example value
 			""")
 	void badValueStopsTheApplicationWithAReportNamingTheVariable(String variable, String value, String reason,
 			CapturedOutput output) {
@@ -213,6 +220,39 @@ class ConfigurationBindingTests {
 		env.put(variable, value);
 		assertThatException().isThrownBy(() -> application(env).run().close());
 		assertThat(output).contains("APPLICATION FAILED TO START").contains(variable).contains(reason);
+	}
+
+	/**
+	 * PROTOCOL.md section 2: a missing key never means demo mode. The report names the
+	 * variables to set, and demo mode with a key is refused rather than one of them ignored.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			no key, no demo          |                                  |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
+			blank key, no demo       | '  '                             |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
+			no key, demo false       |                                  | false| STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
+			a key and demo           | test-secret-that-is-at-least-32-bytes-long! | true | STOMPBOX_DEMO=true and a key
+			""")
+	void applicationWithoutAKeyOrWithAKeyAndDemoModeDoesNotStart(String description, String secret, String demo,
+			String reason, CapturedOutput output) {
+		Map<String, Object> env = new HashMap<>(Map.of("PORT", "0"));
+		if (secret != null) {
+			env.put("STOMPBOX_JWT_SECRET", secret);
+		}
+		if (demo != null) {
+			env.put("STOMPBOX_DEMO", demo);
+		}
+		assertThatException().isThrownBy(() -> application(env).run().close());
+		assertThat(output).contains("APPLICATION FAILED TO START").contains(reason).contains("STOMPBOX_DEMO");
+	}
+
+	@Test
+	void applicationStartsInDemoModeOnlyWhenAskedTo() {
+		Map<String, Object> env = Map.of("PORT", "0", "STOMPBOX_DEMO", "true");
+		try (ConfigurableApplicationContext context = application(env).run()) {
+			assertThat(context.getBean(DemoProperties.class).demo()).isTrue();
+			assertThat(context.getBean(JwtProperties.class).hasKey()).isFalse();
+		}
 	}
 
 	private ApplicationContextRunner withEnvironmentVariables(Map<String, Object> env) {
@@ -285,7 +325,7 @@ class ConfigurationBindingTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ ConnectionProperties.class, JwtProperties.class, HistoryProperties.class,
-			PresenceProperties.class, InstanceProperties.class, DedupeProperties.class })
+			PresenceProperties.class, InstanceProperties.class, DedupeProperties.class, DemoProperties.class })
 	static class EveryProperties {
 
 	}

@@ -44,9 +44,9 @@ class DemoTokenController {
 		if (this.encoder == null) {
 			throw ErrorCode.NOT_FOUND.exception("Demo mode is off");
 		}
-		if (request == null || request.userId() == null || request.userId().isBlank()
-				|| request.userId().length() > JwtConfiguration.MAX_USER_ID_LENGTH) {
-			throw ErrorCode.BAD_REQUEST.exception("userId is required, at most 128 characters");
+		if (request == null || request.userId() == null || !UserIds.isValid(request.userId())) {
+			throw ErrorCode.BAD_REQUEST.exception(
+					"userId is required, at most 128 characters, and not 'server' or 'server:...', which are reserved");
 		}
 		String name = (request.name() == null || request.name().isBlank()) ? request.userId() : request.name().strip();
 		if (name.length() > MAX_NAME_LENGTH) {

@@ -40,8 +40,6 @@ class JwtConfiguration {
 
 	private static final Log logger = LogFactory.getLog(JwtConfiguration.class);
 
-	static final int MAX_USER_ID_LENGTH = 128;
-
 	/**
 	 * Keys are fetched while a handshake or a CONNECT waits: a JWKS address that accepts the
 	 * connection and never answers must not hold them. Set here rather than left to the
@@ -52,12 +50,18 @@ class JwtConfiguration {
 	static final Duration JWKS_READ_TIMEOUT = Duration.ofSeconds(2);
 
 	@Bean
-	SigningMode signingMode(JwtProperties properties, ObjectProvider<DemoKeySource> sharedKey) {
-		if (!properties.demoMode()) {
+	SigningMode signingMode(JwtProperties properties, DemoProperties demo, ObjectProvider<DemoKeySource> sharedKey) {
+		if (properties.hasKey() && demo.demo()) {
+			throw SigningKeyException.demoWithKey();
+		}
+		if (properties.hasKey()) {
 			return new SigningMode(null);
 		}
-		logger.warn("No STOMPBOX_JWT_SECRET or STOMPBOX_JWT_JWKS_URI configured: running in DEMO MODE. "
-				+ "Anyone can get a token from POST /auth/demo-token. Do not use this in production.");
+		if (!demo.demo()) {
+			throw SigningKeyException.missing();
+		}
+		logger.warn("STOMPBOX_DEMO=true: running in DEMO MODE. Anyone can get a token from POST /auth/demo-token. "
+				+ "Do not use this in production.");
 		byte[] key = sharedKey.getIfAvailable(() -> JwtConfiguration::randomKey).key();
 		return new SigningMode(new SecretKeySpec(key, "HmacSHA256"));
 	}
@@ -120,8 +124,7 @@ class JwtConfiguration {
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(properties.clockSkew());
 		timestamps.setAllowEmptyExpiryClaim(false);
 		validators.add(timestamps);
-		validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB,
-				(sub) -> sub != null && !sub.isBlank() && sub.length() <= MAX_USER_ID_LENGTH));
+		validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB, UserIds::isValid));
 		if (properties.issuer() != null) {
 			validators.add(new JwtIssuerValidator(properties.issuer()));
 		}

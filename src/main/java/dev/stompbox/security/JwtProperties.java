@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How client and backend tokens are verified. With neither a secret nor a JWKS address the
- * server runs in demo mode.
+ * How client and backend tokens are verified: with an HS256 secret or with the keys of a JWKS
+ * address. With neither, the server runs only in demo mode ({@link DemoProperties}).
  *
  * @param secret HS256 key: the UTF-8 bytes of this value, at least 32 of them
  * @param jwksUri JWKS address for RS256 and ES256 keys
@@ -39,14 +39,19 @@ public record JwtProperties(@Nullable String secret, @Nullable URI jwksUri, @Nul
 			throw new IllegalArgumentException(
 					"STOMPBOX_JWT_SECRET (stompbox.jwt.secret) must be at least " + MIN_SECRET_BYTES + " bytes");
 		}
+		if (secret != null && ExampleSecrets.isExample(secret)) {
+			throw new IllegalArgumentException("STOMPBOX_JWT_SECRET (stompbox.jwt.secret) is an example value: anyone "
+					+ "could sign tokens with it. Generate a key, for example with: openssl rand -base64 48");
+		}
 		if (secret != null && jwksUri != null) {
 			throw new IllegalArgumentException(
 					"Set either STOMPBOX_JWT_SECRET or STOMPBOX_JWT_JWKS_URI, not both: the algorithm is pinned to one");
 		}
 	}
 
-	public boolean demoMode() {
-		return this.secret == null && this.jwksUri == null;
+	/** Whether a key to verify tokens with is configured, a secret or a JWKS address. */
+	public boolean hasKey() {
+		return this.secret != null || this.jwksUri != null;
 	}
 
 	private static @Nullable String blankToNull(@Nullable String value) {

@@ -26,7 +26,7 @@ class ClusterDemoModeIntegrationTests {
 	@BeforeAll
 	static void startCluster() {
 		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.jwt.secret", ""));
+		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true"));
 	}
 
 	@AfterAll

@@ -56,7 +56,7 @@ class DemoPageBrowserIntegrationTests {
 	static void start() {
 		chromium = Chromium.start();
 		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.jwt.secret", ""));
+		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true"));
 	}
 
 	@AfterAll
@@ -242,7 +242,7 @@ class DemoPageBrowserIntegrationTests {
 	@Test
 	void aPageRollsOverMakeBeforeBreakAsItsConnectionsReachTheirLifetime() throws Exception {
 		StompboxCluster shortLived = new StompboxCluster(redis,
-				Map.of("stompbox.jwt.secret", "", "stompbox.max-connection-lifetime", "3s"));
+				Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true", "stompbox.max-connection-lifetime", "3s"));
 		this.others.add(shortLived);
 		int port = portOf(shortLived.startInstance("short-lived"));
 
@@ -399,7 +399,7 @@ class DemoPageBrowserIntegrationTests {
 
 	/** An instance in demo mode whose replies are cut small: 5 messages recovered, 3 members listed. */
 	private int boundedInstance(String instanceId) {
-		StompboxCluster bounded = new StompboxCluster(redis, Map.of("stompbox.jwt.secret", "",
+		StompboxCluster bounded = new StompboxCluster(redis, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true",
 				"stompbox.recovery-limit", "5", "stompbox.presence.list-limit", "3"));
 		this.others.add(bounded);
 		return portOf(bounded.startInstance(instanceId));

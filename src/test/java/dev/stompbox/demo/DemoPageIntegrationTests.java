@@ -39,7 +39,7 @@ class DemoPageIntegrationTests {
 
 	@Nested
 	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-			properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=" })
+			properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=", "stompbox.demo=true" })
 	class InDemoMode {
 
 		@LocalServerPort

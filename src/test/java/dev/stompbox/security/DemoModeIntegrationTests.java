@@ -25,11 +25,12 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2, demo mode: with neither a secret nor a JWKS address, anyone gets a
- * token from {@code POST /auth/demo-token}, signed with a key no one else knows.
+ * PROTOCOL.md section 2, demo mode: with {@code STOMPBOX_DEMO=true} and neither a secret nor
+ * a JWKS address, anyone gets a token from {@code POST /auth/demo-token}, signed with a key
+ * no one else knows.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=" })
+		properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=", "stompbox.demo=true" })
 class DemoModeIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -83,6 +84,13 @@ class DemoModeIntegrationTests {
 	void demoTokenRequestWithoutAUserIdIsABadRequest() throws Exception {
 		assertThat(demoToken("{\"name\":\"Nobody\"}").statusCode()).isEqualTo(400);
 		assertThat(demoToken("{\"userId\":\"" + "a".repeat(129) + "\"}").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void demoTokenIsNotHandedOutForTheReservedServerIds() throws Exception {
+		assertThat(demoToken("{\"userId\":\"server\"}").statusCode()).isEqualTo(400);
+		assertThat(demoToken("{\"userId\":\"server:api\"}").statusCode()).isEqualTo(400);
+		assertThat(demoToken("{\"userId\":\"servers\"}").statusCode()).isEqualTo(200);
 	}
 
 	@Test

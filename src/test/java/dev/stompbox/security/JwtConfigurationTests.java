@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -75,18 +76,37 @@ class JwtConfigurationTests {
 	}
 
 	@Test
-	void noSecretAndNoJwksUriStartsInDemoMode() {
+	void demoModeOnlyWhenAskedForAndWithoutAKey() {
 		this.runner.run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(SigningMode.class).demo()).isTrue();
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(SigningKeyException.class);
 		});
 		this.runner.withPropertyValues("stompbox.jwt.secret=  ").run((context) -> {
+			assertThat(context).as("a blank secret is no secret").hasFailed();
+			assertThat(messages(context)).contains("STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI");
+		});
+		this.runner.withPropertyValues("stompbox.demo=true").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(SigningMode.class).demo()).as("a blank secret is no secret").isTrue();
+			assertThat(context.getBean(SigningMode.class).demo()).isTrue();
 		});
 		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32)).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(SigningMode.class).demo()).isFalse();
+		});
+		this.runner.withPropertyValues("stompbox.demo=true", "stompbox.jwt.jwks-uri=https://id.example/jwks")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(messages(context)).contains("STOMPBOX_DEMO=true and a key");
+			});
+	}
+
+	@Test
+	void theReportOfAMissingKeySaysWhatToSet() {
+		this.runner.run((context) -> {
+			FailureAnalysis analysis = new SigningKeyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("STOMPBOX_JWT_SECRET").contains("STOMPBOX_JWT_JWKS_URI");
+			assertThat(analysis.getAction()).contains("openssl rand").contains("STOMPBOX_DEMO=true");
 		});
 	}
 
@@ -100,7 +120,7 @@ class JwtConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(JwtProperties.class)
+	@EnableConfigurationProperties({ JwtProperties.class, DemoProperties.class })
 	@Import(JwtConfiguration.class)
 	static class JwtOnly {
 

@@ -70,7 +70,9 @@ class TokenAuthenticationIntegrationTests {
 					.claim("name", "Alice").build())),
 				named("blank sub", Tokens.hs256(Tokens.claims(" ").build())),
 				named("sub over 128 characters", Tokens.hs256(Tokens.claims("a".repeat(129)).build())),
-				named("missing exp", TestTokens.builder("alice").noExpiry().sign()));
+				named("missing exp", TestTokens.builder("alice").noExpiry().sign()),
+				named("the reserved user id server", TestTokens.forUser("server")),
+				named("a reserved user id server:*", TestTokens.forUser("server:api")));
 	}
 
 	private static Arguments named(String name, String token) {
