@@ -1,5 +1,7 @@
 package dev.stompbox.connection;
 
+import java.util.List;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +14,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.sockjs.transport.TransportHandler;
 import org.springframework.web.socket.sockjs.transport.handler.WebSocketTransportHandler;
 import org.springframework.web.socket.sockjs.transport.handler.XhrPollingTransportHandler;
@@ -23,6 +26,7 @@ import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
 import dev.stompbox.security.TokenHandshakeInterceptor;
 import dev.stompbox.session.SockJsRequest;
+import dev.stompbox.session.StompEndpoints;
 
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
@@ -33,7 +37,7 @@ import dev.stompbox.session.SockJsRequest;
 @Configuration(proxyBeanMethods = false)
 class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
-	static final String WEBSOCKET_PATH = "/ws";
+	static final String WEBSOCKET_PATH = StompEndpoints.WEBSOCKET;
 
 	static final String SOCKJS_PATH = SockJsRequest.ENDPOINT;
 
@@ -90,14 +94,15 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	public void registerStompEndpoints(StompEndpointRegistry endpoints) {
 		String[] origins = this.properties.originPatterns();
 		DefaultHandshakeHandler handshake = partialMessageHandshake();
+		OriginHandshakeInterceptor originFirst = originCheck(origins);
 		endpoints.addEndpoint(WEBSOCKET_PATH)
 			.setHandshakeHandler(handshake)
 			.setAllowedOriginPatterns(origins)
-			.addInterceptors(this.cap, this.handshakeTokens);
+			.addInterceptors(originFirst, this.cap, this.handshakeTokens);
 		endpoints.addEndpoint(SOCKJS_PATH)
 			.setHandshakeHandler(handshake)
 			.setAllowedOriginPatterns(origins)
-			.addInterceptors(this.cap, this.handshakeTokens)
+			.addInterceptors(originFirst, this.cap, this.handshakeTokens)
 			.withSockJS()
 			.setTransportHandlerOverrides()
 			.setTransportHandlers(sockJsTransports(handshake))
@@ -122,6 +127,18 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 				errorFrameOnFailure(this.connectAuthentication), errorFrameOnFailure(this.authorization),
 				errorFrameOnFailure(this.rateLimit), errorFrameOnFailure(this.userConnections),
 				errorFrameOnFailure(this.subscriptionLimit), this.receipts);
+	}
+
+	/**
+	 * The origin check, first (PROTOCOL.md section 2): a page of a foreign origin learns 403
+	 * and nothing else, not whether its token was good (401) or the instance full (503).
+	 * Spring appends its own origin check after the interceptors given here; that one then
+	 * passes whatever this one let through.
+	 */
+	private static OriginHandshakeInterceptor originCheck(String[] origins) {
+		OriginHandshakeInterceptor check = new OriginHandshakeInterceptor();
+		check.setAllowedOriginPatterns(List.of(origins));
+		return check;
 	}
 
 	/**

@@ -32,6 +32,8 @@ public class StompboxMetrics {
 
 	private final Counter connects;
 
+	private final EnumCounters<HandshakeRefusal> refusals;
+
 	private final EnumCounters<CloseReason> disconnects;
 
 	private final EnumCounters<InboundKind> inbound;
@@ -49,6 +51,9 @@ public class StompboxMetrics {
 		this.connects = Counter.builder("stompbox.connects")
 			.description("WebSocket and SockJS connections opened")
 			.register(registry);
+		this.refusals = new EnumCounters<>(registry, "stompbox.handshakes.refused",
+				"WebSocket and SockJS handshakes refused, by why: origin (403), token (401), unavailable (503)",
+				"reason", HandshakeRefusal.class);
 		this.disconnects = new EnumCounters<>(registry, "stompbox.disconnects",
 				"Connections closed, by the reason their close code gives", "reason", CloseReason.class);
 		this.inbound = new EnumCounters<>(registry, "stompbox.messages.inbound",
@@ -69,6 +74,10 @@ public class StompboxMetrics {
 	/** A WebSocket or SockJS connection opened. */
 	public void connected() {
 		this.connects.increment();
+	}
+
+	public void handshakeRefused(HandshakeRefusal reason) {
+		this.refusals.increment(reason);
 	}
 
 	/** A connection that {@link #connected()} closed with this status. */

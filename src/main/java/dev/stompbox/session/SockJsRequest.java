@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 public record SockJsRequest(String sessionId, String transport) {
 
 	/** The SockJS endpoint's path. */
-	public static final String ENDPOINT = "/sockjs";
+	public static final String ENDPOINT = StompEndpoints.SOCKJS;
 
 	private static final String PREFIX = ENDPOINT + "/";
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.stompbox.support.Handshakes;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
@@ -41,6 +43,9 @@ class ConnectionCapIntegrationTests {
 
 	@Autowired
 	ConnectionRegistry registry;
+
+	@Autowired
+	MeterRegistry meters;
 
 	private final List<StompTestClient> clients = new ArrayList<>();
 
@@ -100,6 +105,31 @@ class ConnectionCapIntegrationTests {
 		awaitOpenConnections(CAP - 1);
 		this.clients.add(StompTestClient.connect(this.port, TestTokens.forUser("newcomer")));
 		assertThat(this.registry.count()).isEqualTo(CAP);
+	}
+
+	/** PROTOCOL.md section 2: the origin first, so a foreign page learns nothing of the load. */
+	@Test
+	void atTheCapAForeignOriginGets403AndEveryRefusalIsCountedByItsReason() {
+		double origin = refused("origin");
+		double token = refused("token");
+		double unavailable = refused("unavailable");
+		for (int i = 0; i < CAP; i++) {
+			this.clients.add(StompTestClient.connect(this.port, TestTokens.forUser("user" + i)));
+		}
+		assertThat(Handshakes.to(this.port, "/ws").origin("https://evil.example").status()).isEqualTo(403);
+		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket()).origin("https://evil.example").status())
+			.isEqualTo(403);
+		assertThat(Handshakes.to(this.port, "/ws").status()).isEqualTo(503);
+		this.clients.remove(0).close();
+		awaitOpenConnections(CAP - 1);
+		assertThat(Handshakes.to(this.port, "/ws").bearer("not-a-jwt").status()).isEqualTo(401);
+		assertThat(refused("origin")).isEqualTo(origin + 2);
+		assertThat(refused("unavailable")).isEqualTo(unavailable + 1);
+		assertThat(refused("token")).isEqualTo(token + 1);
+	}
+
+	private double refused(String reason) {
+		return this.meters.get("stompbox.handshakes.refused").tag("reason", reason).counter().count();
 	}
 
 	private void awaitOpenConnections(int count) {

@@ -30,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
 import dev.stompbox.security.RawStompConnection.Endpoint;
+import dev.stompbox.support.Handshakes;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 

@@ -23,8 +23,8 @@ import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.security.RawStompConnection.Endpoint;
-import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.security.RawStompConnection.command;

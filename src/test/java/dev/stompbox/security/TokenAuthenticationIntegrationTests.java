@@ -22,8 +22,9 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
 import dev.stompbox.security.RawStompConnection.Endpoint;
-import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.Handshakes;
 import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.security.RawStompConnection.body;

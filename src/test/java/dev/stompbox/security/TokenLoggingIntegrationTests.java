@@ -21,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
 import dev.stompbox.security.RawStompConnection.Endpoint;
+import dev.stompbox.support.Handshakes;
 import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.security.RawStompConnection.command;

@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.support;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,7 +14,7 @@ import java.util.Map;
  * WebSocket handshakes by hand over a plain socket, to read the HTTP status the server
  * answers with before any upgrade: 101 when it upgrades, 401 or 403 when it refuses.
  */
-final class Handshakes {
+public final class Handshakes {
 
 	private static final int READ_TIMEOUT_MS = 10_000;
 
@@ -22,16 +22,16 @@ final class Handshakes {
 	}
 
 	/** The address of a new SockJS session's WebSocket transport, as a SockJS client builds it. */
-	static String sockJsWebSocket() {
+	public static String sockJsWebSocket() {
 		return "/sockjs/000/" + java.util.UUID.randomUUID().toString().replace("-", "") + "/websocket";
 	}
 
 	/** A handshake request to {@code pathAndQuery} on the local server. */
-	static Request to(int port, String pathAndQuery) {
+	public static Request to(int port, String pathAndQuery) {
 		return new Request(port, pathAndQuery);
 	}
 
-	static final class Request {
+	public static final class Request {
 
 		private final int port;
 
@@ -39,29 +39,38 @@ final class Handshakes {
 
 		private final Map<String, String> headers = new LinkedHashMap<>();
 
+		private String host;
+
 		private Request(int port, String pathAndQuery) {
 			this.port = port;
 			this.pathAndQuery = pathAndQuery;
+			this.host = "localhost:" + port;
 		}
 
-		Request bearer(String token) {
+		/** The {@code Host} header, as a front end passes the public host name on. */
+		public Request host(String host) {
+			this.host = host;
+			return this;
+		}
+
+		public Request bearer(String token) {
 			return header("Authorization", "Bearer " + token);
 		}
 
-		Request origin(String origin) {
+		public Request origin(String origin) {
 			return header("Origin", origin);
 		}
 
-		Request header(String name, String value) {
+		public Request header(String name, String value) {
 			this.headers.put(name, value);
 			return this;
 		}
 
 		/** Sends the upgrade request and returns the status of the answer. */
-		int status() {
+		public int status() {
 			StringBuilder request = new StringBuilder()
 				.append("GET ").append(this.pathAndQuery).append(" HTTP/1.1\r\n")
-				.append("Host: localhost:").append(this.port).append("\r\n")
+				.append("Host: ").append(this.host).append("\r\n")
 				.append("Upgrade: websocket\r\n")
 				.append("Connection: Upgrade\r\n")
 				.append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")

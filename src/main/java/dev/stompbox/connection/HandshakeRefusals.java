@@ -1,0 +1,56 @@
+package dev.stompbox.connection;
+
+import java.io.IOException;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.stompbox.metrics.HandshakeRefusal;
+import dev.stompbox.metrics.StompboxMetrics;
+import dev.stompbox.session.SockJsRequest;
+
+/**
+ * Counts refused handshakes by why ({@code stompbox.handshakes.refused}), read from the
+ * answer: the refusals come from Spring's origin check and from the cap and token
+ * interceptors, on both endpoints, and the status is what each of them agrees on. On SockJS
+ * the receiving requests count (the first of a session is its handshake, and only an origin
+ * can refuse a later one); its {@code xhr_send}s and {@code /info} do not.
+ */
+@Component
+class HandshakeRefusals extends OncePerRequestFilter {
+
+	private static final Set<String> OPENING_TRANSPORTS = Set.of("websocket", "xhr", "xhr_streaming");
+
+	private final StompboxMetrics metrics;
+
+	HandshakeRefusals(StompboxMetrics metrics) {
+		this.metrics = metrics;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		if (EndpointConfiguration.WEBSOCKET_PATH.equals(path)) {
+			return false;
+		}
+		SockJsRequest sockJs = SockJsRequest.of(request);
+		return sockJs == null || !OPENING_TRANSPORTS.contains(sockJs.transport());
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		chain.doFilter(request, response);
+		HandshakeRefusal refusal = HandshakeRefusal.of(response.getStatus());
+		if (refusal != null) {
+			this.metrics.handshakeRefused(refusal);
+		}
+	}
+
+}
