@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts (or stops) what the README's performance figures were measured against: a Redis
 # on port 6390 and two Stompbox instances on 8081 and 8082 running the packaged jar.
-#   src/bench/two-instances.sh up      # builds target/stompbox.jar if missing; prints PIDS=...
+#   eval "$(src/bench/two-instances.sh up | tail -1)"   # builds target/stompbox.jar if missing;
+#                                      # sets PIDS, and STOMPBOX_JWT_SECRET (a fresh one when unset)
 #   src/bench/two-instances.sh down
 # JAVA_OPTS goes to both instances; logs land in target/bench/. Its default heap flags are
 # the image's: at most 20% of the heap free after a GC (G1's default allows 70%), and a
@@ -23,7 +24,9 @@ up)
   done
   [ -f target/stompbox.jar ] || ./mvnw -q -B -DskipTests package
   ulimit -n "$(ulimit -Hn)"
-  export STOMPBOX_JWT_SECRET="${STOMPBOX_JWT_SECRET:-change-me-to-32-bytes-or-more-please}"
+  # A fresh key unless one is given: the instances refuse published example keys. The load
+  # generator signs its tokens with it too, so the last line hands it over.
+  export STOMPBOX_JWT_SECRET="${STOMPBOX_JWT_SECRET:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
   redis-server --port 6390 --save '' --appendonly no --daemonize yes \
     --logfile "$PWD/$runs/redis.log" --pidfile "$PWD/$runs/redis.pid"
   for port in 8081 8082; do
@@ -37,7 +40,7 @@ up)
       sleep 0.5
     done
   done
-  echo "PIDS=$(cat $runs/server-8081.pid),$(cat $runs/server-8082.pid)"
+  echo "export STOMPBOX_JWT_SECRET='$STOMPBOX_JWT_SECRET' PIDS=$(cat $runs/server-8081.pid),$(cat $runs/server-8082.pid)"
   ;;
 down)
   for port in 8081 8082; do

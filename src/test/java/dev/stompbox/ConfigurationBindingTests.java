@@ -3,6 +3,9 @@ package dev.stompbox;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -224,16 +227,15 @@ class ConfigurationBindingTests {
 
 	/**
 	 * PROTOCOL.md section 2: a missing key never means demo mode. The report names the
-	 * variables to set, and demo mode with a key is refused rather than one of them ignored.
+	 * variables to set.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
 			no key, no demo          |                                  |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
 			blank key, no demo       | '  '                             |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
 			no key, demo false       |                                  | false| STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
-			a key and demo           | test-secret-that-is-at-least-32-bytes-long! | true | STOMPBOX_DEMO=true and a key
 			""")
-	void applicationWithoutAKeyOrWithAKeyAndDemoModeDoesNotStart(String description, String secret, String demo,
+	void applicationWithoutAKeyDoesNotStart(String description, String secret, String demo,
 			String reason, CapturedOutput output) {
 		Map<String, Object> env = new HashMap<>(Map.of("PORT", "0"));
 		if (secret != null) {
@@ -247,12 +249,26 @@ class ConfigurationBindingTests {
 	}
 
 	@Test
-	void applicationStartsInDemoModeOnlyWhenAskedTo() {
+	void applicationStartsInDemoModeOnlyWhenAskedTo() throws Exception {
 		Map<String, Object> env = Map.of("PORT", "0", "STOMPBOX_DEMO", "true");
 		try (ConfigurableApplicationContext context = application(env).run()) {
-			assertThat(context.getBean(DemoProperties.class).demo()).isTrue();
-			assertThat(context.getBean(JwtProperties.class).hasKey()).isFalse();
+			assertThat(demoTokenStatus(context)).isEqualTo(200);
 		}
+		Map<String, Object> withKey = Map.of("PORT", "0", "STOMPBOX_DEMO", "true", "STOMPBOX_JWT_SECRET",
+				TestTokens.SECRET);
+		try (ConfigurableApplicationContext context = application(withKey).run()) {
+			assertThat(demoTokenStatus(context)).as("a key wins: nobody gets a token it did not sign").isEqualTo(404);
+		}
+	}
+
+	private static int demoTokenStatus(ConfigurableApplicationContext context) throws Exception {
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		return HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/auth/demo-token"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"alice\"}"))
+				.build(), HttpResponse.BodyHandlers.discarding())
+			.statusCode();
 	}
 
 	private ApplicationContextRunner withEnvironmentVariables(Map<String, Object> env) {

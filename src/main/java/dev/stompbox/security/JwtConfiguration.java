@@ -51,10 +51,13 @@ class JwtConfiguration {
 
 	@Bean
 	SigningMode signingMode(JwtProperties properties, DemoProperties demo, ObjectProvider<DemoKeySource> sharedKey) {
-		if (properties.hasKey() && demo.demo()) {
-			throw SigningKeyException.demoWithKey();
-		}
 		if (properties.hasKey()) {
+			if (demo.demo()) {
+				// The safe reading of both: nobody gets a token the key did not sign. This is also
+				// what `./mvnw spring-boot:run`, which turns demo mode on, does with a key set.
+				logger.warn("STOMPBOX_DEMO=true is ignored: a key is configured (STOMPBOX_JWT_SECRET or "
+						+ "STOMPBOX_JWT_JWKS_URI), so tokens are verified with it and /auth/demo-token is off.");
+			}
 			return new SigningMode(null);
 		}
 		if (!demo.demo()) {

@@ -1,8 +1,8 @@
 package dev.stompbox.security;
 
 /**
- * The configuration says neither how tokens are verified nor that this is a demo, or says
- * both: the server does not start rather than guess (PROTOCOL.md section 2).
+ * The configuration says neither how tokens are verified nor that this is a demo: the server
+ * does not start rather than fall back to demo mode (PROTOCOL.md section 2).
  */
 class SigningKeyException extends RuntimeException {
 
@@ -21,14 +21,6 @@ class SigningKeyException extends RuntimeException {
 						+ "'openssl rand -base64 48') or STOMPBOX_JWT_JWKS_URI (your identity provider's JWKS "
 						+ "address). For a local try-out without keys, set STOMPBOX_DEMO=true instead: then "
 						+ "anyone can get a token.");
-	}
-
-	static SigningKeyException demoWithKey() {
-		return new SigningKeyException(
-				"STOMPBOX_DEMO=true and a key (STOMPBOX_JWT_SECRET or STOMPBOX_JWT_JWKS_URI) are both set.",
-				"Demo mode hands anyone a token and ignores the key. Remove STOMPBOX_DEMO to verify tokens "
-						+ "with the key (./mvnw spring-boot:run turns demo mode on: add -Dstompbox.demo=false), "
-						+ "or remove the key to run the demo.");
 	}
 
 	String action() {

@@ -3,7 +3,7 @@ package dev.stompbox.security;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-/** Turns a missing or contradictory key setting into the operator's two lines: what, and what to do. */
+/** Turns a missing key setting into the operator's two lines: what, and what to do. */
 class SigningKeyFailureAnalyzer extends AbstractFailureAnalyzer<SigningKeyException> {
 
 	@Override
