@@ -14,6 +14,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,12 +42,18 @@ class ClusterRedisConfiguration {
 
 	@Bean
 	LettuceClientConfigurationBuilderCustomizer stompboxLettuceClient() {
-		return (builder) -> builder.commandTimeout(COMMAND_TIMEOUT)
-			.clientOptions(ClientOptions.builder()
-				.autoReconnect(true)
-				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-				.build());
+		return (builder) -> builder.commandTimeout(COMMAND_TIMEOUT);
+	}
+
+	/**
+	 * Added to the options Spring Boot builds rather than replacing them: those carry the SSL
+	 * bundle's trust material (Memorystore's CA for {@code rediss://}) and the connect timeout.
+	 */
+	@Bean
+	LettuceClientOptionsBuilderCustomizer stompboxLettuceClientOptions() {
+		return (builder) -> builder.autoReconnect(true)
+			.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT));
 	}
 
 	@Bean

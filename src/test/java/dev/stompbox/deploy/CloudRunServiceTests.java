@@ -2,7 +2,12 @@ package dev.stompbox.deploy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.fabric8.knative.serving.v1.RevisionSpec;
 import io.fabric8.knative.serving.v1.Service;
@@ -86,10 +91,81 @@ class CloudRunServiceTests {
 			assertThat(env.getValueFrom()).as("valueFrom of %s", name).isNotNull();
 			assertThat(env.getValueFrom().getSecretKeyRef()).as("secretKeyRef of %s", name).isNotNull();
 			assertThat(env.getValueFrom().getSecretKeyRef().getName()).as("secret of %s", name).isNotBlank();
-			// Cloud Run reads the key as the secret's version: a number or "latest".
-			assertThat(env.getValueFrom().getSecretKeyRef().getKey()).as("version of %s", name)
-				.matches("latest|[1-9][0-9]*");
 		}
+	}
+
+	/**
+	 * Cloud Run reads a secretKeyRef's key as the secret's version. A number, not "latest": a
+	 * new version then reaches the service only with a new revision that names it, and a
+	 * rollback keeps the version it ran with.
+	 */
+	@Test
+	void everySecretVersionIsPinned() {
+		List<EnvVar> fromSecrets = this.container.getEnv()
+			.stream()
+			.filter((env) -> env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null)
+			.toList();
+		assertThat(fromSecrets).isNotEmpty()
+			.allSatisfy((env) -> assertThat(env.getValueFrom().getSecretKeyRef().getKey())
+				.as("version of the secret of %s", env.getName())
+				.matches("[1-9][0-9]*"));
+	}
+
+	/**
+	 * Memorystore with in-transit encryption presents a certificate of its own CA: REDIS_URL is
+	 * rediss:// and the Redis connection trusts that CA through an SSL bundle whose PEM comes
+	 * from Secret Manager ({@code RedisTlsIntegrationTests} starts the application that way).
+	 */
+	@Test
+	void redisConnectionTrustsMemorystoresCaThroughAnSslBundle() {
+		String bundle = Manifests.env(this.container, "SPRING_DATA_REDIS_SSL_BUNDLE")
+			.map(EnvVar::getValue)
+			.orElseThrow(() -> new AssertionError("SPRING_DATA_REDIS_SSL_BUNDLE is not set"));
+		String certificate = "SPRING_SSL_BUNDLE_PEM_" + bundle.toUpperCase(Locale.ROOT) + "_TRUSTSTORE_CERTIFICATE";
+		EnvVar ca = Manifests.env(this.container, certificate)
+			.orElseThrow(() -> new AssertionError(certificate + " is not set"));
+		assertThat(ca.getValueFrom().getSecretKeyRef().getName()).as("secret of %s", certificate).isNotBlank();
+		assertThat(Manifests.text(Manifests.CLOUD_RUN)).contains("rediss://");
+	}
+
+	/** Browsers reach the page and the WebSocket without a Google identity. */
+	@Test
+	void serviceIsPublic() {
+		assertThat(this.service.getMetadata().getAnnotations())
+			.containsEntry("run.googleapis.com/invoker-iam-disabled", "true");
+	}
+
+	/** Its own identity, granted the three secrets (docs/operations.md), not the default account. */
+	@Test
+	void revisionRunsAsADedicatedServiceAccount() {
+		assertThat(this.revision.getServiceAccountName())
+			.matches("[a-z][a-z0-9-]{4,28}[a-z0-9]@\\$\\{PROJECT_ID}\\.iam\\.gserviceaccount\\.com")
+			.doesNotContain("compute@developer");
+	}
+
+	/**
+	 * The image is the one docker/cloudbuild.yaml pushes, with placeholders that only envsubst
+	 * fills (the command in the file's header names each of them); unfilled, {@code ${REGION}}
+	 * is no valid image reference and Cloud Run refuses the service.
+	 */
+	@Test
+	void imageIsTheOneCloudBuildPushesWithPlaceholdersEnvsubstFills() {
+		String pushed = String.valueOf(KustomizationTests.strings(Manifests.tree(Manifests.CLOUD_BUILD).get("images"))
+			.getFirst());
+		assertThat(this.container.getImage()).isEqualTo(pushed.replace("${_REGION}", "${REGION}")
+			.replace("${_IMAGE_TAG}", "${IMAGE_TAG}"));
+		Set<String> placeholders = new TreeSet<>();
+		Matcher placeholder = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(Manifests.text(Manifests.CLOUD_RUN));
+		while (placeholder.find()) {
+			placeholders.add(placeholder.group(1));
+		}
+		assertThat(placeholders).containsExactlyInAnyOrder("PROJECT_ID", "REGION", "IMAGE_TAG");
+		String envsubst = Manifests.text(Manifests.CLOUD_RUN)
+			.lines()
+			.filter((line) -> line.contains("envsubst '"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no envsubst command in " + Manifests.CLOUD_RUN));
+		placeholders.forEach((name) -> assertThat(envsubst).contains("$" + name));
 	}
 
 	/** Cloud Run sets PORT itself, to the container port, and refuses a service that sets it. */
@@ -100,10 +176,14 @@ class CloudRunServiceTests {
 			.isEqualTo("http1");
 	}
 
+	/**
+	 * Traffic only once the instance is ready (in cluster mode: Redis answers); liveness after
+	 * that. Cloud Run probes the container port only.
+	 */
 	@Test
-	void startupAndLivenessProbeTheLivenessGroupOnTheContainerPort() {
+	void startupProbesReadinessAndLivenessProbesLivenessOnTheContainerPort() {
 		assertThat(KubernetesManifestsTests.httpPath(this.container.getStartupProbe()))
-			.isEqualTo("/actuator/health/liveness");
+			.isEqualTo("/actuator/health/readiness");
 		assertThat(KubernetesManifestsTests.httpPath(this.container.getLivenessProbe()))
 			.isEqualTo("/actuator/health/liveness");
 		int containerPort = Manifests.port(this.container).getContainerPort();
@@ -114,6 +194,19 @@ class CloudRunServiceTests {
 					.isEqualTo(containerPort);
 			}
 		}
+	}
+
+	/** The build that makes the image: the Dockerfile, from the repository root, pushed. */
+	@Test
+	void cloudBuildBuildsTheDockerfileFromTheRepositoryRootAndPushesTheImage() {
+		Map<String, Object> build = Manifests.tree(Manifests.CLOUD_BUILD);
+		List<Map<String, Object>> steps = KustomizationTests.maps(build.get("steps"));
+		assertThat(steps).hasSize(1);
+		List<String> args = KustomizationTests.strings(steps.getFirst().get("args"));
+		String image = KustomizationTests.strings(build.get("images")).getFirst();
+		assertThat(args).containsExactly("build", "--file=" + Manifests.DOCKERFILE, "--tag=" + image, ".");
+		assertThat(KustomizationTests.strings(steps.getFirst().get("env"))).contains("DOCKER_BUILDKIT=1");
+		assertThat(image).startsWith("${_REGION}-docker.pkg.dev/${PROJECT_ID}/").doesNotContain(":latest");
 	}
 
 	/**

@@ -119,6 +119,28 @@ class ComposeTests {
 			.containsPattern("proxy_set_header\\s+Connection\\s+(\\$connection_upgrade|\"?upgrade\"?)\\s*;");
 	}
 
+	/**
+	 * A local demo that runs as it is: demo mode on explicitly (the server refuses to start
+	 * without a key otherwise), no key in the file, and the proxy on loopback only.
+	 */
+	@Test
+	void composeIsALocalDemoWithoutAKey() {
+		stompboxInstances().forEach((name, service) -> {
+			assertThat(service.environment()).as("environment of %s", name)
+				.containsEntry("STOMPBOX_DEMO", "true")
+				.doesNotContainKeys("STOMPBOX_JWT_SECRET", "STOMPBOX_JWT_JWKS_URI");
+		});
+		assertThat(this.compose.services().get("proxy").ports()).allSatisfy((port) -> assertThat(port)
+			.as("published port: loopback only").startsWith("127.0.0.1:"));
+	}
+
+	/** The browser's origin reaches the instances: the Host with its port, and the scheme. */
+	@Test
+	void nginxPassesTheHostAsTheBrowserWroteItAndTheScheme() {
+		assertThat(this.nginx).containsPattern("proxy_set_header\\s+Host\\s+\\$http_host\\s*;")
+			.containsPattern("proxy_set_header\\s+X-Forwarded-Proto\\s+\\$scheme\\s*;");
+	}
+
 	/** Services that run the Stompbox image: the ones built from the Dockerfile. */
 	private Map<String, ComposeService> stompboxInstances() {
 		Map<String, ComposeService> instances = new LinkedHashMap<>();

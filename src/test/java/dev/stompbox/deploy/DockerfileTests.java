@@ -132,6 +132,36 @@ class DockerfileTests {
 	}
 
 	/**
+	 * The collector is named: at under 2 processors or 1792 MB (a 1 GiB pod) the JVM would
+	 * choose Serial, and the G1 flags beside it would do nothing.
+	 */
+	@Test
+	void garbageCollectorIsG1ChosenExplicitly() {
+		String flags = String.join(" ", inRuntime("ENV").stream().map(Instruction::arguments).toList()) + " "
+				+ String.join(" ", entrypoint());
+		List<String> collectors = new ArrayList<>();
+		Matcher collector = Pattern.compile("-XX:\\+Use(\\w+)GC\\b").matcher(flags);
+		while (collector.find()) {
+			collectors.add(collector.group(1));
+		}
+		assertThat(collectors).containsExactly("G1");
+	}
+
+	/**
+	 * Since the demo-mode change the server refuses to start without a key or demo mode; the
+	 * training run must start it without putting a key into the image.
+	 */
+	@Test
+	void aotTrainingRunStartsInDemoModeWithoutAKey() {
+		String training = inRuntime("RUN").stream()
+			.map(Instruction::arguments)
+			.filter((run) -> run.contains("-XX:AOTCacheOutput="))
+			.findFirst()
+			.orElseThrow();
+		assertThat(training).contains("-Dstompbox.demo=true").doesNotContain("jwt");
+	}
+
+	/**
 	 * A training run in the runtime stage, on the jar and JVM that start later, records the
 	 * cache ({@code -XX:AOTCacheOutput}, or a CDS archive) and the entry point uses it.
 	 */

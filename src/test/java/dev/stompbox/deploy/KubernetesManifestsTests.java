@@ -8,7 +8,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -17,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -35,6 +39,13 @@ class KubernetesManifestsTests {
 
 	/** The drain closes every session within this (issue 4: "exit within 8 s"). */
 	static final long DRAIN_SECONDS = 8;
+
+	static final String HTTP_PORT_NAME = "http";
+
+	static final String MANAGEMENT_PORT_NAME = "management";
+
+	/** Cloud Run's longest request, and the longest a WebSocket should live behind any proxy. */
+	static final long WEBSOCKET_TIMEOUT_SECONDS = 3600;
 
 	private final Deployment deployment = Manifests.deployment();
 
@@ -63,14 +74,34 @@ class KubernetesManifestsTests {
 		assertThat(httpPath(this.container.getReadinessProbe())).isEqualTo("/actuator/health/readiness");
 	}
 
+	/**
+	 * Health and metrics are served on the management port, which no Service exposes: the
+	 * probes and Prometheus go to the pods themselves.
+	 */
 	@Test
-	void probesUseTheNamedContainerPort() {
-		String portName = Manifests.port(this.container).getName();
-		assertThat(portName).isNotBlank();
+	void probesAndPrometheusUseTheManagementPort() {
+		ContainerPort management = Manifests.port(this.container, MANAGEMENT_PORT_NAME);
+		assertThat(Manifests.env(this.container, "MANAGEMENT_SERVER_PORT")).as("MANAGEMENT_SERVER_PORT")
+			.hasValueSatisfying((env) -> assertThat(Integer.parseInt(env.getValue()))
+				.isEqualTo(management.getContainerPort()));
+		assertThat(management.getContainerPort()).isNotEqualTo(httpPort().getContainerPort());
 		for (Probe probe : probes(this.container)) {
 			assertThat(probe.getHttpGet().getPort().getStrVal()).as("port of the probe on %s", httpPath(probe))
-				.isEqualTo(portName);
+				.isEqualTo(MANAGEMENT_PORT_NAME);
 		}
+		Map<String, String> annotations = this.deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+		assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+			.containsEntry("prometheus.io/port", String.valueOf(management.getContainerPort()))
+			.containsEntry("prometheus.io/path", "/actuator/prometheus");
+	}
+
+	@Test
+	void applicationPortIsThePortTheDeploymentSets() {
+		assertThat(Manifests.env(this.container, "PORT")).as("PORT")
+			.hasValueSatisfying((env) -> assertThat(Integer.parseInt(env.getValue()))
+				.isEqualTo(httpPort().getContainerPort()));
+		assertThat(this.container.getPorts()).extracting(ContainerPort::getName)
+			.containsExactlyInAnyOrder(HTTP_PORT_NAME, MANAGEMENT_PORT_NAME);
 	}
 
 	/**
@@ -139,7 +170,7 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void serviceSelectsTheDeploymentsPodsAndTargetsTheNamedPort() {
+	void serviceSelectsTheDeploymentsPodsAndExposesOnlyTheApplicationPort() {
 		Service service = Manifests.service();
 		assertThat(service.getSpec().getSelector()).isNotEmpty();
 		assertThat(this.deployment.getSpec().getTemplate().getMetadata().getLabels())
@@ -147,8 +178,10 @@ class KubernetesManifestsTests {
 		// Any instance serves any client: state is shared through Redis.
 		assertThat(service.getSpec().getSessionAffinity()).isIn(null, "None");
 		List<ServicePort> ports = service.getSpec().getPorts();
-		assertThat(ports).hasSize(1);
-		assertThat(ports.getFirst().getTargetPort().getStrVal()).isEqualTo(Manifests.port(this.container).getName());
+		assertThat(ports).as("ports of the Service: the application's, not the management port").hasSize(1);
+		IntOrString target = ports.getFirst().getTargetPort();
+		assertThat((target.getStrVal() != null) ? target.getStrVal() : String.valueOf(target.getIntVal()))
+			.isIn(HTTP_PORT_NAME, String.valueOf(httpPort().getContainerPort()));
 	}
 
 	@Test
@@ -195,6 +228,50 @@ class KubernetesManifestsTests {
 		assertThat(Manifests.configMap().getData()).doesNotContainKeys("REDIS_URL", "STOMPBOX_JWT_SECRET");
 		assertThat(this.container.getEnv()).extracting((env) -> env.getName())
 			.doesNotContain("REDIS_URL", "STOMPBOX_JWT_SECRET");
+	}
+
+	/**
+	 * Without a CPU limit the JVM counts every core of the node and sizes Jetty's threads, the
+	 * executors and the GC threads for them: a limit, or the processor count given explicitly.
+	 */
+	@Test
+	void jvmIsToldHowManyProcessorsThePodHas() {
+		boolean cpuLimit = this.container.getResources().getLimits().containsKey("cpu");
+		String flags = Manifests.env(this.container, "JDK_JAVA_OPTIONS").map(EnvVar::getValue).orElse("");
+		assertThat(cpuLimit || flags.matches("(.*\\s)?-XX:ActiveProcessorCount=[1-9][0-9]*(\\s.*)?"))
+			.as("a cpu limit or -XX:ActiveProcessorCount in JDK_JAVA_OPTIONS (%s)", flags)
+			.isTrue();
+	}
+
+	/**
+	 * JAVA_TOOL_OPTIONS is the image's (memory and collector flags, DockerfileTests): a value
+	 * here would replace them all. JDK_JAVA_OPTIONS adds to them; it must not pick another
+	 * collector or a fixed heap.
+	 */
+	@Test
+	void deploymentAddsToTheImagesJvmFlagsWithoutReplacingThem() {
+		assertThat(Manifests.env(this.container, "JAVA_TOOL_OPTIONS")).as("JAVA_TOOL_OPTIONS").isEmpty();
+		String flags = Manifests.env(this.container, "JDK_JAVA_OPTIONS").map(EnvVar::getValue).orElse("");
+		assertThat(flags).doesNotContainPattern("-XX:\\+Use\\w+GC").doesNotContain("-Xmx");
+	}
+
+	/** Losing a zone or a node costs a share of the connections, not all of them. */
+	@Test
+	void podsSpreadOverZonesAndNodes() {
+		List<TopologySpreadConstraint> constraints = this.pod.getTopologySpreadConstraints();
+		assertThat(constraints).extracting(TopologySpreadConstraint::getTopologyKey)
+			.contains("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+		Map<String, String> labels = this.deployment.getSpec().getTemplate().getMetadata().getLabels();
+		for (TopologySpreadConstraint constraint : constraints) {
+			assertThat(constraint.getMaxSkew()).as("maxSkew over %s", constraint.getTopologyKey()).isPositive();
+			assertThat(constraint.getWhenUnsatisfiable()).isIn("ScheduleAnyway", "DoNotSchedule");
+			assertThat(labels).as("pod labels, selected by the spread over %s", constraint.getTopologyKey())
+				.containsAllEntriesOf(constraint.getLabelSelector().getMatchLabels());
+		}
+	}
+
+	private ContainerPort httpPort() {
+		return Manifests.port(this.container, HTTP_PORT_NAME);
 	}
 
 	static List<Probe> probes(Container container) {

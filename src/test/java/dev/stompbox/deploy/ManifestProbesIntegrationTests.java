@@ -29,9 +29,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The probes of the deploy files against the running application: every path they name
- * answers 200 UP, and every port they name is the one the application listens on there
- * ({@code server.port: ${PORT:8080}} in application.yaml).
+ * The probes of Cloud Run and the Docker health check against the running application: every
+ * path they name answers 200 UP, and every port they name is the one the application listens
+ * on there ({@code server.port: ${PORT:8080}} in application.yaml). The Deployment's probes,
+ * on the management port, are {@link DeploymentProbesIntegrationTests}' part.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, ManifestProbesIntegrationTests.OWN_CONTEXT })
@@ -55,17 +56,10 @@ class ManifestProbesIntegrationTests {
 	int port;
 
 	@Test
-	void everyProbeOfTheDeploymentIsAnsweredUpByTheApplication() {
-		Container container = Manifests.container(Manifests.deployment());
-		assertThat(KubernetesManifestsTests.probes(container)).hasSize(3)
-			.allSatisfy((probe) -> assertUp(KubernetesManifestsTests.httpPath(probe)));
-	}
-
-	@Test
 	void everyProbeOfTheCloudRunServiceIsAnsweredUpByTheApplication() {
 		Container container = Manifests.container(Manifests.cloudRun());
 		assertThat(KubernetesManifestsTests.probes(container)).hasSizeGreaterThanOrEqualTo(2)
-			.allSatisfy((probe) -> assertUp(KubernetesManifestsTests.httpPath(probe)));
+			.allSatisfy((probe) -> assertUp(KubernetesManifestsTests.httpPath(probe), this.port));
 	}
 
 	@Test
@@ -76,25 +70,7 @@ class ManifestProbesIntegrationTests {
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no health check path in " + Manifests.DOCKERFILE)));
 		assertThat(path.find()).isTrue();
-		assertUp(path.group(1));
-	}
-
-	/**
-	 * The probes' port is the container port, and the application listens on it: the Deployment
-	 * sets PORT to it; with no PORT at all the application's default is the same port.
-	 */
-	@Test
-	void deploymentProbesTargetThePortTheApplicationListensOn() {
-		Container container = Manifests.container(Manifests.deployment());
-		ContainerPort containerPort = Manifests.port(container);
-		for (Probe probe : KubernetesManifestsTests.probes(container)) {
-			assertThat(resolve(probe.getHttpGet().getPort(), containerPort)).as("port of the probe on %s",
-					probe.getHttpGet().getPath())
-				.isEqualTo(containerPort.getContainerPort());
-		}
-		String portVariable = Manifests.env(container, "PORT").orElseThrow().getValue();
-		assertThat(serverPort(Map.of("PORT", portVariable))).isEqualTo(containerPort.getContainerPort());
-		assertThat(serverPort(Map.of())).isEqualTo(containerPort.getContainerPort());
+		assertUp(path.group(1), this.port);
 	}
 
 	/** Cloud Run sets PORT to the container port and probes that port. */
@@ -111,15 +87,15 @@ class ManifestProbesIntegrationTests {
 		assertThat(serverPort(Map.of("PORT", portVariable))).isEqualTo(containerPort.getContainerPort());
 	}
 
-	private void assertUp(String path) {
-		HttpResponse<String> response = get(path);
+	static void assertUp(String path, int port) {
+		HttpResponse<String> response = get(path, port);
 		assertThat(response.statusCode()).as("status of GET %s", path).isEqualTo(200);
 		assertThat(JSON.readTree(response.body()).path("status").asString()).as("health of GET %s", path)
 			.isEqualTo("UP");
 	}
 
-	private HttpResponse<String> get(String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+	static HttpResponse<String> get(String path, int port) {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
 			.timeout(Duration.ofSeconds(10))
 			.GET()
 			.build();
@@ -148,12 +124,17 @@ class ManifestProbesIntegrationTests {
 	}
 
 	/** {@code server.port} as the application's configuration resolves it with these variables. */
-	private static int serverPort(Map<String, Object> env) {
+	static int serverPort(Map<String, Object> env) {
+		return property("server.port", env);
+	}
+
+	/** A port setting as the application's configuration resolves it with these variables. */
+	static int property(String name, Map<String, Object> env) {
 		StandardEnvironment environment = new StandardEnvironment();
-		String name = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
-		environment.getPropertySources().replace(name, new SystemEnvironmentPropertySource(name, env));
+		String source = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
+		environment.getPropertySources().replace(source, new SystemEnvironmentPropertySource(source, env));
 		ConfigDataEnvironmentPostProcessor.applyTo(environment);
-		return Binder.get(environment).bind("server.port", Integer.class).get();
+		return Binder.get(environment).bind(name, Integer.class).get();
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.AnyType;
@@ -54,9 +55,20 @@ final class Manifests {
 
 	static final Path CONFIG_MAP = Path.of("k8s/configmap.yaml");
 
-	static final Path SECRET = Path.of("k8s/secret.yaml");
+	/** An example only: outside the applied set, for the shape of the Secret. */
+	static final Path SECRET = Path.of("k8s/examples/secret.example.yaml");
+
+	static final Path KUSTOMIZATION = Path.of("k8s/kustomization.yaml");
+
+	static final Path GKE_KUSTOMIZATION = Path.of("k8s/gke/kustomization.yaml");
+
+	static final Path GKE_INGRESS = Path.of("k8s/gke/ingress.yaml");
+
+	static final Path GKE_BACKEND_CONFIG = Path.of("k8s/gke/backendconfig.yaml");
 
 	static final Path CLOUD_RUN = Path.of("k8s/cloudrun/service.yaml");
+
+	static final Path CLOUD_BUILD = Path.of("docker/cloudbuild.yaml");
 
 	static final Path POM = Path.of("pom.xml");
 
@@ -103,6 +115,20 @@ final class Manifests {
 		return YAML.convertValue(tree, Compose.class);
 	}
 
+	/**
+	 * A YAML file as maps and lists, for the files no model on the class path covers
+	 * (kustomizations, Ingress, GKE's BackendConfig, Cloud Build).
+	 */
+	static Map<String, Object> tree(Path path) {
+		try {
+			return YAML.readValue(path.toFile(), new TypeReference<Map<String, Object>>() {
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + path.toAbsolutePath(), ex);
+		}
+	}
+
 	static String text(Path path) {
 		try {
 			return Files.readString(path);
@@ -134,6 +160,15 @@ final class Manifests {
 	static ContainerPort port(Container container) {
 		assertThat(container.getPorts()).as("ports of container %s", container.getName()).hasSize(1);
 		return container.getPorts().getFirst();
+	}
+
+	/** The container port of that name. */
+	static ContainerPort port(Container container, String name) {
+		return container.getPorts()
+			.stream()
+			.filter((port) -> name.equals(port.getName()))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no port " + name + " in container " + container.getName()));
 	}
 
 	static long bytes(Quantity quantity) {

@@ -53,9 +53,17 @@ class OperatorVariablesTests {
 			"STOMPBOX_JWT_AUDIENCE", "STOMPBOX_JWT_CLOCK_SKEW", "STOMPBOX_ALLOWED_ORIGINS", "STOMPBOX_MAX_CONNECTIONS",
 			"STOMPBOX_MAX_CONNECTION_LIFETIME", "STOMPBOX_MAX_FRAME_SIZE", "STOMPBOX_RATE_LIMIT",
 			"STOMPBOX_HISTORY_SIZE", "STOMPBOX_HISTORY_TTL", "STOMPBOX_PRESENCE_TIMEOUT", "STOMPBOX_INSTANCE_ID",
-			"STOMPBOX_CONNECT_TIMEOUT", "STOMPBOX_MAX_SUBSCRIPTIONS", "STOMPBOX_MAX_ROOMS",
-			"STOMPBOX_MAX_CONNECTIONS_PER_USER", "STOMPBOX_PRESENCE_LIST_LIMIT", "STOMPBOX_RECOVERY_LIMIT",
-			"STOMPBOX_DEMO")));
+			"STOMPBOX_DEMO", "STOMPBOX_CONNECT_TIMEOUT", "STOMPBOX_MAX_SUBSCRIPTIONS", "STOMPBOX_MAX_ROOMS",
+			"STOMPBOX_MAX_CONNECTIONS_PER_USER", "STOMPBOX_PRESENCE_LIST_LIMIT", "STOMPBOX_RECOVERY_LIMIT")));
+
+	/**
+	 * Variables beyond section 10 the deploy files may set: Spring Boot's own settings (to the
+	 * property each must reach) and the JVM launcher's (no property).
+	 */
+	static final Map<String, String> PLATFORM_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT", "management.server.port",
+			"SPRING_DATA_REDIS_SSL_BUNDLE", "spring.data.redis.ssl.bundle",
+			"SPRING_SSL_BUNDLE_PEM_REDIS_TRUSTSTORE_CERTIFICATE", "spring.ssl.bundle.pem.redis.truststore.certificate",
+			"JDK_JAVA_OPTIONS", "");
 
 	private static final String SYSTEM_ENVIRONMENT = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
 
@@ -67,11 +75,25 @@ class OperatorVariablesTests {
 		variablesByFile().forEach((file, variables) -> {
 			Set<String> names = new TreeSet<>(variables.keySet());
 			names.removeAll(SECTION_10);
+			names.removeAll(PLATFORM_VARIABLES.keySet());
 			if (!names.isEmpty()) {
 				undefined.put(file, names);
 			}
 		});
 		assertThat(undefined).as("variables that PROTOCOL.md section 10 does not define, by file").isEmpty();
+	}
+
+	/** Each Spring Boot variable the files set reaches the property it is meant for. */
+	@Test
+	void everySpringBootVariableReachesItsProperty() {
+		PLATFORM_VARIABLES.forEach((variable, property) -> {
+			if (!property.isEmpty()) {
+				StandardEnvironment environment = environment(Map.of(variable, "set-by-" + variable));
+				assertThat(Binder.get(environment).bind(property, String.class).orElse(null))
+					.as("%s from %s", property, variable)
+					.isEqualTo("set-by-" + variable);
+			}
+		});
 	}
 
 	@Test
@@ -111,20 +133,43 @@ class OperatorVariablesTests {
 		}
 	}
 
-	/** The values in the files, given as variables, start every settings record of the application. */
+	/**
+	 * The values in the files, given as variables, start every settings record of the
+	 * application; all but the example Secret's, which must not.
+	 */
 	@Test
 	void theValuesEachDeployFileSetsAreOnesTheApplicationAccepts() {
 		variablesByFile().forEach((file, variables) -> {
-			Map<String, Object> env = new LinkedHashMap<>();
-			variables.forEach((name, value) -> {
-				if (value != null && name.startsWith("STOMPBOX_")) {
-					env.put(name, value);
-				}
-			});
+			if (file.equals(Manifests.SECRET.toString())) {
+				return;
+			}
+			Map<String, Object> env = stompboxValues(variables);
 			new ApplicationContextRunner().withUserConfiguration(EverySettingsRecord.class)
 				.withInitializer((context) -> useEnvironmentVariables(context.getEnvironment(), env))
 				.run((context) -> assertThat(context).as("settings of %s: %s", file, env).hasNotFailed());
 		});
+	}
+
+	/** Applied by mistake all the same, the example Secret stops the server, naming the key. */
+	@Test
+	void theExampleSecretsKeyIsRefused() {
+		Map<String, Object> env = stompboxValues(variablesByFile().get(Manifests.SECRET.toString()));
+		assertThat(env).containsKey("STOMPBOX_JWT_SECRET");
+		new ApplicationContextRunner().withUserConfiguration(EverySettingsRecord.class)
+			.withInitializer((context) -> useEnvironmentVariables(context.getEnvironment(), env))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("STOMPBOX_JWT_SECRET"));
+	}
+
+	private static Map<String, Object> stompboxValues(Map<String, String> variables) {
+		Map<String, Object> env = new LinkedHashMap<>();
+		variables.forEach((name, value) -> {
+			if (value != null && name.startsWith("STOMPBOX_")) {
+				env.put(name, value);
+			}
+		});
+		return env;
 	}
 
 	/**
