@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,19 @@ class HealthIntegrationTests {
 		JsonNode links = json(get("/actuator")).path("_links");
 		assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "health", "health-path", "info",
 				"prometheus");
+	}
+
+	@Test
+	void infoNamesTheBuildAndNothingElse() {
+		HttpResponse<String> response = get("/actuator/info");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode info = json(response);
+		assertThat(info.propertyNames()).containsExactly("build");
+		JsonNode build = info.path("build");
+		assertThat(build.path("name").asString()).isEqualTo("Stompbox");
+		assertThat(build.path("artifact").asString()).isEqualTo("stompbox");
+		assertThat(build.path("version").asString()).isNotBlank();
+		assertThat(Instant.parse(build.path("time").asString())).isBefore(Instant.now());
 	}
 
 	@Test
