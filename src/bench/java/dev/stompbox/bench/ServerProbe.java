@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongUnaryOperator;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -19,7 +22,9 @@ import com.sun.management.OperatingSystemMXBean;
  * {@code /proc/PID/stat}), write system calls ({@code syscw} of {@code /proc/PID/io}) and
  * resident memory ({@code VmRSS} of {@code /proc/PID/status}) of the server processes given
  * with {@code --server-pids}, heap in use from each target's {@code /actuator/prometheus}
- * ({@code jvm_memory_used_bytes{area="heap"}}), and this process's own CPU time and RSS.
+ * ({@code jvm_memory_used_bytes{area="heap"}}, read with a {@code stompbox:publish} token, which
+ * the server accepts there as it does {@code stompbox:metrics}), and this process's own CPU
+ * time and RSS.
  */
 final class ServerProbe {
 
@@ -41,12 +46,17 @@ final class ServerProbe {
 
 	private final HttpClient http;
 
+	private final Function<Target, String> tokens;
+
+	private final Map<Target, String> scrapeTokens = new ConcurrentHashMap<>();
+
 	private final long nanosPerTick;
 
-	ServerProbe(List<Long> pids, List<Target> targets, HttpClient http) {
+	ServerProbe(List<Long> pids, List<Target> targets, HttpClient http, Function<Target, String> tokens) {
 		this.pids = pids;
 		this.targets = targets.stream().distinct().toList();
 		this.http = http;
+		this.tokens = tokens;
 		this.nanosPerTick = pids.isEmpty() ? 0 : TimeUnit.SECONDS.toNanos(1) / clockTicksPerSecond();
 		for (long pid : pids) {
 			if (!Files.exists(Path.of("/proc/" + pid + "/stat"))) {
@@ -214,9 +224,11 @@ final class ServerProbe {
 		long total = 0;
 		for (Target target : this.targets) {
 			try {
-				HttpResponse<String> response = this.http.send(
-						HttpRequest.newBuilder(target.http("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
-						HttpResponse.BodyHandlers.ofString());
+				String token = this.scrapeTokens.computeIfAbsent(target, this.tokens);
+				HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(target.http("/actuator/prometheus"))
+					.timeout(Duration.ofSeconds(10))
+					.header("Authorization", "Bearer " + token)
+					.build(), HttpResponse.BodyHandlers.ofString());
 				if (response.statusCode() != 200) {
 					return -1;
 				}

@@ -116,7 +116,7 @@ abstract class Workload implements Events, AutoCloseable {
 		String secret = options.string("secret", System.getenv("STOMPBOX_JWT_SECRET"));
 		this.tokens = new Tokens(secret, Duration.ofSeconds(options.number("token-ttl", 6 * 3600)), this.http);
 		this.probe = new ServerProbe(options.list("server-pids").stream().map(Long::parseLong).toList(), this.targets,
-				this.http);
+				this.http, (target) -> this.tokens.forUser(this.runId + "-probe", target));
 		this.bindAddresses = bindAddresses(options.list("bind"));
 		this.connectRate = options.decimal("connect-rate", 2000);
 		this.maxPending = options.integer("max-pending", 500);

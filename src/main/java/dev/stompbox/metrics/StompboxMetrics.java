@@ -26,7 +26,7 @@ import dev.stompbox.instance.Mode;
 @Component
 public class StompboxMetrics {
 
-	static final String INSTANCE_TAG = "instance";
+	static final String INSTANCE_TAG = "stompbox.instance";
 
 	private final MeterRegistry registry;
 

@@ -11,6 +11,12 @@ public record ClientIdentity(String userId, String name, RoomAccess rooms, Set<S
 
 	public static final String PUBLISH_SCOPE = "stompbox:publish";
 
+	/**
+	 * Allows {@code /actuator/prometheus} and the health details on the main port, and
+	 * nothing else: what a scraper's token carries, so it need not hold the server API.
+	 */
+	public static final String METRICS_SCOPE = "stompbox:metrics";
+
 	/** Fails with {@code forbidden} unless the token allows the room. */
 	public void checkRoom(RoomId room) {
 		if (!this.rooms.allows(room)) {

@@ -119,6 +119,8 @@ class LoadGeneratorIntegrationTests {
 		assertThat(report.count("ready")).isEqualTo(20);
 		assertThat(report.count("still_open")).isEqualTo(20);
 		assertThat(report.count("disconnects")).isZero();
+		// Read from /actuator/prometheus, which wants a token: NaN if the scrape was refused.
+		assertThat((double) report.steps().get(0).get("heap_mib_after")).isPositive();
 	}
 
 	@Test

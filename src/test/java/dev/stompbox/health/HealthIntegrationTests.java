@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,18 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Probes, the health components and what actuator exposes (PROTOCOL.md section 8). */
+/**
+ * Probes, the health components and what actuator exposes on the main port (PROTOCOL.md
+ * section 8): the status to anyone, the components and the metrics to a token with scope
+ * {@code stompbox:metrics} or {@code stompbox:publish}.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=health-test", "stompbox.max-connections=77" })
 class HealthIntegrationTests {
+
+	private static final String SCRAPER = TestTokens.scraper();
+
+	private static final String PUBLISHER = TestTokens.builder("backend").scope("stompbox:publish").sign();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -42,17 +51,48 @@ class HealthIntegrationTests {
 	InstanceId instanceId;
 
 	@Test
-	void livenessProbeIsUp() {
+	void livenessProbeIsUpWithoutAToken() {
 		HttpResponse<String> response = get("/actuator/health/liveness");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(json(response).path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
-	void readinessProbeIsUp() {
+	void readinessProbeIsUpWithoutAToken() {
 		HttpResponse<String> response = get("/actuator/health/readiness");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(json(response).path("status").asString()).isEqualTo("UP");
+	}
+
+	@Test
+	void healthShowsOnlyTheStatusWithoutAMetricsToken() {
+		for (String token : new String[] { null, TestTokens.forUser("nosy") }) {
+			HttpResponse<String> response = get("/actuator/health", token);
+			assertThat(response.statusCode()).isEqualTo(200);
+			// The probe groups' names are all there is besides the status.
+			assertThat(json(response).propertyNames()).containsExactlyInAnyOrder("status", "groups");
+			assertThat(response.body()).doesNotContain("health-test").doesNotContain("maxConnections");
+			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(404);
+		}
+	}
+
+	@Test
+	void healthShowsTheComponentsToAMetricsOrPublishToken() {
+		for (String token : List.of(SCRAPER, PUBLISHER)) {
+			HttpResponse<String> response = get("/actuator/health", token);
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(json(response).path("components").path("websocket").path("details").path("instanceId")
+				.asString()).isEqualTo("health-test");
+			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aBadTokenOnAProbeIsRefusedRatherThanIgnored() {
+		HttpResponse<String> response = get("/actuator/health", TestTokens.builder("forger").scope("stompbox:metrics")
+			.secret("another-secret-that-is-at-least-32-bytes")
+			.sign());
+		assertThat(response.statusCode()).isEqualTo(401);
 	}
 
 	@Test
@@ -77,7 +117,7 @@ class HealthIntegrationTests {
 
 	@Test
 	void healthIsUpWithoutRedisComponentInSingleNodeMode() {
-		HttpResponse<String> response = get("/actuator/health");
+		HttpResponse<String> response = get("/actuator/health", SCRAPER);
 		assertThat(response.statusCode()).isEqualTo(200);
 		JsonNode health = json(response);
 		assertThat(health.path("status").asString()).isEqualTo("UP");
@@ -98,6 +138,19 @@ class HealthIntegrationTests {
 	}
 
 	@Test
+	void infoNamesTheBuildAndNothingElse() {
+		HttpResponse<String> response = get("/actuator/info");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode info = json(response);
+		assertThat(info.propertyNames()).containsExactly("build");
+		JsonNode build = info.path("build");
+		assertThat(build.path("name").asString()).isEqualTo("Stompbox");
+		assertThat(build.path("artifact").asString()).isEqualTo("stompbox");
+		assertThat(build.path("version").asString()).isNotBlank();
+		assertThat(Instant.parse(build.path("time").asString())).isBefore(Instant.now());
+	}
+
+	@Test
 	void shutdownCannotBeTriggeredOverHttp() {
 		HttpRequest post = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/shutdown"))
 			.POST(HttpRequest.BodyPublishers.noBody())
@@ -107,8 +160,20 @@ class HealthIntegrationTests {
 	}
 
 	@Test
+	void prometheusNeedsAMetricsOrPublishToken() {
+		HttpResponse<String> anonymous = get("/actuator/prometheus");
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(json(anonymous).path("error").asString()).isEqualTo("unauthorized");
+		assertThat(anonymous.body()).doesNotContain("jvm_");
+		HttpResponse<String> user = get("/actuator/prometheus", TestTokens.forUser("nosy"));
+		assertThat(user.statusCode()).isEqualTo(403);
+		assertThat(json(user).path("message").asString()).isEqualTo("The token lacks scope stompbox:metrics");
+		assertThat(get("/actuator/prometheus", PUBLISHER).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void prometheusAnswersWithTextMetrics() {
-		HttpResponse<String> response = get("/actuator/prometheus");
+		HttpResponse<String> response = get("/actuator/prometheus", SCRAPER);
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
 		assertThat(response.body()).contains("# HELP").contains("# TYPE").contains("jvm_memory_used_bytes");
@@ -119,16 +184,23 @@ class HealthIntegrationTests {
 	}
 
 	private JsonNode websocketHealth() {
-		HttpResponse<String> response = get("/actuator/health");
+		HttpResponse<String> response = get("/actuator/health", SCRAPER);
 		assertThat(response.statusCode()).isEqualTo(200);
 		return json(response).path("components").path("websocket");
 	}
 
 	private HttpResponse<String> get(String path) {
-		return send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+		return get(path, null);
+	}
+
+	private HttpResponse<String> get(String path, String token) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
 			.timeout(StompTestClient.TIMEOUT)
-			.GET()
-			.build());
+			.GET();
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return send(request.build());
 	}
 
 	private static HttpResponse<String> send(HttpRequest request) {

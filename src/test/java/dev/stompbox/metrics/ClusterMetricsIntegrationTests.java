@@ -41,7 +41,7 @@ class ClusterMetricsIntegrationTests {
 	@Test
 	void redisReconnectsAreCountedFromZero() {
 		PrometheusScrape scrape = PrometheusScrape.of(cluster.port(0));
-		assertThat(scrape.value("stompbox_redis_reconnects_total", "instance", "node-0")).isZero();
+		assertThat(scrape.value("stompbox_redis_reconnects_total", "stompbox_instance", "node-0")).isZero();
 	}
 
 	@Test

@@ -153,9 +153,9 @@ class MetricsIntegrationTests {
 					"stompbox_rate_limited_total", "stompbox_relay_publish_seconds_count",
 					"stompbox_relay_lag_seconds_count", "stompbox_presence_sessions", "stompbox_outbound_buffer_bytes",
 					"stompbox_outbound_buffer_max_bytes");
-		assertThat(own).allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("instance", "metrics-test"));
+		assertThat(own).allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("stompbox_instance", "metrics-test"));
 		assertThat(scrape.named("jvm_memory_used_bytes"))
-			.allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("instance", "metrics-test"));
+			.allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("stompbox_instance", "metrics-test"));
 		// Only single-node meters: no Redis in this mode.
 		assertThat(scrape.named("stompbox_redis_")).isEmpty();
 	}
@@ -164,7 +164,7 @@ class MetricsIntegrationTests {
 	void everyTagValueIsFromAFixedSet() {
 		PrometheusScrape scrape = scrape();
 		assertThat(scrape.named("stompbox_").stream().flatMap((sample) -> sample.labels().keySet().stream()))
-			.allMatch((label) -> List.of("instance", "reason", "kind", "code", "mode", "outcome", "phi", "le")
+			.allMatch((label) -> List.of("stompbox_instance", "reason", "kind", "code", "mode", "outcome", "phi", "le")
 				.contains(label));
 		assertThat(scrape.named("stompbox_disconnects_total")).extracting((sample) -> sample.labels().get("reason"))
 			.containsExactlyInAnyOrder("normal", "going-away", "protocol", "policy", "too-large", "try-again-later",

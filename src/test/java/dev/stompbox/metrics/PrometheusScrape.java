@@ -13,7 +13,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One read of {@code /actuator/prometheus}, its samples parsed into names, labels and values. */
+import dev.stompbox.support.TestTokens;
+
+/**
+ * One read of {@code /actuator/prometheus} on the main port, as a scraper with a
+ * {@code stompbox:metrics} token does it, its samples parsed into names, labels and values.
+ */
 record PrometheusScrape(List<Sample> samples) {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -28,6 +33,7 @@ record PrometheusScrape(List<Sample> samples) {
 	static PrometheusScrape of(int port) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
 			.timeout(Duration.ofSeconds(10))
+			.header("Authorization", "Bearer " + TestTokens.scraper())
 			.GET()
 			.build();
 		try {

@@ -30,6 +30,11 @@ public final class TestTokens {
 		return builder(userId).sign();
 	}
 
+	/** What a Prometheus scraper's token carries: scope {@code stompbox:metrics} and nothing else. */
+	public static String scraper() {
+		return builder("prometheus").scope("stompbox:metrics").sign();
+	}
+
 	public static Builder builder(String userId) {
 		return new Builder(userId);
 	}
