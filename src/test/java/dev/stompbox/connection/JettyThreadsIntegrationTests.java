@@ -104,7 +104,7 @@ class JettyThreadsIntegrationTests {
 
 	/** Demo mode, where {@code POST /auth/demo-token} reads a body before any token is asked for. */
 	@Nested
-	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 	class WhenClientsStallInTheMiddleOfABody {
 
 		@LocalServerPort
