@@ -31,7 +31,8 @@ import dev.stompbox.session.StompEndpoints;
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
  * which inbound frames are checked: dropped when their session has ended, authenticated,
- * authorized, rate limited, held to the per-user and per-session limits, then receipted.
+ * rate limited (before authorization, so a flood of forbidden frames is limited and paced like
+ * any other), authorized, held to the per-user and per-session limits, then receipted.
  * A check that fails ends the connection with an ERROR frame ({@link ErrorFrameOnFailure}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -124,8 +125,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		// Receipts' second: after the frames of ended sessions are dropped, before every check,
 		// to hear of each SEND a check refuses, whose RECEIPT follows the refusal.
 		registration.interceptors(new EndedSessions(this.registry), this.receipts.ofRefusedFrames(),
-				errorFrameOnFailure(this.connectAuthentication), errorFrameOnFailure(this.authorization),
-				errorFrameOnFailure(this.rateLimit), errorFrameOnFailure(this.userConnections),
+				errorFrameOnFailure(this.connectAuthentication), errorFrameOnFailure(this.rateLimit),
+				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.userConnections),
 				errorFrameOnFailure(this.subscriptionLimit), this.receipts);
 	}
 

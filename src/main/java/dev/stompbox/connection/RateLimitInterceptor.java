@@ -1,5 +1,6 @@
 package dev.stompbox.connection;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.messaging.Message;
@@ -18,7 +19,9 @@ import dev.stompbox.user.SessionReplies;
  * {@code rate-limited}; the connection stays open and no one else notices. A subscription
  * costs the server as much as a message (a registry entry, for a room its interest in Redis),
  * so a flood of them is limited like one of SENDs; a refused one is not registered, or not
- * removed.
+ * removed. The refusals, and whatever else the session is sent meanwhile, are paced at the
+ * session's rate ({@link SendBuffers#pace}): a client that waits for its answers cannot make
+ * the server refuse faster than it may send.
  */
 @Component
 class RateLimitInterceptor implements ChannelInterceptor {
@@ -33,13 +36,20 @@ class RateLimitInterceptor implements ChannelInterceptor {
 
 	private final RateCarryOver carryOver;
 
+	private final SendBuffers sendBuffers;
+
+	/** How much longer a refused frame holds its session's answers: the time one frame of the rate takes. */
+	private final Duration step;
+
 	RateLimitInterceptor(ConnectionProperties properties, SessionReplies replies, RequestIds requestIds,
-			StompboxMetrics metrics, RateCarryOver carryOver) {
+			StompboxMetrics metrics, RateCarryOver carryOver, SendBuffers sendBuffers) {
 		this.properties = properties;
 		this.replies = replies;
 		this.requestIds = requestIds;
 		this.metrics = metrics;
 		this.carryOver = carryOver;
+		this.sendBuffers = sendBuffers;
+		this.step = Duration.ofSeconds(1).dividedBy(properties.rateLimit());
 	}
 
 	@Override
@@ -62,6 +72,9 @@ class RateLimitInterceptor implements ChannelInterceptor {
 		this.metrics.rateLimited();
 		String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+		if (sessionId != null) {
+			this.sendBuffers.pace(sessionId, this.step);
+		}
 		if (type != SimpMessageType.MESSAGE) {
 			String frame = (type == SimpMessageType.SUBSCRIBE) ? "subscribe" : "unsubscribe";
 			this.replies.failed(sessionId, ErrorCode.RATE_LIMITED

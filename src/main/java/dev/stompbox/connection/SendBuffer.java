@@ -1,6 +1,8 @@
 package dev.stompbox.connection;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,6 +14,7 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -76,6 +79,14 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	private volatile boolean givenUp;
 
 	private volatile @Nullable Consumer<WebSocketMessage<?>> afterQueued;
+
+	/** Until when ({@link System#nanoTime()}) writes wait while the session is paced; 0 when never paced. */
+	private final AtomicLong holdUntilNanos = new AtomicLong();
+
+	/** Set by the writer that found the writes held and left {@link #writing} taken; whoever clears it writes on. */
+	private final AtomicBoolean held = new AtomicBoolean();
+
+	private volatile @Nullable TaskScheduler resumer;
 
 	private final FrameWriter writer;
 
@@ -170,6 +181,28 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
+	 * Holds this session's writes one step longer, at most {@code maxAhead} from now: what is
+	 * queued goes out, in order, when the hold ends. A session that sends faster than it may
+	 * gets its answers at the pace it may send at, so a client that waits for its answers
+	 * before sending more (as a flood from a closed loop does) is slowed to that pace instead
+	 * of being answered as fast as the server can refuse, and a client that does not wait is
+	 * cut off by the buffer's limit. A close ends the hold: its ERROR frame and what is queued
+	 * before it go out at once.
+	 */
+	void pace(Duration step, Duration maxAhead, TaskScheduler scheduler) {
+		this.resumer = scheduler;
+		long now = System.nanoTime();
+		long stepNanos = step.toNanos();
+		long latest = now + maxAhead.toNanos();
+		this.holdUntilNanos.getAndUpdate((until) -> Math.min(Math.max(until, now) + stepNanos, latest));
+	}
+
+	/** How much longer the writes are held; 0 when they are not. */
+	long holdRemainingNanos() {
+		return Math.max(0, this.holdUntilNanos.get() - System.nanoTime());
+	}
+
+	/**
 	 * Closes once what was queued before is written; at once when nothing is. A session given
 	 * up as too slow is closing already, so it never gets here.
 	 */
@@ -186,7 +219,7 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		}
 		this.closeRequestedMillis = System.currentTimeMillis();
 		this.closeAfterWrites.set(status);
-		if (this.writing.compareAndSet(false, true)) {
+		if (this.writing.compareAndSet(false, true) || this.held.compareAndSet(true, false)) {
 			writeQueued();
 		}
 		// Else the write under way closes once it finds the queue empty.
@@ -200,6 +233,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	 */
 	private void writeQueued() {
 		while (true) {
+			if (holdWrites()) {
+				return;
+			}
 			WebSocketMessage<?> message = this.givenUp ? null : this.queue.poll();
 			if (message == null) {
 				this.writing.set(false);
@@ -221,6 +257,31 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 			if (!write.returned()) {
 				return;
 			}
+		}
+	}
+
+	/**
+	 * Whether the writes are held ({@link #pace}): then {@link #writing} stays taken, and a
+	 * task at the hold's end, or a close before it, goes on writing.
+	 */
+	private boolean holdWrites() {
+		long until = this.holdUntilNanos.get();
+		if (until == 0 || this.closing.get() || this.givenUp) {
+			return false;
+		}
+		long wait = until - System.nanoTime();
+		TaskScheduler scheduler = this.resumer;
+		if (wait <= 0 || scheduler == null) {
+			return false;
+		}
+		this.held.set(true);
+		scheduler.schedule(this::resumeHeld, Instant.now().plusNanos(wait));
+		return true;
+	}
+
+	private void resumeHeld() {
+		if (this.held.compareAndSet(true, false)) {
+			writeQueued();
 		}
 	}
 

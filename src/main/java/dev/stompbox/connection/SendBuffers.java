@@ -32,14 +32,22 @@ class SendBuffers implements DisposableBean {
 
 	private static final Duration LONGEST_SWEEP_PERIOD = Duration.ofSeconds(1);
 
+
 	private final Map<String, SendBuffer> sessions = new ConcurrentHashMap<>();
 
 	private final int sendTimeLimitMs;
 
 	private final ScheduledFuture<?> sweep;
 
+	private final TaskScheduler scheduler;
+
+	private final Duration longestHold;
+
 	SendBuffers(TaskScheduler stompboxScheduler,
-			@Value("${stompbox.internal.send-time-limit:10s}") Duration sendTimeLimit) {
+			@Value("${stompbox.internal.send-time-limit:10s}") Duration sendTimeLimit,
+			@Value("${stompbox.internal.longest-hold:2s}") Duration longestHold) {
+		this.scheduler = stompboxScheduler;
+		this.longestHold = longestHold;
 		this.sendTimeLimitMs = (int) sendTimeLimit.toMillis();
 		Duration period = sendTimeLimit.dividedBy(4);
 		this.sweep = stompboxScheduler.scheduleAtFixedRate(this::sweep,
@@ -56,6 +64,19 @@ class SendBuffers implements DisposableBean {
 	/** The send buffer of an open session, through which every write to it goes. */
 	@Nullable SendBuffer get(String sessionId) {
 		return this.sessions.get(sessionId);
+	}
+
+	/**
+	 * Paces what is sent to a session that sends faster than it may ({@link SendBuffer#pace}):
+	 * each refused frame holds its writes one {@code step} longer, never more than the longest
+	 * hold (2 s) ahead, well within any heart-beat a client would ask for. Not an operator
+	 * setting; tests shorten it with {@code stompbox.internal.longest-hold}.
+	 */
+	void pace(String sessionId, Duration step) {
+		SendBuffer buffer = this.sessions.get(sessionId);
+		if (buffer != null) {
+			buffer.pace(step, this.longestHold, this.scheduler);
+		}
 	}
 
 	void closed(String sessionId) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -58,6 +59,7 @@ class SendBufferTests {
 	private final SendBuffer session = new SendBuffer(this.transport, 10_000, 512 * 1024);
 
 	SendBufferTests() throws Exception {
+		this.scheduler.initialize();
 		given(this.transport.getId()).willReturn("s1");
 		given(this.transport.isOpen()).willReturn(true);
 		willAnswer((invocation) -> {
@@ -69,10 +71,59 @@ class SendBufferTests {
 		}).given(this.transport).sendMessage(any());
 	}
 
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
 	@AfterEach
 	void stopThreads() {
 		this.release.countDown();
 		this.threads.shutdownNow();
+		this.scheduler.shutdown();
+	}
+
+	@Test
+	void pacedWritesWaitForTheHoldThenGoOutInOrder() throws Exception {
+		TextMessage first = new TextMessage("MESSAGE\ndestination:/x\n\nfirst\u0000");
+		TextMessage second = new TextMessage("MESSAGE\ndestination:/x\n\nsecond\u0000");
+		this.session.pace(Duration.ofMillis(400), Duration.ofSeconds(2), this.scheduler);
+		this.session.pace(Duration.ofMillis(400), Duration.ofSeconds(2), this.scheduler);
+		long started = System.nanoTime();
+		this.session.sendMessage(first);
+		this.session.sendMessage(second);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).sendMessage(second));
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("held two steps")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(700));
+		InOrder order = inOrder(this.transport);
+		order.verify(this.transport).sendMessage(first);
+		order.verify(this.transport).sendMessage(second);
+	}
+
+	@Test
+	void eachPaceHoldsOneStepLongerButNeverBeyondTheLongestHold() {
+		this.session.pace(Duration.ofMillis(100), Duration.ofSeconds(2), this.scheduler);
+		assertThat(this.session.holdRemainingNanos()).isBetween(0L, Duration.ofMillis(100).toNanos());
+		for (int i = 0; i < 4; i++) {
+			this.session.pace(Duration.ofMillis(100), Duration.ofSeconds(2), this.scheduler);
+		}
+		assertThat(this.session.holdRemainingNanos()).isGreaterThan(Duration.ofMillis(300).toNanos())
+			.isLessThanOrEqualTo(Duration.ofMillis(500).toNanos());
+		for (int i = 0; i < 100; i++) {
+			this.session.pace(Duration.ofMillis(100), Duration.ofSeconds(2), this.scheduler);
+		}
+		assertThat(this.session.holdRemainingNanos()).isLessThanOrEqualTo(Duration.ofSeconds(2).toNanos());
+	}
+
+	@Test
+	void aCloseEndsTheHoldAndSendsWhatWaitsBeforeIt() throws Exception {
+		this.session.pace(Duration.ofMinutes(1), Duration.ofMinutes(1), this.scheduler);
+		this.session.sendMessage(LATER);
+		this.session.sendMessage(ERROR);
+		verify(this.transport, never()).sendMessage(any());
+		close(CloseStatus.PROTOCOL_ERROR);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
+		InOrder order = inOrder(this.transport);
+		order.verify(this.transport).sendMessage(LATER);
+		order.verify(this.transport).sendMessage(ERROR);
+		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
 	}
 
 	@Test
