@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,9 +74,7 @@ class RebalanceIntegrationTests {
 		this.cluster.startInstance("r1-b", Map.of("stompbox.revision", "stompbox-00001-abc"));
 		// The platform sends every new connection to the newest revision once it is up.
 		IntSupplier newest = () -> this.cluster.port(this.cluster.size() - 1);
-		for (int i = 0; i < 8; i++) {
-			this.clients.add(MovingClient.connect("user" + i, ROOM, this.cluster.port(i % 2), newest));
-		}
+		connect(8, (i) -> this.cluster.port(i % 2), newest);
 		try (Publisher publisher = new Publisher(this.cluster.port(0))) {
 			publisher.awaitSome(5);
 			long deployAt = System.currentTimeMillis();
@@ -130,9 +130,7 @@ class RebalanceIntegrationTests {
 		// A round-robin load balancer over whatever instances run.
 		AtomicInteger turn = new AtomicInteger();
 		IntSupplier roundRobin = () -> this.cluster.port(Math.floorMod(turn.getAndIncrement(), this.cluster.size()));
-		for (int i = 0; i < 12; i++) {
-			this.clients.add(MovingClient.connect("user" + i, ROOM, this.cluster.port(0), roundRobin));
-		}
+		connect(12, (i) -> this.cluster.port(0), roundRobin);
 		long scaleOutAt = System.currentTimeMillis();
 		this.cluster.startInstance("b");
 		ConnectionRegistry a = this.cluster.bean(0, ConnectionRegistry.class);
@@ -166,15 +164,24 @@ class RebalanceIntegrationTests {
 				"stompbox.rebalance-settle", "0s", "stompbox.rebalance-min-excess", "1"));
 		this.cluster.startInstance("r1", Map.of("stompbox.revision", "r1"));
 		IntSupplier newest = () -> this.cluster.port(this.cluster.size() - 1);
-		for (int i = 0; i < 6; i++) {
-			this.clients.add(MovingClient.connect("user" + i, ROOM, this.cluster.port(0), newest));
-		}
+		connect(6, (i) -> this.cluster.port(0), newest);
 		this.cluster.startInstance("r2", Map.of("stompbox.revision", "r2"));
 		// Longer than the settle time, a window and the grace of a move together.
 		Thread.sleep(5000);
 		assertThat(this.cluster.bean(0, ConnectionRegistry.class).count()).isEqualTo(6);
 		assertThat(this.clients).allSatisfy((client) -> assertThat(client.moves()).isEmpty());
 		assertThat(moved(0, "revision") + moved(0, "load")).isZero();
+	}
+
+	/** Connects {@code count} clients at once, the i-th to the port {@code first} gives for i. */
+	private void connect(int count, IntUnaryOperator first, IntSupplier balancer) {
+		List<CompletableFuture<MovingClient>> connecting = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			int port = first.applyAsInt(i);
+			String user = "user" + i;
+			connecting.add(CompletableFuture.supplyAsync(() -> MovingClient.connect(user, ROOM, port, balancer)));
+		}
+		connecting.forEach((client) -> this.clients.add(client.join()));
 	}
 
 	private double moved(int instance, String reason) {
