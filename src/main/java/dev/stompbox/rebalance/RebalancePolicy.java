@@ -15,13 +15,15 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * <b>Revisions</b> are ordered by when each was first seen ready in the cluster, not by name:
  * that works for any naming (Cloud Run's {@code service-00042-abc}, a Kubernetes pod template
- * hash, a commit id), and a revision deployed again after all its instances were gone counts as
- * the newest, as a roll-back by a new deploy should. The newest revision is the one first seen
- * last among those with a ready instance; an instance of another revision moves the clients that
- * connected before the newest one appeared, once it has been ready for the settle time and has
- * room. Clients that connected later were sent here by the load balancer while the newest
- * revision was up (a traffic split, a roll-back by traffic): they stay, so nobody is moved
- * round in circles.
+ * hash, a commit id), and an old revision's instance that restarts does not make its revision
+ * new, for the first sighting is remembered in Redis (see {@link Announcements}). A revision
+ * whose instances have all been gone longer than that memory counts as new when it comes back;
+ * a roll-back by a new deploy is a new revision anyway. The newest revision is the one first
+ * seen last among those with a ready instance; an instance of another revision moves the clients
+ * that connected before the newest one appeared, once it has been ready for the settle time and
+ * has room. Clients that connected later were sent here by the load balancer while the newest
+ * revision was up (a traffic split, a roll-back by traffic to a revision still running): they
+ * stay, so nobody is moved round in circles.
  * <p>
  * <b>Load</b>: among the ready instances of its own revision, an instance holding more than a
  * quarter over the average and more than the minimum excess over it sheds down to the average,
