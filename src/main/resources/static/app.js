@@ -370,8 +370,9 @@
       return;
     }
     // A shutdown notice tells every client of an instance at once: wait the jittered time it
-    // asks for. Lifetime notices are already spread out, so the new connection opens now,
-    // before the old one is closed half a second later.
+    // asks for. Lifetime and rebalance notices are already spread out by the server, so the new
+    // connection opens now, before the old one is closed (half a second later for the lifetime,
+    // two seconds after retryAfterMs for a rebalance).
     const delay = (notice.reason === 'shutdown') ? (notice.retryAfterMs || 0) : 0;
     scheduleReconnect(delay);
   }

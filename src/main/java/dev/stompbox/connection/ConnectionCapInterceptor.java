@@ -2,6 +2,7 @@ package dev.stompbox.connection;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -9,7 +10,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
-/** Refuses handshakes with 503 while this instance is at its connection cap or draining. */
+/**
+ * Refuses handshakes with 503 while this instance is at its connection cap, draining, or
+ * turning new connections away for a {@link HandshakeAdmission} (shedding load).
+ */
 @Component
 class ConnectionCapInterceptor implements HandshakeInterceptor {
 
@@ -19,16 +23,21 @@ class ConnectionCapInterceptor implements HandshakeInterceptor {
 
 	private final GracefulDrain drain;
 
-	ConnectionCapInterceptor(ConnectionRegistry registry, ConnectionProperties properties, GracefulDrain drain) {
+	private final ObjectProvider<HandshakeAdmission> admissions;
+
+	ConnectionCapInterceptor(ConnectionRegistry registry, ConnectionProperties properties, GracefulDrain drain,
+			ObjectProvider<HandshakeAdmission> admissions) {
 		this.registry = registry;
 		this.properties = properties;
 		this.drain = drain;
+		this.admissions = admissions;
 	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
-		if (this.drain.isDraining() || this.registry.count() >= this.properties.maxConnections()) {
+		if (this.drain.isDraining() || this.registry.count() >= this.properties.maxConnections()
+				|| !this.admissions.stream().allMatch(HandshakeAdmission::admitsNewConnections)) {
 			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 			response.getHeaders().set("Retry-After", "1");
 			return false;

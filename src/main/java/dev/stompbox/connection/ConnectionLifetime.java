@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
-import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
@@ -19,7 +18,6 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 import dev.stompbox.security.ClientAuthentication;
 import dev.stompbox.security.ClientIdentity;
-import dev.stompbox.user.SessionReplies;
 import dev.stompbox.user.SystemNotice;
 
 /**
@@ -37,9 +35,7 @@ class ConnectionLifetime {
 
 	private final TaskScheduler scheduler;
 
-	private final ConnectionRegistry registry;
-
-	private final SessionReplies replies;
+	private final ConnectionHandover handover;
 
 	private final ConnectionProperties properties;
 
@@ -47,11 +43,10 @@ class ConnectionLifetime {
 
 	private final Map<String, List<ScheduledFuture<?>>> timers = new ConcurrentHashMap<>();
 
-	ConnectionLifetime(TaskScheduler stompboxScheduler, ConnectionRegistry registry, @Lazy SessionReplies replies,
-			ConnectionProperties properties, Clock clock) {
+	ConnectionLifetime(TaskScheduler stompboxScheduler, ConnectionHandover handover, ConnectionProperties properties,
+			Clock clock) {
 		this.scheduler = stompboxScheduler;
-		this.registry = registry;
-		this.replies = replies;
+		this.handover = handover;
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -88,9 +83,8 @@ class ConnectionLifetime {
 	}
 
 	private void end(String sessionId, String reason, long retryAfterMs, CloseStatus status) {
-		this.replies.system(sessionId, SystemNotice.reconnect(reason, retryAfterMs));
-		ScheduledFuture<?> close = this.scheduler.schedule(() -> this.registry.close(sessionId, status),
-				this.clock.instant().plus(NOTICE_LEAD));
+		ScheduledFuture<?> close = this.handover.handOver(sessionId, SystemNotice.reconnect(reason, retryAfterMs),
+				NOTICE_LEAD, status);
 		List<ScheduledFuture<?>> pending = this.timers.get(sessionId);
 		if (pending != null) {
 			pending.add(close);

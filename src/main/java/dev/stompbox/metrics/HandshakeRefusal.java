@@ -11,7 +11,7 @@ public enum HandshakeRefusal {
 	/** 401: a token that is present but invalid, expired or forged. */
 	TOKEN,
 
-	/** 503: the instance is at its connection cap or draining for shutdown. */
+	/** 503: the instance is at its connection cap, draining for shutdown, or shedding load. */
 	UNAVAILABLE;
 
 	/** The refusal a handshake's HTTP status means, or {@code null} for one that was not refused. */

@@ -44,6 +44,8 @@ public class StompboxMetrics {
 
 	private final Counter rateLimited;
 
+	private final EnumCounters<RebalanceReason> moved;
+
 	private final Timer relayLag;
 
 	public StompboxMetrics(MeterRegistry registry) {
@@ -66,6 +68,9 @@ public class StompboxMetrics {
 		this.rateLimited = Counter.builder("stompbox.rate.limited")
 			.description("SENDs dropped because their session went over its rate")
 			.register(registry);
+		this.moved = new EnumCounters<>(registry, "stompbox.rebalance.moved",
+				"Clients told to reconnect elsewhere by rebalancing, by why: revision or load", "reason",
+				RebalanceReason.class);
 		this.relayLag = Latencies.timer(registry, "stompbox.relay.lag",
 				"Time from a room message's ts to its hand-over to this instance's subscribers", Tags.empty(),
 				Duration.ofMillis(1), Duration.ofSeconds(30));
@@ -105,6 +110,11 @@ public class StompboxMetrics {
 
 	public void rateLimited() {
 		this.rateLimited.increment();
+	}
+
+	/** A client was sent a {@code rebalance} notice: it is being moved to another instance. */
+	public void clientMoved(RebalanceReason reason) {
+		this.moved.increment(reason);
 	}
 
 	/** The timer for the publishes of the relay of this mode: in memory, or through Redis. */

@@ -129,6 +129,21 @@ public class RedisKeys {
 		return this.prefix + "ingress:claim:" + epoch + ":" + number;
 	}
 
+	/** The set of instances that announced themselves for rebalancing; stale ones are purged by readers. */
+	public String rebalanceInstances() {
+		return this.prefix + "rebalance:instances";
+	}
+
+	/** One instance's announcement for rebalancing (revision, readiness, connections), with a TTL. */
+	public String rebalanceAnnouncement(InstanceId instance) {
+		return this.prefix + "rebalance:instance:" + instance.value();
+	}
+
+	/** When a revision was first seen ready in the cluster: what orders revisions from old to new. */
+	public String rebalanceRevision(String revision) {
+		return this.prefix + "rebalance:revision:" + revision;
+	}
+
 	/** Demo mode's signing key, shared so a demo token works on every instance. */
 	public String demoKey() {
 		return this.prefix + "demo-key";

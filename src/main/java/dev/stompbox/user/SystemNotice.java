@@ -9,6 +9,9 @@ public record SystemNotice(String type, String reason, long retryAfterMs) {
 
 	public static final String TOKEN_EXPIRED = "token-expired";
 
+	/** Moved to another instance: one of a newer revision, or one with fewer connections. */
+	public static final String REBALANCE = "rebalance";
+
 	public static SystemNotice reconnect(String reason, long retryAfterMs) {
 		return new SystemNotice("reconnect", reason, retryAfterMs);
 	}

@@ -41,6 +41,13 @@ class StompboxMetricsTests {
 	}
 
 	@Test
+	void movedClientsAreCountedByReason() {
+		this.metrics.clientMoved(RebalanceReason.LOAD);
+		assertThat(this.registry.get("stompbox.rebalance.moved").tag("reason", "load").counter().count()).isEqualTo(1);
+		assertThat(this.registry.get("stompbox.rebalance.moved").tag("reason", "revision").counter().count()).isZero();
+	}
+
+	@Test
 	void everyTagValueIsRegisteredUpFront() {
 		assertThat(this.registry.get("stompbox.errors").counters()).hasSize(ErrorCode.values().length);
 		assertThat(this.registry.get("stompbox.messages.inbound").counters()).hasSize(InboundKind.values().length);

@@ -41,6 +41,11 @@ public final class StompboxCluster implements AutoCloseable {
 	}
 
 	public ConfigurableApplicationContext startInstance(String instanceId) {
+		return startInstance(instanceId, Map.of());
+	}
+
+	/** Starts an instance with properties of its own beside the cluster's (a revision, say). */
+	public ConfigurableApplicationContext startInstance(String instanceId, Map<String, Object> own) {
 		List<String> args = new ArrayList<>(List.of("--REDIS_URL=" + this.redisUrl, "--server.port=0",
 				"--stompbox.instance-id=" + instanceId));
 		if (!this.properties.containsKey("stompbox.jwt.secret")) {
@@ -48,6 +53,7 @@ public final class StompboxCluster implements AutoCloseable {
 		}
 		// Command-line arguments, so they win over application.yaml as an operator's would.
 		this.properties.forEach((name, value) -> args.add("--" + name + "=" + value));
+		own.forEach((name, value) -> args.add("--" + name + "=" + value));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(StompboxApplication.class)
 			.run(args.toArray(String[]::new));
 		this.instances.add(context);
