@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts (or stops) what the README's performance figures were measured against: a Redis
+# Starts (or stops) what docs/performance.md's figures were measured against: a Redis
 # on port 6390 and two Stompbox instances on 8081 and 8082 running the packaged jar.
 #   eval "$(src/bench/two-instances.sh up | tail -1)"   # builds target/stompbox.jar if missing;
 #                                      # sets PIDS, and STOMPBOX_JWT_SECRET (a fresh one when unset)
