@@ -243,6 +243,14 @@ class KubernetesManifestsTests {
 			.isTrue();
 	}
 
+	/** Kubernetes has no K_REVISION: each rollout's pods name their pod template's hash, for rebalancing. */
+	@Test
+	void revisionIsThePodTemplatesHashAndScaleOutsRebalanceByLoad() {
+		EnvVar revision = Manifests.env(this.container, "STOMPBOX_REVISION").orElseThrow();
+		assertThat(revision.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.labels['pod-template-hash']");
+		assertThat(Manifests.configMap().getData()).containsEntry("STOMPBOX_REBALANCE", "load");
+	}
+
 	/**
 	 * JAVA_TOOL_OPTIONS is the image's (memory and collector flags, DockerfileTests): a value
 	 * here would replace them all. JDK_JAVA_OPTIONS adds to them; it must not pick another
