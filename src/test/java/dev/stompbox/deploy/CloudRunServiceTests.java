@@ -213,6 +213,14 @@ class CloudRunServiceTests {
 	 * The application asks each client to reconnect before its connection's lifetime ends, and
 	 * that must come before Cloud Run cuts the request.
 	 */
+	/** Cloud Run sets K_REVISION, the default revision; clients leave an old revision soon after a deploy. */
+	@Test
+	void clientsMoveToTheNewRevisionAndToInstancesOfAScaleOut() {
+		assertThat(Manifests.env(this.container, "STOMPBOX_REBALANCE").map(EnvVar::getValue))
+			.contains("revision,load");
+		assertThat(Manifests.env(this.container, "STOMPBOX_REVISION")).as("K_REVISION, set by Cloud Run").isEmpty();
+	}
+
 	@Test
 	void connectionLifetimeEndsBeforeTheRequestTimeout() {
 		Duration lifetime = Manifests.env(this.container, "STOMPBOX_MAX_CONNECTION_LIFETIME")
