@@ -23,7 +23,7 @@ import org.springframework.core.env.Environment;
  * <p>
  * A thread reading a request body blocks until the bytes come, so a few clients that stall
  * a body (a SockJS {@code xhr_send}, the server API) could hold every thread: a read or write
- * that waits {@link #REQUEST_IO_TIMEOUT} while a request is handled is given up. (Jetty's
+ * that waits 10 s while a request is handled is given up. (Jetty's
  * minimum request data rate was tried and dropped: it counts from the start of the request,
  * so it refused a browser's small body that was read late.) {@code server.jetty.threads.max},
  * when set, wins.
@@ -33,7 +33,12 @@ class JettyThreads {
 
 	static final String MAX_PROPERTY = "server.jetty.threads.max";
 
-	/** Longest wait of one read or write while a request is handled (Jetty's default: 30 s). */
+	/**
+	 * Longest wait of one read or write while a request is handled (Jetty's default: 30 s).
+	 * Not an operator setting; tests shorten it with {@code stompbox.internal.request-io-timeout}.
+	 */
+	static final String REQUEST_IO_TIMEOUT_PROPERTY = "stompbox.internal.request-io-timeout";
+
 	static final Duration REQUEST_IO_TIMEOUT = Duration.ofSeconds(10);
 
 	static int defaultMax(int cores) {
@@ -41,16 +46,17 @@ class JettyThreads {
 	}
 
 	@Bean
-	WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> jettyRequestBodyGuards() {
-		return (factory) -> factory.addServerCustomizers(requestBodyGuards());
+	WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> jettyRequestBodyGuards(Environment environment) {
+		Duration timeout = environment.getProperty(REQUEST_IO_TIMEOUT_PROPERTY, Duration.class, REQUEST_IO_TIMEOUT);
+		return (factory) -> factory.addServerCustomizers(requestBodyGuards(timeout));
 	}
 
-	JettyServerCustomizer requestBodyGuards() {
+	JettyServerCustomizer requestBodyGuards(Duration timeout) {
 		return (server) -> {
 			for (Connector connector : server.getConnectors()) {
 				HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
 				if (http != null) {
-					http.getHttpConfiguration().setIdleTimeout(REQUEST_IO_TIMEOUT.toMillis());
+					http.getHttpConfiguration().setIdleTimeout(timeout.toMillis());
 				}
 			}
 		};
