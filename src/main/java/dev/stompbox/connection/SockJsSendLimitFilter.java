@@ -12,6 +12,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -28,10 +30,12 @@ import dev.stompbox.session.SockJsRequest;
  * is read only up to the limit. Twice the frame limit, because a frame within the limit
  * takes more once it is JSON-escaped into a SockJS message.
  *
- * <p>Runs after the security filters (the lowest precedence of a component filter): the
- * session of the request's URL is closed only for a request that got this far.
+ * <p>Runs after the security filters: the session of the request's URL is closed only for a
+ * request that got this far; and before the cluster's SockJS relay, which relays a body only
+ * once it is within the limit.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE - 50)
 class SockJsSendLimitFilter extends OncePerRequestFilter {
 
 	private static final String SEND_TRANSPORT = "xhr_send";
