@@ -11,6 +11,7 @@ import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.stompbox.connection.ConnectionProperties;
+import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.instance.ConditionalOnCluster;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.metrics.StompboxMetrics;
@@ -60,14 +61,14 @@ class ClusterSockJsConfiguration {
 
 	@Bean
 	SessionHolder sockJsSessionHolder(HeldSessions sessions, SockJsSessionOwners owners, RelayChannel channel,
-			ExecutorService sockJsHolderExecutor, StompboxMetrics metrics) {
-		return new SessionHolder(sessions, owners, channel, sockJsHolderExecutor, metrics);
+			ExecutorService sockJsHolderExecutor, StompboxMetrics metrics, ConnectionRegistry connections) {
+		return new SessionHolder(sessions, owners, channel, sockJsHolderExecutor, metrics, connections);
 	}
 
 	@Bean
 	RequestRelay sockJsRequestRelay(RelayChannel channel, StompboxMetrics metrics,
-			ExecutorService sockJsRelayWriters, TaskScheduler stompboxScheduler) {
-		return new RequestRelay(channel, metrics, sockJsRelayWriters, stompboxScheduler);
+			ExecutorService sockJsRelayWriters, TaskScheduler stompboxScheduler, TokenVerifier verifier) {
+		return new RequestRelay(channel, metrics, sockJsRelayWriters, stompboxScheduler, verifier);
 	}
 
 	/** Subscribes this instance's SockJS channel before the web server takes requests. */

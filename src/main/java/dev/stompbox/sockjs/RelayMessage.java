@@ -1,9 +1,14 @@
 package dev.stompbox.sockjs;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
+
+import dev.stompbox.security.SockJsCredentials;
+import dev.stompbox.security.TokenVerifier;
 
 /**
  * What instances tell each other about a SockJS session that one of them holds, over each
@@ -37,6 +42,22 @@ sealed interface RelayMessage {
 		public String encode() {
 			return Fields.encode("R", this.requestId, this.replyTo, this.sessionId, this.transport,
 					this.credentials.digest(), this.credentials.userId());
+		}
+
+	}
+
+	/**
+	 * An {@code xhr_send} body over the limit was refused with 413 at the instance that relays
+	 * this: the holder ends the session with the {@code too-large} ERROR frame, if the request
+	 * was the session's user's.
+	 */
+	record Refuse(String requestId, String replyTo, String sessionId, Credentials credentials, String message)
+			implements RelayMessage {
+
+		@Override
+		public String encode() {
+			return Fields.encode("X", this.requestId, this.replyTo, this.sessionId, this.credentials.digest(),
+					this.credentials.userId(), this.message);
 		}
 
 	}
@@ -91,6 +112,17 @@ sealed interface RelayMessage {
 	 */
 	record Credentials(@Nullable String digest, @Nullable String userId) {
 
+		static Credentials of(HttpServletRequest request, TokenVerifier verifier) {
+			SockJsCredentials read = SockJsCredentials.of(request, verifier);
+			String digest = (read.tokenDigest() != null) ? HexFormat.of().formatHex(read.tokenDigest()) : null;
+			return new Credentials(digest, read.userId());
+		}
+
+		SockJsCredentials read() {
+			return new SockJsCredentials((this.digest != null) ? HexFormat.of().parseHex(this.digest) : null,
+					this.userId);
+		}
+
 	}
 
 	static RelayMessage decode(String text) {
@@ -99,6 +131,7 @@ sealed interface RelayMessage {
 		return switch (kind) {
 			case "S" -> new Send(f.get(1), f.get(2), f.get(3), new Credentials(f.get(4), f.get(5)), f.get(6));
 			case "R" -> new Receive(f.get(1), f.get(2), f.get(3), f.get(4), new Credentials(f.get(5), f.get(6)));
+			case "X" -> new Refuse(f.get(1), f.get(2), f.get(3), new Credentials(f.get(4), f.get(5)), f.get(6));
 			case "D" -> new Detach(f.get(1), f.get(2), f.get(3), "1".equals(f.get(4)));
 			case "A" -> new Reply(f.get(1), f.get(2), f.get(3), Integer.parseInt(f.get(4)), f.get(5),
 					"1".equals(f.get(6)));

@@ -10,9 +10,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.TaskScheduler;
 
+import dev.stompbox.connection.DrainStarted;
+import dev.stompbox.connection.SockJsSendRefused;
 import dev.stompbox.metrics.StompboxMetrics;
+import dev.stompbox.security.TokenVerifier;
 import dev.stompbox.sockjs.RelayMessage.Reply;
 
 /**
@@ -36,6 +40,8 @@ class RequestRelay implements SmartLifecycle {
 
 	private final TaskScheduler scheduler;
 
+	private final TokenVerifier verifier;
+
 	private final AtomicLong ids = new AtomicLong();
 
 	private final Map<String, CompletableFuture<Reply>> sends = new ConcurrentHashMap<>();
@@ -44,11 +50,13 @@ class RequestRelay implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledFuture<?> sweeper;
 
-	RequestRelay(RelayChannel channel, StompboxMetrics metrics, Executor writers, TaskScheduler scheduler) {
+	RequestRelay(RelayChannel channel, StompboxMetrics metrics, Executor writers, TaskScheduler scheduler,
+			TokenVerifier verifier) {
 		this.channel = channel;
 		this.metrics = metrics;
 		this.writers = writers;
 		this.scheduler = scheduler;
+		this.verifier = verifier;
 	}
 
 	RelayChannel channel() {
@@ -84,6 +92,23 @@ class RequestRelay implements SmartLifecycle {
 
 	int pending() {
 		return this.sends.size() + this.streams.size();
+	}
+
+	/**
+	 * This instance refused an oversized {@code xhr_send} of a session it does not hold: the
+	 * holder, if any, ends the session. Nothing is awaited: the client has its 413.
+	 */
+	@EventListener
+	void onSendRefused(SockJsSendRefused refused) {
+		RelayMessage.Credentials credentials = RelayMessage.Credentials.of(refused.request(), this.verifier);
+		this.channel.relay(refused.sessionId(), new RelayMessage.Refuse(nextId(), this.channel.instance(),
+				refused.sessionId(), credentials, refused.message()));
+	}
+
+	/** Draining: the relayed responses end, and their clients ask again, elsewhere. */
+	@EventListener
+	void onDrain(DrainStarted drain) {
+		this.streams.values().forEach(RelayedStream::silent);
 	}
 
 	/** An answer from a holder, on Lettuce's thread. */

@@ -1,13 +1,13 @@
 package dev.stompbox.sockjs;
 
 import java.io.IOException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHandler;
@@ -15,8 +15,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.socket.sockjs.transport.TransportHandler;
 import org.springframework.web.socket.sockjs.transport.session.AbstractHttpSockJsSession;
 
+import dev.stompbox.connection.ConnectionRegistry;
+import dev.stompbox.error.ErrorCode;
 import dev.stompbox.metrics.StompboxMetrics;
-import dev.stompbox.security.SockJsCredentials;
 import dev.stompbox.security.SockJsSessionOwners;
 import dev.stompbox.sockjs.HeldSessions.Held;
 import dev.stompbox.sockjs.RelayMessage.Reply;
@@ -49,16 +50,19 @@ class SessionHolder implements RelayedResponse.Publisher {
 
 	private final StompboxMetrics metrics;
 
+	private final ConnectionRegistry connections;
+
 	/** The relayed responses sessions write to, by the relaying instance and its request id. */
 	private final Map<String, RelayedResponse> responses = new ConcurrentHashMap<>();
 
 	SessionHolder(HeldSessions sessions, SockJsSessionOwners owners, RelayChannel channel, Executor executor,
-			StompboxMetrics metrics) {
+			StompboxMetrics metrics, ConnectionRegistry connections) {
 		this.sessions = sessions;
 		this.owners = owners;
 		this.channel = channel;
 		this.executor = executor;
 		this.metrics = metrics;
+		this.connections = connections;
 	}
 
 	/** A request relayed here, taken on Lettuce's thread and handled on this holder's. */
@@ -69,6 +73,7 @@ class SessionHolder implements RelayedResponse.Publisher {
 					case RelayMessage.Send send -> send(send);
 					case RelayMessage.Receive receive -> receive(receive);
 					case RelayMessage.Detach detach -> detach(detach);
+					case RelayMessage.Refuse refuse -> refuse(refuse);
 					case Reply reply -> throw new IllegalArgumentException("A reply is not a request");
 				}
 			}
@@ -124,6 +129,14 @@ class SessionHolder implements RelayedResponse.Publisher {
 		}
 	}
 
+	/** The oversized body another instance refused ends the session, as it would have here. */
+	private void refuse(RelayMessage.Refuse refuse) {
+		if (admitted(refuse.sessionId(), refuse.credentials()) != null) {
+			this.connections.refuse(refuse.sessionId(), ErrorCode.TOO_LARGE.exception(refuse.message()),
+					CloseStatus.TOO_BIG_TO_PROCESS);
+		}
+	}
+
 	private void detach(RelayMessage.Detach detach) {
 		RelayedResponse response = this.responses.remove(key(detach.replyTo(), detach.requestId()));
 		if (response != null) {
@@ -147,13 +160,12 @@ class SessionHolder implements RelayedResponse.Publisher {
 		}
 	}
 
-	private Held admitted(String sessionId, RelayMessage.Credentials credentials) {
+	private @Nullable Held admitted(String sessionId, RelayMessage.Credentials credentials) {
 		Held held = this.sessions.get(sessionId);
 		if (held == null) {
 			return null;
 		}
-		byte[] digest = (credentials.digest() != null) ? HexFormat.of().parseHex(credentials.digest()) : null;
-		return this.owners.admits(sessionId, new SockJsCredentials(digest, credentials.userId())) ? held : null;
+		return this.owners.admits(sessionId, credentials.read()) ? held : null;
 	}
 
 	private void answer(String replyTo, String requestId, String sessionId, int status, String body) {

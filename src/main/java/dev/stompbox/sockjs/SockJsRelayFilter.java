@@ -3,7 +3,6 @@ package dev.stompbox.sockjs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +24,6 @@ import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.cors.DefaultCorsProcessor;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.stompbox.security.SockJsCredentials;
 import dev.stompbox.security.TokenVerifier;
 import dev.stompbox.session.SockJsRequest;
 import dev.stompbox.sockjs.RelayChannel.Relayed;
@@ -206,9 +204,7 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 	}
 
 	private RelayMessage.Credentials credentials(HttpServletRequest request) {
-		SockJsCredentials read = SockJsCredentials.of(request, this.verifier);
-		String digest = (read.tokenDigest() != null) ? HexFormat.of().formatHex(read.tokenDigest()) : null;
-		return new RelayMessage.Credentials(digest, read.userId());
+		return RelayMessage.Credentials.of(request, this.verifier);
 	}
 
 	private static <T> T await(CompletableFuture<T> future) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -176,6 +177,48 @@ class ClusterSockJsRelayIntegrationTests {
 	}
 
 	@Test
+	void anOversizedXhrSendOnTheOtherInstanceGets413AndEndsTheSessionWhereItIs() throws Exception {
+		String oversized = JSON.writeValueAsString(List.of("SEND\ndestination:/app/x\n\n" + "x".repeat(200_000) + "\u0000"));
+		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("gus"))) {
+			Poller poller = new Poller(session);
+			assertThat(session.poll(a).kind()).isEqualTo('o');
+			assertThat(session.send(b, connect())).isEqualTo(204);
+			poller.until((frame) -> frame.startsWith("CONNECTED"));
+			try (RawSockJsSession intruder = session.as(TestTokens.forUser("mallory"))) {
+				assertThat(intruder.post(b, "xhr_send", oversized).statusCode()).isEqualTo(413);
+			}
+			assertThat(session.send(b, subscribe("alive", "/user/queue/acks", "r-alive"))).isEqualTo(204);
+			poller.until((frame) -> frame.contains("receipt-id:r-alive"));
+
+			// A poll waiting at the session's instance, as a client keeps one, takes the ERROR frame.
+			CompletableFuture<Answer> waiting = CompletableFuture.supplyAsync(() -> {
+				try {
+					return session.poll(a);
+				}
+				catch (IOException | InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			Thread.sleep(500);
+			assertThat(session.post(b, "xhr_send", oversized).statusCode()).isEqualTo(413);
+			List<String> frames = new ArrayList<>(waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).messages());
+			String close = null;
+			long deadline = System.nanoTime() + TIMEOUT.toNanos();
+			while (close == null && System.nanoTime() < deadline) {
+				Answer answer = session.poll(a);
+				frames.addAll(answer.messages());
+				if (answer.kind() == 'c') {
+					close = answer.body();
+				}
+			}
+			assertThat(frames).anyMatch((frame) -> frame.startsWith("ERROR") && frame.contains("message:too-large"));
+			// Closed 1009 while no poll waited: the next one hears SockJS's "go away".
+			assertThat(close).matches("c\\[(1009|3000),.*");
+			await().atMost(TIMEOUT).until(() -> session.send(b, subscribe("z", "/user/queue/acks", "late")) == 404);
+		}
+	}
+
+	@Test
 	void springsSockJsClientWorksThroughARoundRobinBalancerThatRefusesWebSockets() {
 		try (RoundRobinHttpProxy proxy = RoundRobinHttpProxy.to(a, b);
 				StompTestClient streaming = StompTestClient.connect(proxy.port(), TestTokens.forUser("erin"),
@@ -218,10 +261,14 @@ class ClusterSockJsRelayIntegrationTests {
 			Measured relayed = roundTrips(b, rounds, probe);
 			System.out.printf("SockJS relay cost over %d round trips (xhr_send + one frame on xhr_streaming):%n",
 					rounds);
-			System.out.printf("  local:   median %.3f ms, p90 %.3f ms, p99 %.3f ms, Redis commands/round trip %s%n",
-					local.percentile(50), local.percentile(90), local.percentile(99), local.perRound());
-			System.out.printf("  relayed: median %.3f ms, p90 %.3f ms, p99 %.3f ms, Redis commands/round trip %s%n",
-					relayed.percentile(50), relayed.percentile(90), relayed.percentile(99), relayed.perRound());
+			for (Map.Entry<String, Measured> entry : Map.of("local", local, "relayed", relayed).entrySet()) {
+				Measured m = entry.getValue();
+				System.out.printf(
+						"  %-8s round trip median %.3f ms, p90 %.3f ms, p99 %.3f ms; xhr_send alone median %.3f ms,"
+								+ " p90 %.3f ms; Redis commands/round trip %s%n",
+						entry.getKey(), m.percentile(50), m.percentile(90), m.percentile(99), m.sendPercentile(50),
+						m.sendPercentile(90), m.perRound());
+			}
 			for (String kind : List.of("send", "receive")) {
 				Timer timer = cluster.bean(1, MeterRegistry.class)
 					.get("stompbox.sockjs.relay")
@@ -248,9 +295,14 @@ class ClusterSockJsRelayIntegrationTests {
 			}
 			Map<String, Long> before = commandStats(probe);
 			double[] millis = new double[rounds];
+			double[] sends = new double[rounds];
 			for (int i = 0; i < rounds; i++) {
 				long started = System.nanoTime();
-				echo(session, streamer, port, "r" + i);
+				assertThat(session.send(port, "SUBSCRIBE\nid:r" + i + "\ndestination:/app/instance\n\n\u0000"))
+					.isEqualTo(204);
+				sends[i] = (System.nanoTime() - started) / 1e6;
+				String id = "r" + i;
+				streamer.until((frame) -> frame.contains("subscription:" + id + "\n"));
 				millis[i] = (System.nanoTime() - started) / 1e6;
 			}
 			Map<String, Long> after = commandStats(probe);
@@ -261,7 +313,7 @@ class ClusterSockJsRelayIntegrationTests {
 					used.put(command, delta);
 				}
 			});
-			return new Measured(millis, used, rounds);
+			return new Measured(millis, sends, used, rounds);
 		}
 	}
 
@@ -286,10 +338,18 @@ class ClusterSockJsRelayIntegrationTests {
 		return calls;
 	}
 
-	record Measured(double[] millis, Map<String, Long> commands, int rounds) {
+	record Measured(double[] millis, double[] sends, Map<String, Long> commands, int rounds) {
 
 		double percentile(int p) {
-			double[] sorted = this.millis.clone();
+			return percentile(this.millis, p);
+		}
+
+		double sendPercentile(int p) {
+			return percentile(this.sends, p);
+		}
+
+		static double percentile(double[] values, int p) {
+			double[] sorted = values.clone();
 			Arrays.sort(sorted);
 			return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
 		}
