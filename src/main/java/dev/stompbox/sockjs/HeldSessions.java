@@ -102,10 +102,6 @@ class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 		return this.sessions.containsKey(sessionId);
 	}
 
-	int size() {
-		return this.sessions.size();
-	}
-
 	/** The handler of an {@code xhr_send}, as Spring's service set it up. */
 	XhrReceivingTransportHandler receiving() {
 		return this.receiving;

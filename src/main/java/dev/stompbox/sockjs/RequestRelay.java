@@ -90,10 +90,6 @@ class RequestRelay implements SmartLifecycle {
 		this.streams.remove(requestId);
 	}
 
-	int pending() {
-		return this.sends.size() + this.streams.size();
-	}
-
 	/**
 	 * This instance refused an oversized {@code xhr_send} of a session it does not hold: the
 	 * holder, if any, ends the session. Nothing is awaited: the client has its 413.

@@ -83,10 +83,6 @@ class SessionHolder implements RelayedResponse.Publisher {
 		});
 	}
 
-	int responses() {
-		return this.responses.size();
-	}
-
 	private void send(RelayMessage.Send send) {
 		Held held = admitted(send.sessionId(), send.credentials());
 		if (held == null) {

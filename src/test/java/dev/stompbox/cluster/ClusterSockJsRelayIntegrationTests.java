@@ -22,9 +22,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.support.RawSockJsSession;
 import dev.stompbox.support.RawSockJsSession.Answer;
 import dev.stompbox.support.RedisTestServer;
@@ -215,6 +218,25 @@ class ClusterSockJsRelayIntegrationTests {
 			// Closed 1009 while no poll waited: the next one hears SockJS's "go away".
 			assertThat(close).matches("c\\[(1009|3000),.*");
 			await().atMost(TIMEOUT).until(() -> session.send(b, subscribe("z", "/user/queue/acks", "late")) == 404);
+		}
+	}
+
+	@Test
+	void aSessionWhoseInstanceCrashedGets404OnTheOthers() throws Exception {
+		ConfigurableApplicationContext doomed = cluster.startInstance("node-crashing");
+		int c = ((WebServerApplicationContext) doomed).getWebServer().getPort();
+		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("hal"))) {
+			assertThat(session.poll(c).kind()).isEqualTo('o');
+			assertThat(session.send(b, connect())).isEqualTo(204);
+			Answer connected = session.poll(a);
+			assertThat(connected.messages()).anyMatch((frame) -> frame.startsWith("CONNECTED"));
+			// Its Redis connections drop at once, as a crashed instance's do; its record stays.
+			doomed.getBean(RedisConnections.class).close();
+			assertThat(session.send(b, subscribe("x", "/user/queue/acks", "after-crash"))).isEqualTo(404);
+			assertThat(session.post(a, "xhr", "").statusCode()).isEqualTo(404);
+		}
+		finally {
+			doomed.close();
 		}
 	}
 
