@@ -136,6 +136,14 @@ final class RelayedStream implements AsyncListener {
 		}
 	}
 
+	/** The request is answered without the holder, which is told to write nothing to it. */
+	void abandon(String holder) {
+		synchronized (this) {
+			this.holder = holder;
+		}
+		detach(false, false);
+	}
+
 	/** The holder has not written for too long: it is gone. */
 	void silent() {
 		detach(false, true);

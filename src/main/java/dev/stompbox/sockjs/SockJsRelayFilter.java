@@ -187,8 +187,8 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 			return;
 		}
 		if (!answerCors(request, response)) {
-			// Cannot happen after the origin check above; the holder is told to let go.
-			stream.silent();
+			// Not after the origin check above; were it so, the holder is told to let go.
+			stream.abandon(relayed.holder());
 			return;
 		}
 		response.setContentType(SOCKJS_CONTENT_TYPE);
