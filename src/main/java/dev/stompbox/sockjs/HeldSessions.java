@@ -2,6 +2,7 @@ package dev.stompbox.sockjs;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -134,7 +135,7 @@ class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 		this.sessions.put(session.getId(), new Held(session));
 	}
 
-	private java.util.concurrent.CompletableFuture<String> record(String sessionId) {
+	private CompletableFuture<String> record(String sessionId) {
 		return this.connections.commands()
 			.set(this.keys.sockJsSession(sessionId), this.instance.value(),
 					SetArgs.Builder.px(RECORD_TTL.toMillis()))

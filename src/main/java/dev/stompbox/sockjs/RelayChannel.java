@@ -55,6 +55,11 @@ class RelayChannel implements ChannelHandler {
 		return subscriptions.subscribe(this, this.keys.sockJsChannel(this.instance));
 	}
 
+	/** Stops listening: requests of the sessions held here then get 404 elsewhere. */
+	void unlisten(ChannelSubscriptions subscriptions) {
+		subscriptions.unsubscribe(this.keys.sockJsChannel(this.instance));
+	}
+
 	/**
 	 * Publishes the request to the instance that holds the session, in one round trip with
 	 * looking that instance up.

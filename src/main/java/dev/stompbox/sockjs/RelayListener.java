@@ -48,6 +48,7 @@ class RelayListener implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		this.channel.unlisten(this.subscriptions);
 	}
 
 	@Override
