@@ -47,7 +47,7 @@ public record ConnectionProperties(@DefaultValue List<String> allowedOrigins,
 		}
 	}
 
-	String[] originPatterns() {
+	public String[] originPatterns() {
 		List<String> patterns = this.allowedOrigins.stream().map(String::strip).filter((p) -> !p.isEmpty()).toList();
 		return (patterns.isEmpty() ? LOCAL_ORIGINS : patterns).toArray(String[]::new);
 	}

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
+import dev.stompbox.error.StompboxException;
 import dev.stompbox.session.SessionGate;
 
 /**
@@ -84,6 +85,19 @@ public class ConnectionRegistry implements SessionGate {
 	@Nullable WebSocketSession session(String sessionId) {
 		Open open = this.sessions.get(sessionId);
 		return (open != null) ? open.session : null;
+	}
+
+	/**
+	 * Ends an open session of this instance for a failure found outside the STOMP handler:
+	 * the ERROR frame for it, then the close with the given status.
+	 * @return whether the session is open here
+	 */
+	public boolean refuse(String sessionId, StompboxException error, CloseStatus status) {
+		if (!(session(sessionId) instanceof CloseCodeSession session)) {
+			return false;
+		}
+		session.refuse(error, status);
+		return true;
 	}
 
 	/** Closes one session with the given status; a no-op when it is already gone. */

@@ -2,6 +2,7 @@ package dev.stompbox.connection;
 
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +13,7 @@ import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.server.HandshakeHandler;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
@@ -26,6 +28,7 @@ import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
 import dev.stompbox.security.TokenHandshakeInterceptor;
 import dev.stompbox.session.SockJsRequest;
+import dev.stompbox.session.SockJsTransportHandlers;
 import dev.stompbox.session.StompEndpoints;
 
 /**
@@ -70,12 +73,14 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	private final ConnectTimeout connectTimeout;
 
+	private final SockJsTransportHandlers sockJsTransports;
+
 	EndpointConfiguration(ConnectionProperties properties, ConnectionRegistry registry, ConnectionCapInterceptor cap,
 			TokenHandshakeInterceptor handshakeTokens, ConnectAuthenticationInterceptor connectAuthentication,
 			MessageAuthorizationInterceptor authorization, RateLimitInterceptor rateLimit,
 			UserConnectionLimit userConnections, SubscriptionLimitInterceptor subscriptionLimit, Receipts receipts,
 			@Lazy @Qualifier("clientOutboundChannel") MessageChannel clientOutbound, StompboxMetrics metrics,
-			ConnectTimeout connectTimeout) {
+			ConnectTimeout connectTimeout, ObjectProvider<SockJsTransportHandlers> sockJsTransports) {
 		this.properties = properties;
 		this.registry = registry;
 		this.cap = cap;
@@ -89,6 +94,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.clientOutbound = clientOutbound;
 		this.metrics = metrics;
 		this.connectTimeout = connectTimeout;
+		this.sockJsTransports = sockJsTransports.getIfAvailable(() -> EndpointConfiguration::sockJsTransports);
 	}
 
 	@Override
@@ -106,7 +112,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.addInterceptors(originFirst, this.cap, this.handshakeTokens)
 			.withSockJS()
 			.setTransportHandlerOverrides()
-			.setTransportHandlers(sockJsTransports(handshake))
+			.setTransportHandlers(this.sockJsTransports.create(handshake))
 			.setStreamBytesLimit(SEND_BUFFER_LIMIT);
 		endpoints.setErrorHandler(new StompErrorFrames());
 		endpoints.setPreserveReceiveOrder(true);
@@ -156,8 +162,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	 * The SockJS transports of PROTOCOL.md section 1, websocket, xhr-streaming and
 	 * xhr-polling (with xhr_send, which both send through), and no others: Spring's defaults
 	 * add eventsource and htmlfile, more ways in to guard for clients that need none of them.
+	 * In cluster mode the SockJS relay makes the same ones, with the HTTP transports' sessions
+	 * recorded in Redis.
 	 */
-	private static TransportHandler[] sockJsTransports(DefaultHandshakeHandler handshake) {
+	private static TransportHandler[] sockJsTransports(HandshakeHandler handshake) {
 		return new TransportHandler[] { new WebSocketTransportHandler(handshake), new XhrStreamingTransportHandler(),
 				new XhrPollingTransportHandler(), new XhrReceivingTransportHandler() };
 	}

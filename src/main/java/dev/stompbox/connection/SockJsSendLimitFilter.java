@@ -12,6 +12,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -28,10 +31,12 @@ import dev.stompbox.session.SockJsRequest;
  * is read only up to the limit. Twice the frame limit, because a frame within the limit
  * takes more once it is JSON-escaped into a SockJS message.
  *
- * <p>Runs after the security filters (the lowest precedence of a component filter): the
- * session of the request's URL is closed only for a request that got this far.
+ * <p>Runs after the security filters: the session of the request's URL is closed only for a
+ * request that got this far; and before the cluster's SockJS relay, which relays a body only
+ * once it is within the limit.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE - 50)
 class SockJsSendLimitFilter extends OncePerRequestFilter {
 
 	private static final String SEND_TRANSPORT = "xhr_send";
@@ -48,9 +53,13 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 
 	private final ConnectionRegistry registry;
 
-	SockJsSendLimitFilter(ConnectionProperties properties, ConnectionRegistry registry) {
+	private final ApplicationEventPublisher events;
+
+	SockJsSendLimitFilter(ConnectionProperties properties, ConnectionRegistry registry,
+			ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.registry = registry;
+		this.events = events;
 	}
 
 	@Override
@@ -89,8 +98,11 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 	private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String message = "SockJS message body exceeds " + limit() + " bytes";
 		SockJsRequest send = SockJsRequest.of(request);
-		if (send != null && this.registry.session(send.sessionId()) instanceof CloseCodeSession session) {
-			session.refuse(ErrorCode.TOO_LARGE.exception(message), CloseStatus.TOO_BIG_TO_PROCESS);
+		if (send != null
+				&& !this.registry.refuse(send.sessionId(), ErrorCode.TOO_LARGE.exception(message),
+						CloseStatus.TOO_BIG_TO_PROCESS)) {
+			// Another instance may hold the session (cluster mode): it ends it there.
+			this.events.publishEvent(new SockJsSendRefused(request, send.sessionId(), message));
 		}
 		response.setStatus(ErrorCode.TOO_LARGE.httpStatus());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);

@@ -48,6 +48,12 @@ public class StompboxMetrics {
 
 	private final Timer relayLag;
 
+	private final Timer sockJsSendRelay;
+
+	private final Timer sockJsReceiveRelay;
+
+	private final Counter sockJsRelayedWrites;
+
 	public StompboxMetrics(MeterRegistry registry) {
 		this.registry = registry;
 		this.connects = Counter.builder("stompbox.connects")
@@ -74,6 +80,15 @@ public class StompboxMetrics {
 		this.relayLag = Latencies.timer(registry, "stompbox.relay.lag",
 				"Time from a room message's ts to its hand-over to this instance's subscribers", Tags.empty(),
 				Duration.ofMillis(1), Duration.ofSeconds(30));
+		this.sockJsSendRelay = Latencies.timer(registry, "stompbox.sockjs.relay",
+				"Time from relaying a SockJS request to the instance holding its session until that one answered",
+				Tags.of("kind", "send"), Duration.ofNanos(100_000), Duration.ofSeconds(5));
+		this.sockJsReceiveRelay = Latencies.timer(registry, "stompbox.sockjs.relay",
+				"Time from relaying a SockJS request to the instance holding its session until that one answered",
+				Tags.of("kind", "receive"), Duration.ofNanos(100_000), Duration.ofSeconds(5));
+		this.sockJsRelayedWrites = Counter.builder("stompbox.sockjs.relay.writes")
+			.description("Writes of SockJS frames relayed from the instance holding the session to another's client")
+			.register(registry);
 	}
 
 	/** A WebSocket or SockJS connection opened. */
@@ -168,6 +183,21 @@ public class StompboxMetrics {
 		FunctionCounter.builder("stompbox.redis.reconnects", source, outages)
 			.description("Times Redis became unreachable since start; each is followed by a reconnect")
 			.register(this.registry);
+	}
+
+	/** A SockJS xhr_send relayed to the instance holding its session, answered in this time. */
+	public void sockJsSendRelayed(long nanos) {
+		this.sockJsSendRelay.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** A SockJS receiving request relayed to the instance holding its session, first answered in this time. */
+	public void sockJsReceiveRelayed(long nanos) {
+		this.sockJsReceiveRelay.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Frames the instance holding a SockJS session wrote to a client of another instance. */
+	public void sockJsRelayedWrite() {
+		this.sockJsRelayedWrites.increment();
 	}
 
 	private Timer publishTimer(Tags tags) {

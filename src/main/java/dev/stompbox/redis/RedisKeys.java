@@ -18,6 +18,8 @@ public class RedisKeys {
 
 	public static final String EVENTS_SUFFIX = ":events";
 
+	public static final String SOCKJS_SUFFIX = ":sockjs";
+
 	private final String prefix;
 
 	private final RedisProperties properties;
@@ -78,8 +80,21 @@ public class RedisKeys {
 	}
 
 	/**
+	 * Channel carrying the SockJS requests other instances relay to this one, and the answers
+	 * to those this one relayed to others.
+	 */
+	public String sockJsChannel(InstanceId instance) {
+		return instancePrefix() + instance.value() + SOCKJS_SUFFIX;
+	}
+
+	/** The instance holding a SockJS HTTP session, while it is open there. */
+	public String sockJsSession(String sessionId) {
+		return this.prefix + "sockjs:" + sessionId;
+	}
+
+	/**
 	 * What every per-instance name starts with; scripts that visit other instances append
-	 * an instance id and {@link #LEASE_SUFFIX}, {@link #EVENTS_SUFFIX} or
+	 * an instance id and {@link #LEASE_SUFFIX}, {@link #EVENTS_SUFFIX}, {@link #SOCKJS_SUFFIX} or
 	 * {@code :presence} (the set of room sessions the instance holds).
 	 */
 	public String instancePrefix() {

@@ -17,7 +17,6 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.stompbox.error.StompboxException;
 import dev.stompbox.security.SockJsSessionOwners.Owner;
 import dev.stompbox.session.SockJsRequest;
 
@@ -74,18 +73,8 @@ public class SockJsSessionOwnerFilter extends OncePerRequestFilter {
 	}
 
 	private boolean allowed(Owner owner, Optional<String> token) {
-		if (token.isEmpty()) {
-			return owner.token() == null;
-		}
-		if (owner.openedWith(token.get())) {
-			return true;
-		}
-		try {
-			return this.verifier.verify(token.get()).getName().equals(owner.userId());
-		}
-		catch (StompboxException ex) {
-			return false;
-		}
+		byte[] digest = token.map(SockJsSessionOwners::digest).orElse(null);
+		return owner.admits(digest, () -> SockJsCredentials.verifiedUser(this.verifier, token.orElseThrow()));
 	}
 
 }

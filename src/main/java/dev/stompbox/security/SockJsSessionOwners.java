@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
@@ -52,6 +53,16 @@ public class SockJsSessionOwners {
 		return this.owners.get(sessionId);
 	}
 
+	/**
+	 * Whether a request with these credentials may act on the session, by the rules of
+	 * {@link SockJsSessionOwnerFilter}: for a request another instance relays here, whose
+	 * token that instance read and verified.
+	 */
+	public boolean admits(String sessionId, SockJsCredentials presented) {
+		Owner owner = owner(sessionId);
+		return owner == null || owner.admits(presented.tokenDigest(), presented::userId);
+	}
+
 	@EventListener
 	void ended(SessionDisconnectEvent event) {
 		this.owners.remove(event.getSessionId());
@@ -77,8 +88,21 @@ public class SockJsSessionOwners {
 	 */
 	record Owner(String userId, byte @Nullable [] token) {
 
-		boolean openedWith(String other) {
-			return this.token != null && MessageDigest.isEqual(this.token, digest(other));
+		/**
+		 * Whether a request that carries a token of this digest (none: {@code null}) may act
+		 * on the session: the session's own token, or another token of the same user, or no
+		 * token when the session was opened without one.
+		 * @param user the verified user of the request's token, {@code null} when it does not
+		 * verify; asked only when the token is not the session's own
+		 */
+		boolean admits(byte @Nullable [] digest, Supplier<@Nullable String> user) {
+			if (digest == null) {
+				return this.token == null;
+			}
+			if (this.token != null && MessageDigest.isEqual(this.token, digest)) {
+				return true;
+			}
+			return this.userId.equals(user.get());
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.RoundRobinHttpProxy;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -200,6 +202,66 @@ class DemoPageBrowserIntegrationTests {
 		alice.awaitMembers("Alice", "Bob");
 		assertThat(alice.breaks()).isZero();
 		assertThat(bob.breaks()).isZero();
+	}
+
+	/**
+	 * Behind a balancer with no affinity that passes no WebSocket (a corporate proxy), every
+	 * request of a SockJS session may land on either instance: the pages connect over
+	 * xhr-streaming, and over xhr-polling when forced to, see each other, and show every
+	 * message once.
+	 */
+	@Test
+	void pagesOverSockJsBehindARoundRobinBalancerThatRefusesWebSocketsSeeEachOtherAndEveryMessageOnce() {
+		RoundRobinHttpProxy proxy = RoundRobinHttpProxy.to(cluster.port(0), cluster.port(1));
+		this.others.add(proxy);
+		for (String forced : List.of("", "xhr-polling")) {
+			String room = forced.isEmpty() ? "roundrobin" : "roundrobin-polling";
+			Page alice = sockJsPage("alice-" + room, proxy.port(), room, forced, "Alice");
+			Page bob = sockJsPage("bob-" + room, proxy.port(), room, forced, "Bob");
+			alice.awaitStatus("SockJS · #" + room);
+			bob.awaitStatus("SockJS · #" + room);
+			alice.awaitMembers("Alice", "Bob");
+			bob.awaitMembers("Alice", "Bob");
+			List<String> sent = new ArrayList<>();
+			for (int i = 1; i <= 3; i++) {
+				sent.add("alice " + i + " " + room);
+				alice.say(sent.getLast());
+				alice.awaitMessage(sent.getLast());
+				bob.awaitMessage(sent.getLast());
+				sent.add("bob " + i + " " + room);
+				bob.say(sent.getLast());
+				alice.awaitMessage(sent.getLast());
+				bob.awaitMessage(sent.getLast());
+			}
+			assertThat(alice.messages()).containsExactlyElementsOf(sent);
+			assertThat(bob.messages()).containsExactlyElementsOf(sent);
+			assertThat(alice.breaks()).isZero();
+			assertThat(bob.breaks()).isZero();
+		}
+		assertThat(proxy.refusedUpgrades()).isPositive();
+		for (String kind : List.of("send", "receive")) {
+			long relayed = 0;
+			for (int i = 0; i < 2; i++) {
+				relayed += cluster.bean(i, MeterRegistry.class)
+					.get("stompbox.sockjs.relay")
+					.tag("kind", kind)
+					.timer()
+					.count();
+			}
+			assertThat(relayed).as("relayed SockJS requests of kind %s", kind).isPositive();
+		}
+	}
+
+	/** A page on the SockJS transport that logs in once SockJS is limited to the transport given. */
+	private Page sockJsPage(String label, int port, String room, String forcedTransport, String name) {
+		Page page = open(label, port, "?room=" + room + "&transport=sockjs");
+		page.await("the login form", () -> page.find("name").isDisplayed());
+		if (!forcedTransport.isEmpty()) {
+			page.script("const Original = window.SockJS; window.SockJS = function (url) {"
+					+ " return new Original(url, null, { transports: ['" + forcedTransport + "'] }); };");
+		}
+		page.logIn(name);
+		return page;
 	}
 
 	@Test
