@@ -1,0 +1,5 @@
+/**
+ * The error catalogue ({@code ErrorCode}: wire code, HTTP status, whether a retry can
+ * succeed) and the exception that carries a code to the one client it concerns.
+ */
+package dev.stompbox.error;
