@@ -1,8 +1,9 @@
 /**
  * A browser client for Stompbox (docs/protocol.md): an ES module on top of STOMP.js 7, with
  * no DOM and no build step. It gets STOMP.js and SockJS from the globals their UMD bundles
- * define (`StompJs`, `SockJS`) unless given them in the options, so either the bundles or
- * an ES-module import of STOMP.js can feed it.
+ * define (`StompJs`, `SockJS`) unless given them in the options: the demo page loads the
+ * bundles from the WebJars; a page may instead pass STOMP.js as an ES module, as in
+ * `stompjs: await import('/webjars/stomp__stompjs/esm6/index.js')`.
  *
  * What it does for you:
  * - connects over WebSocket (`/ws`) or SockJS (`/sockjs`), asking the token provider for a

@@ -120,5 +120,9 @@ assert(s6.brokerURL === 'wss://x/app/ws' && other.status().switching, 'switching
 s6.onConnect();
 assert(other.current.stomp === s6 && !s5.active && other.breaks === 0, 'switched make-before-break');
 other.disconnect();
+
+// The WebJar's ES-module build of STOMP.js loads too, for pages that pass it as `stompjs`.
+const esm = await import('/webjars/stomp__stompjs/esm6/index.js');
+assert(typeof esm.Client === 'function', 'STOMP.js as an ES module from the WebJar');
 assert([...new Set(statuses)].join() === 'connecting,joining,connected,waiting,idle', 'status phases ' + [...new Set(statuses)]);
 return failures;
