@@ -25,6 +25,10 @@ class DemoPageIntegrationTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+	/** The page's own ES modules, under /js/. */
+	static final String[] MODULES = { "main.js", "stompbox-client.js", "chat.js", "presence.js", "board.js",
+			"status.js", "login.js" };
+
 	static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
 		return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
@@ -46,7 +50,8 @@ class DemoPageIntegrationTests {
 		int port;
 
 		@ParameterizedTest
-		@CsvSource({ "/, text/html", "/app.js, text/javascript", "/app.css, text/css",
+		@CsvSource({ "/, text/html", "/js/main.js, text/javascript", "/js/stompbox-client.js, text/javascript",
+				"/app.css, text/css",
 				"/webjars/stomp__stompjs/bundles/stomp.umd.min.js, text/javascript",
 				"/webjars/sockjs-client/dist/sockjs.min.js, text/javascript" })
 		void pageAndLibrariesAreServed(String path, String contentType) throws Exception {
@@ -58,7 +63,10 @@ class DemoPageIntegrationTests {
 
 		@Test
 		void pageCarriesEveryTestHook() throws Exception {
-			String page = get(this.port, "/").body() + get(this.port, "/app.js").body();
+			StringBuilder page = new StringBuilder(get(this.port, "/").body());
+			for (String module : MODULES) {
+				page.append(get(this.port, "/js/" + module).body());
+			}
 			for (String hook : new String[] { "name", "login", "room", "join", "message", "send", "messages", "msg",
 					"members", "member", "board", "status" }) {
 				assertThat(page).as(hook).containsAnyOf("data-test=\"" + hook + "\"", "dataset.test = '" + hook + "'");
