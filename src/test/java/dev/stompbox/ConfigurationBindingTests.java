@@ -45,8 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * The operator's settings of PROTOCOL.md section 10, given the way an operator gives them:
- * as OS environment variables, which only Spring's relaxed binding turns into properties.
+ * The operator's settings of PROTOCOL.md section 10, given the way an operator gives
+ * them: as OS environment variables, which only Spring's relaxed binding turns into
+ * properties.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConfigurationBindingTests {
@@ -168,7 +169,10 @@ class ConfigurationBindingTests {
 		});
 	}
 
-	/** A negative TTL or timeout has no meaning: kept history, for one, would be swept at once. */
+	/**
+	 * A negative TTL or timeout has no meaning: kept history, for one, would be swept at
+	 * once.
+	 */
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|', textBlock = """
 			STOMPBOX_HISTORY_TTL      | -1h
@@ -193,7 +197,9 @@ class ConfigurationBindingTests {
 		});
 	}
 
-	/** The whole application, as {@code java -jar} would start it with these variables. */
+	/**
+	 * The whole application, as {@code java -jar} would start it with these variables.
+	 */
 	@Test
 	void applicationStartsOnThePortAndWithTheSettingsOfItsVariables() throws IOException {
 		int port = freePort();
@@ -207,7 +213,10 @@ class ConfigurationBindingTests {
 		}
 	}
 
-	/** What an operator reads when start-up stops: Boot's failure report names variable and reason. */
+	/**
+	 * What an operator reads when start-up stops: Boot's failure report names variable
+	 * and reason.
+	 */
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|', textBlock = """
 			STOMPBOX_MAX_CONNECTIONS | 0     | must be greater than or equal to 1
@@ -230,13 +239,14 @@ class ConfigurationBindingTests {
 	 * variables to set.
 	 */
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			no key, no demo          |                                  |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
-			blank key, no demo       | '  '                             |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
-			no key, demo false       |                                  | false| STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
-			""")
-	void applicationWithoutAKeyDoesNotStart(String description, String secret, String demo,
-			String reason, CapturedOutput output) {
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					no key, no demo          |                                  |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
+					blank key, no demo       | '  '                             |      | STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
+					no key, demo false       |                                  | false| STOMPBOX_JWT_SECRET nor STOMPBOX_JWT_JWKS_URI
+					""")
+	void applicationWithoutAKeyDoesNotStart(String description, String secret, String demo, String reason,
+			CapturedOutput output) {
 		Map<String, Object> env = new HashMap<>(Map.of("PORT", "0"));
 		if (secret != null) {
 			env.put("STOMPBOX_JWT_SECRET", secret);
@@ -288,7 +298,9 @@ class ConfigurationBindingTests {
 			.replace(SYSTEM_ENVIRONMENT, new SystemEnvironmentPropertySource(SYSTEM_ENVIRONMENT, env));
 	}
 
-	/** {@code server.port} as {@code application.yaml} resolves it for these variables. */
+	/**
+	 * {@code server.port} as {@code application.yaml} resolves it for these variables.
+	 */
 	private static int serverPort(Map<String, Object> env) {
 		StandardEnvironment environment = new StandardEnvironment();
 		useEnvironmentVariables(environment, env);
@@ -310,7 +322,10 @@ class ConfigurationBindingTests {
 		return messages.toString();
 	}
 
-	/** {@code STOMPBOX_MAX_CONNECTIONS} to {@code stompbox.max-connections}, as documented. */
+	/**
+	 * {@code STOMPBOX_MAX_CONNECTIONS} to {@code stompbox.max-connections}, as
+	 * documented.
+	 */
 	private static String propertyOf(String variable) {
 		String lower = variable.toLowerCase();
 		for (String group : new String[] { "stompbox_jwt_", "stompbox_history_", "stompbox_presence_" }) {
@@ -321,7 +336,9 @@ class ConfigurationBindingTests {
 		return "stompbox." + lower.substring("stompbox_".length()).replace('_', '-');
 	}
 
-	/** {@code STOMPBOX_MAX_CONNECTIONS} to the record component {@code maxConnections}. */
+	/**
+	 * {@code STOMPBOX_MAX_CONNECTIONS} to the record component {@code maxConnections}.
+	 */
 	private static String fieldOf(String variable) {
 		String property = propertyOf(variable);
 		String last = property.substring(property.lastIndexOf('.') + 1);

@@ -3,7 +3,9 @@ package dev.stompbox;
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModules;
 
-/** Features depend on each other only through their public types, and never in a cycle. */
+/**
+ * Features depend on each other only through their public types, and never in a cycle.
+ */
 class PackageBoundaryTests {
 
 	@Test

@@ -14,7 +14,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.error.StompboxException;
 
-/** Every HTTP failure as {@code {"error", "message"}} with the status its code maps to. */
+/**
+ * Every HTTP failure as {@code {"error", "message"}} with the status its code maps to.
+ */
 @RestControllerAdvice
 class ApiErrors {
 

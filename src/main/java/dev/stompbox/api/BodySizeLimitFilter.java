@@ -16,15 +16,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.stompbox.error.ErrorCode;
 
 /**
- * Refuses server API bodies over 1 MiB with 413 {@code too-large}: at once when the length
- * is declared, and as soon as the limit is crossed when it is not.
+ * Refuses server API bodies over 1 MiB with 413 {@code too-large}: at once when the
+ * length is declared, and as soon as the limit is crossed when it is not.
  */
 @Component
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
 	static final long MAX_BODY_BYTES = 1024 * 1024;
 
-	/** How much of a refused body is read and dropped so the client can take its answer. */
+	/**
+	 * How much of a refused body is read and dropped so the client can take its answer.
+	 */
 	static final long DISCARDED_BODY_BYTES = 4 * MAX_BODY_BYTES;
 
 	@Override
@@ -48,10 +50,10 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * Reads what the client is still sending, up to {@link #DISCARDED_BODY_BYTES}, before the
-	 * connection closes: closed with the body unread, the kernel answers the client's next
-	 * segments with a reset, which can wipe the 413 from the client's buffer before it reads
-	 * it (seen in CI: "header parser received no bytes").
+	 * Reads what the client is still sending, up to {@link #DISCARDED_BODY_BYTES}, before
+	 * the connection closes: closed with the body unread, the kernel answers the client's
+	 * next segments with a reset, which can wipe the 413 from the client's buffer before
+	 * it reads it (seen in CI: "header parser received no bytes").
 	 */
 	private static void discardBody(HttpServletRequest request) {
 		byte[] sink = new byte[16 * 1024];

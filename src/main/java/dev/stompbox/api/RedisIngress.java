@@ -53,16 +53,17 @@ import dev.stompbox.user.UserEvents;
  * subscription) publishes a sync marker on a second channel; an instance that numbers
  * messages already writes the marker's place (the number of the message before it) into
  * Redis, and the newcomer numbers the messages after the marker from there. When no one
- * answers for a second, no one else is reading: the newcomer starts a new epoch. The first
- * instance to claim a number ({@code claim.lua}) delivers that message.
+ * answers for a second, no one else is reading: the newcomer starts a new epoch. The
+ * first instance to claim a number ({@code claim.lua}) delivers that message.
  * <p>
- * Backends rely on publish order, which instances racing for claims would not keep. So one
- * placed instance holds a short preference (a lease in Redis) and claims every message at
- * once; the others claim a message only when it is still unclaimed after {@link #GRACE}, so
- * nothing is lost when the preferred instance crashes. One instance delivers its claims in
- * claim order, each delivery dispatched (on the one command connection) after the one
- * before. A stopping instance claims nothing new, lets what it claimed be dispatched, and
- * only then gives the preference up, so the instance that takes it over delivers after.
+ * Backends rely on publish order, which instances racing for claims would not keep. So
+ * one placed instance holds a short preference (a lease in Redis) and claims every
+ * message at once; the others claim a message only when it is still unclaimed after
+ * {@link #GRACE}, so nothing is lost when the preferred instance crashes. One instance
+ * delivers its claims in claim order, each delivery dispatched (on the one command
+ * connection) after the one before. A stopping instance claims nothing new, lets what it
+ * claimed be dispatched, and only then gives the preference up, so the instance that
+ * takes it over delivers after.
  */
 public class RedisIngress implements SmartLifecycle {
 
@@ -98,7 +99,9 @@ public class RedisIngress implements SmartLifecycle {
 	 */
 	static final Duration GRACE = Duration.ofMillis(1500);
 
-	/** How long the preference lasts unless renewed: a crashed holder loses it this late. */
+	/**
+	 * How long the preference lasts unless renewed: a crashed holder loses it this late.
+	 */
 	static final Duration PREFERENCE_LEASE = Duration.ofSeconds(3);
 
 	/** How often the preference is renewed, or taken when free. */
@@ -134,7 +137,10 @@ public class RedisIngress implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	/** Set when stopping: nothing new is numbered, what waits for its grace is still claimed. */
+	/**
+	 * Set when stopping: nothing new is numbered, what waits for its grace is still
+	 * claimed.
+	 */
 	private volatile boolean stopping;
 
 	/** Whether this instance held the preference when it last asked. */
@@ -176,12 +182,17 @@ public class RedisIngress implements SmartLifecycle {
 		this.clock = clock;
 	}
 
-	/** True once this instance knows the place of the messages it receives in the ingress order. */
+	/**
+	 * True once this instance knows the place of the messages it receives in the ingress
+	 * order.
+	 */
 	public boolean isAligned() {
 		return this.place != null;
 	}
 
-	/** True while this instance claims every message at once (it holds the preference). */
+	/**
+	 * True while this instance claims every message at once (it holds the preference).
+	 */
 	public boolean isPreferred() {
 		return this.preferred;
 	}
@@ -211,13 +222,15 @@ public class RedisIngress implements SmartLifecycle {
 		}
 		this.running = false;
 		this.reader = null;
-		// What this instance claimed is delivered before Redis and the relay go away: no other
+		// What this instance claimed is delivered before Redis and the relay go away: no
+		// other
 		// instance delivers it. What it had not claimed yet, the others claim.
 		long deadline = System.nanoTime() + REDIS_WAIT.toNanos();
 		while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
 			pause(POLL);
 		}
-		// Only now, so that whoever takes the preference over delivers after this instance's
+		// Only now, so that whoever takes the preference over delivers after this
+		// instance's
 		// deliveries (the release follows them on the same connection).
 		this.preferred = false;
 		await(releasePreference(), "giving up the ingress preference");
@@ -287,7 +300,8 @@ public class RedisIngress implements SmartLifecycle {
 
 			@Override
 			public void resubscribed(String channel) {
-				// Both channels are subscribed again by one command: one rejoin is enough.
+				// Both channels are subscribed again by one command: one rejoin is
+				// enough.
 				if (channel.equals(RedisIngress.this.keys.ingressChannel())) {
 					RedisIngress.this.events.add(new Resubscribed());
 				}
@@ -346,10 +360,11 @@ public class RedisIngress implements SmartLifecycle {
 	}
 
 	/**
-	 * Renews the preference or takes it when free, while this instance is placed. Unanswered,
-	 * this instance no longer counts on it: the lease runs out on its own. Plain commands, not
-	 * a script: should the lease run out between the two, renewing the next holder's lease
-	 * does no harm, and this instance learns it lost the preference at the next renewal.
+	 * Renews the preference or takes it when free, while this instance is placed.
+	 * Unanswered, this instance no longer counts on it: the lease runs out on its own.
+	 * Plain commands, not a script: should the lease run out between the two, renewing
+	 * the next holder's lease does no harm, and this instance learns it lost the
+	 * preference at the next renewal.
 	 */
 	private void prefer() {
 		long now = this.clock.millis();
@@ -362,8 +377,9 @@ public class RedisIngress implements SmartLifecycle {
 		String holder = await(this.connections.commands().get(key), "the ingress preference");
 		boolean held;
 		if (holder == null) {
-			held = "OK".equals(await(this.connections.commands()
-				.set(key, me, SetArgs.Builder.nx().px(PREFERENCE_LEASE.toMillis())), "taking the ingress preference"));
+			held = "OK".equals(await(
+					this.connections.commands().set(key, me, SetArgs.Builder.nx().px(PREFERENCE_LEASE.toMillis())),
+					"taking the ingress preference"));
 		}
 		else if (holder.equals(me)) {
 			held = Boolean.TRUE.equals(await(this.connections.commands().pexpire(key, PREFERENCE_LEASE.toMillis()),
@@ -406,7 +422,10 @@ public class RedisIngress implements SmartLifecycle {
 		this.pending.add(new Pending(next, payload, this.clock.millis() + GRACE.toMillis()));
 	}
 
-	/** Claims, in ingress order, every waiting message when preferred, else those past their grace. */
+	/**
+	 * Claims, in ingress order, every waiting message when preferred, else those past
+	 * their grace.
+	 */
 	private void claimDue() {
 		long now = this.clock.millis();
 		Pending next = this.pending.peek();
@@ -418,16 +437,17 @@ public class RedisIngress implements SmartLifecycle {
 	}
 
 	/**
-	 * Claims one message. Its delivery waits for the delivery of the claim before, so this
-	 * instance's deliveries are dispatched in claim order whatever order the answers come in.
+	 * Claims one message. Its delivery waits for the delivery of the claim before, so
+	 * this instance's deliveries are dispatched in claim order whatever order the answers
+	 * come in.
 	 */
 	private void claim(IngressPlace at, byte[] payload) {
 		String digest = digest(payload);
 		this.inFlight.incrementAndGet();
 		CompletableFuture<Claim> claim = this.scripts
 			.<String>run(CLAIM, ScriptOutputType.VALUE,
-					new String[] { this.keys.ingressClaim(at.epoch(), at.number()), this.keys.ingressLeader() },
-					digest, Long.toString(RETENTION.toMillis()))
+					new String[] { this.keys.ingressClaim(at.epoch(), at.number()), this.keys.ingressLeader() }, digest,
+					Long.toString(RETENTION.toMillis()))
 			.handle(Claim::new)
 			.toCompletableFuture();
 		this.deliveries = this.deliveries.thenCombine(claim, (before, claimed) -> claimed).thenAccept((claimed) -> {
@@ -458,9 +478,9 @@ public class RedisIngress implements SmartLifecycle {
 	}
 
 	/**
-	 * A marker: an instance that has a place writes it (or takes the one written first); one
-	 * that has none waits for it, and starts a new epoch at its own marker when no one
-	 * answers. Messages after the marker wait in the queue meanwhile.
+	 * A marker: an instance that has a place writes it (or takes the one written first);
+	 * one that has none waits for it, and starts a new epoch at its own marker when no
+	 * one answers. Messages after the marker wait in the queue meanwhile.
 	 */
 	private void place(String marker) {
 		boolean own = marker.equals(this.ownMarker);
@@ -575,7 +595,10 @@ public class RedisIngress implements SmartLifecycle {
 
 	}
 
-	/** The answer to a claim: the digest claimed before ('' when this instance claimed), or a failure. */
+	/**
+	 * The answer to a claim: the digest claimed before ('' when this instance claimed),
+	 * or a failure.
+	 */
 	private record Claim(@Nullable String claimed, @Nullable Throwable failure) {
 
 	}

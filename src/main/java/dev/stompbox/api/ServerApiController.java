@@ -34,14 +34,20 @@ import dev.stompbox.room.Sender;
 import dev.stompbox.user.UserEvent;
 import dev.stompbox.user.UserEvents;
 
-/** The server API for backends (PROTOCOL.md section 7.1). Needs scope {@code stompbox:publish}. */
+/**
+ * The server API for backends (PROTOCOL.md section 7.1). Needs scope
+ * {@code stompbox:publish}.
+ */
 @RestController
 @RequestMapping("/api")
 class ServerApiController {
 
 	private static final int MAX_USER_ID_LENGTH = 128;
 
-	/** The most members one presence page holds, and how many it holds unless asked for fewer. */
+	/**
+	 * The most members one presence page holds, and how many it holds unless asked for
+	 * fewer.
+	 */
 	static final int MAX_PRESENCE_PAGE = 1000;
 
 	private final RoomRelay relay;
@@ -98,10 +104,14 @@ class ServerApiController {
 			.toCompletableFuture();
 	}
 
-	/** One page of the room's members by user id; {@code next} is the {@code after} of the next page. */
+	/**
+	 * One page of the room's members by user id; {@code next} is the {@code after} of the
+	 * next page.
+	 */
 	@GetMapping("/rooms/{roomId}/presence")
 	CompletableFuture<MemberPage> presence(@PathVariable String roomId,
-			@RequestParam(required = false) @Nullable String after, @RequestParam(required = false) @Nullable Integer limit) {
+			@RequestParam(required = false) @Nullable String after,
+			@RequestParam(required = false) @Nullable Integer limit) {
 		RoomId room = RoomId.of(roomId);
 		if (after != null && after.length() > MAX_USER_ID_LENGTH) {
 			throw ErrorCode.BAD_REQUEST.exception("'after' must be a user id of at most 128 characters");
@@ -116,13 +126,15 @@ class ServerApiController {
 
 	@GetMapping("/rooms/{roomId}/messages")
 	CompletableFuture<HistoryPage> messages(@PathVariable String roomId,
-			@RequestParam(required = false) @Nullable String since, @RequestParam(required = false) @Nullable Integer limit) {
+			@RequestParam(required = false) @Nullable String since,
+			@RequestParam(required = false) @Nullable Integer limit) {
 		RoomId room = RoomId.of(roomId);
 		MessageId after = (since != null && !since.isBlank()) ? MessageId.parse(since) : MessageId.ZERO;
 		if (limit != null && limit < 1) {
 			throw ErrorCode.BAD_REQUEST.exception("limit must be at least 1");
 		}
-		// A backend cannot know the operator's retention, so a larger limit means "all kept".
+		// A backend cannot know the operator's retention, so a larger limit means "all
+		// kept".
 		int max = this.historyProperties.size();
 		return this.history.after(room, after, (limit != null) ? Math.min(limit, max) : max)
 			.thenApply((slice) -> new HistoryPage(slice.messages(), slice.complete()))

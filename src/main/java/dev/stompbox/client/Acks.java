@@ -22,8 +22,8 @@ final class Acks {
 			String roomId, List<Member> members, int memberCount, @Nullable String lastId, List<Envelope> recovered,
 			boolean recoveredAll, boolean more) {
 
-		Join(@Nullable String requestId, String roomId, List<Member> members, int memberCount,
-				@Nullable String lastId, List<Envelope> recovered, boolean recoveredAll, boolean more) {
+		Join(@Nullable String requestId, String roomId, List<Member> members, int memberCount, @Nullable String lastId,
+				List<Envelope> recovered, boolean recoveredAll, boolean more) {
 			this(requestId, "join", true, roomId, members, memberCount, lastId, recovered, recoveredAll, more);
 		}
 
@@ -33,7 +33,8 @@ final class Acks {
 	 * One page of a room's history.
 	 *
 	 * @param more true when more messages after the last of these are kept
-	 * @param complete false when messages after the {@code since} asked for are no longer kept
+	 * @param complete false when messages after the {@code since} asked for are no longer
+	 * kept
 	 */
 	record History(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String requestId, String type, boolean ok,
 			String roomId, List<Envelope> messages, boolean more, boolean complete) {

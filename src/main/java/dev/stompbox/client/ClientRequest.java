@@ -20,8 +20,8 @@ record ClientRequest(String sessionId, ClientIdentity identity, String destinati
 	static ClientRequest of(Message<byte[]> message) {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
 		Principal user = headers.getUser();
-		return new ClientRequest(headers.getSessionId(), ClientAuthentication.identityOf(user), headers.getDestination(),
-				message.getPayload());
+		return new ClientRequest(headers.getSessionId(), ClientAuthentication.identityOf(user),
+				headers.getDestination(), message.getPayload());
 	}
 
 	ObjectNode body(JsonMapper json) {

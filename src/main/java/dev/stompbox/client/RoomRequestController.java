@@ -42,8 +42,8 @@ import dev.stompbox.security.ClientIdentity;
 import dev.stompbox.user.SessionReplies;
 
 /**
- * What a client does in rooms (PROTOCOL.md section 4): join, send, leave, hand commands to
- * the backend, and read presence and history. Every request is answered on the sending
+ * What a client does in rooms (PROTOCOL.md section 4): join, send, leave, hand commands
+ * to the backend, and read presence and history. Every request is answered on the sending
  * session only: an ACK when it carried a {@code requestId}, and any failure on
  * {@code /user/queue/errors}. No answer grows with the room: member lists and recovered
  * messages are bounded, and the rest is read in pages.
@@ -97,17 +97,18 @@ class RoomRequestController {
 			ClientIdentity identity = request.identity();
 			identity.checkRoom(room);
 			String requestId = ClientRequest.requestId(body);
-			// Ready means this instance receives the room from every instance: only then can the
+			// Ready means this instance receives the room from every instance: only then
+			// can the
 			// ACK promise that every later message reaches the session's subscription.
 			return this.interest.ready(room)
 				.thenCompose((ready) -> this.presence.join(room,
 						new PresenceSession(request.sessionId(), identity.userId(), identity.name()),
 						this.presenceProperties.listLimit()))
-				.thenCompose((members) -> recover(room, sinceId).thenAccept((slice) -> this.replies.ack(
-						request.sessionId(),
-						new Acks.Join(requestId, room.value(), members.members(), members.memberCount(),
-								(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
-								(sinceId == null) || slice.complete(), slice.more()))));
+				.thenCompose(
+						(members) -> recover(room, sinceId).thenAccept((slice) -> this.replies.ack(request.sessionId(),
+								new Acks.Join(requestId, room.value(), members.members(), members.memberCount(),
+										(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
+										(sinceId == null) || slice.complete(), slice.more()))));
 		});
 	}
 
@@ -118,7 +119,8 @@ class RoomRequestController {
 			RoomId room = RoomId.of(roomId);
 			String since = JsonFields.text(body, "since", 64);
 			if (since == null) {
-				throw ErrorCode.BAD_REQUEST.exception("'since' is required; \"0-0\" reads from the oldest kept message");
+				throw ErrorCode.BAD_REQUEST
+					.exception("'since' is required; \"0-0\" reads from the oldest kept message");
 			}
 			MessageId sinceId = MessageId.parse(since);
 			int limit = pageLimit(body);
@@ -203,7 +205,10 @@ class RoomRequestController {
 				: this.history.latest(room);
 	}
 
-	/** A history request's {@code limit}: at least 1, at most (and by default) the recovery limit. */
+	/**
+	 * A history request's {@code limit}: at least 1, at most (and by default) the
+	 * recovery limit.
+	 */
 	private int pageLimit(ObjectNode body) {
 		int most = this.recovery.recoveryLimit();
 		JsonNode value = body.get("limit");
@@ -258,6 +263,5 @@ class RoomRequestController {
 		CompletionStage<Void> handle(ClientRequest request, ObjectNode body);
 
 	}
-
 
 }

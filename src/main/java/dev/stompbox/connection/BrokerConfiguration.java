@@ -9,8 +9,8 @@ import dev.stompbox.room.RoomDestinations;
 import dev.stompbox.user.UserQueue;
 
 /**
- * The local broker: it writes to this instance's subscribers; the relay feeds it. Enabled by
- * {@link MessageBrokerConfiguration}.
+ * The local broker: it writes to this instance's subscribers; the relay feeds it. Enabled
+ * by {@link MessageBrokerConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
 class BrokerConfiguration implements WebSocketMessageBrokerConfigurer {

@@ -10,17 +10,18 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
 
 /**
  * Threads of their own for the frames clients send and for what Spring sends them back
- * (receipts, ACKs, errors; room messages go out on the fan-out lanes). Spring Boot hands both
- * channels the context's only {@code AsyncTaskExecutor} when there is one, and here that is the
- * server's two timer threads: every frame of every connection then queued with the
- * heart-beats, token expiries and lease renewals, and a storm of re-joins held them back.
+ * (receipts, ACKs, errors; room messages go out on the fan-out lanes). Spring Boot hands
+ * both channels the context's only {@code AsyncTaskExecutor} when there is one, and here
+ * that is the server's two timer threads: every frame of every connection then queued
+ * with the heart-beats, token expiries and lease renewals, and a storm of re-joins held
+ * them back.
  * <p>
- * One thread per core and channel (Spring's own executors have two): what runs on them does
- * not block, and every runnable thread more takes its slice of the cores from Lettuce's I/O
- * thread, which every join and publish waits on (see {@link JettyThreads}). They are not
- * beans: a second {@code AsyncTaskExecutor} bean would change what Boot hands its other
- * integrations. They are shut down after the channels, which depend on this configurer. It
- * runs after Boot's configurer (order 0), whose choice it replaces.
+ * One thread per core and channel (Spring's own executors have two): what runs on them
+ * does not block, and every runnable thread more takes its slice of the cores from
+ * Lettuce's I/O thread, which every join and publish waits on (see {@link JettyThreads}).
+ * They are not beans: a second {@code AsyncTaskExecutor} bean would change what Boot
+ * hands its other integrations. They are shut down after the channels, which depend on
+ * this configurer. It runs after Boot's configurer (order 0), whose choice it replaces.
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.LOWEST_PRECEDENCE)

@@ -18,9 +18,9 @@ import dev.stompbox.metrics.StompboxMetrics;
 
 /**
  * A session that closes with the code chosen for the failure that ends it. Spring closes
- * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures and 1009 for
- * frames too large, so the code is taken from the ERROR frame as it goes out. Every ERROR
- * frame the STOMP handler sends passes here, so here they are counted by code too.
+ * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures and 1009
+ * for frames too large, so the code is taken from the ERROR frame as it goes out. Every
+ * ERROR frame the STOMP handler sends passes here, so here they are counted by code too.
  */
 class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
 
@@ -47,7 +47,9 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 		this.buffer = buffer;
 	}
 
-	/** Queued behind what the send buffer holds; written without waiting for the client. */
+	/**
+	 * Queued behind what the send buffer holds; written without waiting for the client.
+	 */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		SendBuffer through = this.buffer;
@@ -83,20 +85,21 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 
 	@Override
 	public void close(CloseStatus status) throws IOException {
-		CloseStatus chosen = CloseStatus.PROTOCOL_ERROR.equals(status)
-				? CloseCodes.chosen(getAttributes(), status) : status;
+		CloseStatus chosen = CloseStatus.PROTOCOL_ERROR.equals(status) ? CloseCodes.chosen(getAttributes(), status)
+				: status;
 		super.close(chosen);
 	}
 
 	/**
-	 * Writes a message the STOMP handler has not seen, without counting it as an ERROR frame
-	 * of the catalogue: through the send buffer, behind what it holds.
+	 * Writes a message the STOMP handler has not seen, without counting it as an ERROR
+	 * frame of the catalogue: through the send buffer, behind what it holds.
 	 */
 	void sendDirectly(TextMessage message) throws IOException {
 		this.sentDirectly = message;
 		SendBuffer through = this.buffer;
 		if (through != null) {
-			// Not through sendMessage, which would take the callback Spring set for its own next message.
+			// Not through sendMessage, which would take the callback Spring set for its
+			// own next message.
 			if (through.enqueue(message)) {
 				through.flush();
 			}
@@ -108,9 +111,9 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 	}
 
 	/**
-	 * Ends the session for a failure found outside the STOMP handler (a frame too large, no
-	 * CONNECT in time, a SockJS body too large): the ERROR frame for it, counted here and sent
-	 * directly, then the close with the given status.
+	 * Ends the session for a failure found outside the STOMP handler (a frame too large,
+	 * no CONNECT in time, a SockJS body too large): the ERROR frame for it, counted here
+	 * and sent directly, then the close with the given status.
 	 */
 	void refuse(StompboxException error, CloseStatus status) {
 		this.metrics.error(error.code());
@@ -126,7 +129,10 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 		}
 	}
 
-	/** Closes once what the send buffer holds is written, the message sent directly included. */
+	/**
+	 * Closes once what the send buffer holds is written, the message sent directly
+	 * included.
+	 */
 	void closeQuietly(CloseStatus status) {
 		try {
 			SendBuffer through = this.buffer;

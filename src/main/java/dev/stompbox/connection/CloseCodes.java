@@ -11,8 +11,8 @@ import dev.stompbox.error.ErrorCode;
 
 /**
  * Which WebSocket close code a protocol failure ends the connection with (PROTOCOL.md
- * section 6). Spring closes every connection it sent an ERROR frame to with 1002; the code
- * chosen here from that ERROR frame is left in the session attributes for
+ * section 6). Spring closes every connection it sent an ERROR frame to with 1002; the
+ * code chosen here from that ERROR frame is left in the session attributes for
  * {@link CloseCodeSession} to use instead.
  */
 final class CloseCodes {
@@ -42,8 +42,9 @@ final class CloseCodes {
 
 	/**
 	 * The close code that follows an ERROR frame on its way to the client, from the error
-	 * code in its {@code message} header; {@code null} for any other message. Read from the
-	 * frame because for a frame Spring could not decode, no session reaches the error handler.
+	 * code in its {@code message} header; {@code null} for any other message. Read from
+	 * the frame because for a frame Spring could not decode, no session reaches the error
+	 * handler.
 	 */
 	static @Nullable CloseStatus forErrorFrame(WebSocketMessage<?> message) {
 		String code = errorFrameCode(message);
@@ -54,13 +55,18 @@ final class CloseCodes {
 		return (known != null) ? forError(known) : CloseStatus.PROTOCOL_ERROR;
 	}
 
-	/** The error code of an ERROR frame on its way to the client, if it is one of the catalogue. */
+	/**
+	 * The error code of an ERROR frame on its way to the client, if it is one of the
+	 * catalogue.
+	 */
 	static @Nullable ErrorCode errorCodeOf(WebSocketMessage<?> message) {
 		String code = errorFrameCode(message);
 		return (code != null) ? known(code) : null;
 	}
 
-	/** The {@code message} header of an ERROR frame; {@code null} for any other message. */
+	/**
+	 * The {@code message} header of an ERROR frame; {@code null} for any other message.
+	 */
 	private static @Nullable String errorFrameCode(WebSocketMessage<?> message) {
 		if (!(message instanceof TextMessage text) || !text.getPayload().startsWith(ERROR_FRAME)) {
 			return null;
@@ -104,8 +110,8 @@ final class CloseCodes {
 
 	/**
 	 * The status a closed connection is counted under: normal after the client's own
-	 * DISCONNECT. Spring answers a DISCONNECT without a receipt with an ERROR frame and close
-	 * 1002, which would otherwise count every such goodbye as a protocol error.
+	 * DISCONNECT. Spring answers a DISCONNECT without a receipt with an ERROR frame and
+	 * close 1002, which would otherwise count every such goodbye as a protocol error.
 	 */
 	static CloseStatus counted(Map<String, Object> sessionAttributes, CloseStatus status) {
 		if (sessionAttributes.get(DISCONNECT_ATTRIBUTE) != null) {
@@ -115,8 +121,8 @@ final class CloseCodes {
 	}
 
 	/**
-	 * The server closed with this status, but the close frame could not be written and the
-	 * connection was dropped: it is counted under the status chosen, not as abnormal.
+	 * The server closed with this status, but the close frame could not be written and
+	 * the connection was dropped: it is counted under the status chosen, not as abnormal.
 	 */
 	static void abortedAfterClose(Map<String, Object> sessionAttributes, CloseStatus status) {
 		sessionAttributes.put(ABORTED_ATTRIBUTE, status);

@@ -14,9 +14,9 @@ import org.springframework.web.socket.messaging.SessionConnectedEvent;
 
 /**
  * Ends a connection that has not completed {@code CONNECT} within
- * {@code STOMPBOX_CONNECT_TIMEOUT} of its handshake (PROTOCOL.md section 2): without it, a
- * socket that never authenticates holds a place under the connection cap for as long as the
- * client likes. One timer per connection, cancelled (and, with the scheduler's
+ * {@code STOMPBOX_CONNECT_TIMEOUT} of its handshake (PROTOCOL.md section 2): without it,
+ * a socket that never authenticates holds a place under the connection cap for as long as
+ * the client likes. One timer per connection, cancelled (and, with the scheduler's
  * remove-on-cancel policy, dropped) once the server sends CONNECTED, that is once the
  * CONNECT was authenticated and accepted.
  */
@@ -37,7 +37,10 @@ class ConnectTimeout {
 		this.clock = clock;
 	}
 
-	/** The connection was opened: {@code onTimeout} runs unless it connects or ends in time. */
+	/**
+	 * The connection was opened: {@code onTimeout} runs unless it connects or ends in
+	 * time.
+	 */
 	void opened(String sessionId, Runnable onTimeout) {
 		Waiting waiting = new Waiting();
 		Waiting previous = this.pending.put(sessionId, waiting);
@@ -70,7 +73,10 @@ class ConnectTimeout {
 		}
 	}
 
-	/** A connection's place in the wait; its timer runs only while that place is still held. */
+	/**
+	 * A connection's place in the wait; its timer runs only while that place is still
+	 * held.
+	 */
 	private static final class Waiting {
 
 		private volatile @Nullable ScheduledFuture<?> timer;

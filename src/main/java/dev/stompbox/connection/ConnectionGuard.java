@@ -21,19 +21,20 @@ import dev.stompbox.metrics.StompboxMetrics;
 
 /**
  * Guards the STOMP handler: counts connections against the cap, refuses frames over the
- * size limit with an ERROR frame and close 1009 before anything is decoded, ends connections
- * that do not complete CONNECT in time or send a first frame larger than a CONNECT needs,
- * and closes with the code {@link CloseCodes} chose rather than Spring's blanket 1002.
+ * size limit with an ERROR frame and close 1009 before anything is decoded, ends
+ * connections that do not complete CONNECT in time or send a first frame larger than a
+ * CONNECT needs, and closes with the code {@link CloseCodes} chose rather than Spring's
+ * blanket 1002.
  */
 class ConnectionGuard extends WebSocketHandlerDecorator {
 
 	private static final Log logger = LogFactory.getLog(ConnectionGuard.class);
 
 	/**
-	 * The most a connection's first frame, its CONNECT, may take: before it, the bytes of a
-	 * frame without its NUL would otherwise be held up to the frame limit for every socket
-	 * that never authenticates. A token that fits in a handshake header (Jetty takes 8 KiB of
-	 * headers) fits in a CONNECT of this size.
+	 * The most a connection's first frame, its CONNECT, may take: before it, the bytes of
+	 * a frame without its NUL would otherwise be held up to the frame limit for every
+	 * socket that never authenticates. A token that fits in a handshake header (Jetty
+	 * takes 8 KiB of headers) fits in a CONNECT of this size.
 	 */
 	static final int CONNECT_FRAME_LIMIT = 8 * 1024;
 
@@ -62,9 +63,11 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		Inbound in = new Inbound(guarded);
 		this.inbound.put(session.getId(), in);
 		this.registry.opened(guarded);
-		this.connectTimeout.opened(session.getId(), () -> refuse(in, ErrorCode.UNAUTHORIZED
-			.exception("No CONNECT within " + this.properties.connectTimeout().toMillis() + " ms"),
-				CloseStatus.POLICY_VIOLATION));
+		this.connectTimeout.opened(session.getId(),
+				() -> refuse(in,
+						ErrorCode.UNAUTHORIZED
+							.exception("No CONNECT within " + this.properties.connectTimeout().toMillis() + " ms"),
+						CloseStatus.POLICY_VIOLATION));
 		this.metrics.connected();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
@@ -91,8 +94,9 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 			refuseTooLarge(in.session);
 		}
 		else if (whole == Inbound.CONNECT_TOO_LARGE) {
-			in.session.refuse(ErrorCode.TOO_LARGE.exception("A CONNECT frame may take at most "
-					+ CONNECT_FRAME_LIMIT + " bytes"), CloseStatus.TOO_BIG_TO_PROCESS);
+			in.session.refuse(
+					ErrorCode.TOO_LARGE.exception("A CONNECT frame may take at most " + CONNECT_FRAME_LIMIT + " bytes"),
+					CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		else if (whole != null) {
 			super.handleMessage(in.session, whole);
@@ -131,7 +135,10 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 				CloseStatus.TOO_BIG_TO_PROCESS);
 	}
 
-	/** Ends the connection from outside its inbound frames; what it sends afterwards is dropped. */
+	/**
+	 * Ends the connection from outside its inbound frames; what it sends afterwards is
+	 * dropped.
+	 */
 	private static void refuse(Inbound in, StompboxException error, CloseStatus status) {
 		if (in.end()) {
 			in.session.refuse(error, status);
@@ -139,8 +146,9 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 	}
 
 	/**
-	 * Assembles a message from its parts, up to the frame size limit, and counts the bytes
-	 * of the connection's first frame up to its NUL, up to {@link #CONNECT_FRAME_LIMIT}.
+	 * Assembles a message from its parts, up to the frame size limit, and counts the
+	 * bytes of the connection's first frame up to its NUL, up to
+	 * {@link #CONNECT_FRAME_LIMIT}.
 	 */
 	private static final class Inbound {
 
@@ -226,10 +234,10 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		}
 
 		/**
-		 * Adds the part's bytes up to the first NUL to those of the first frame; {@code false}
-		 * once they are more than {@link #CONNECT_FRAME_LIMIT}. Frames after the first, in the
-		 * same message or not, are not counted: by then the CONNECT is being decided, and the
-		 * CONNECT timeout bounds how long that takes.
+		 * Adds the part's bytes up to the first NUL to those of the first frame;
+		 * {@code false} once they are more than {@link #CONNECT_FRAME_LIMIT}. Frames
+		 * after the first, in the same message or not, are not counted: by then the
+		 * CONNECT is being decided, and the CONNECT timeout bounds how long that takes.
 		 */
 		private boolean countFirstFrame(WebSocketMessage<?> part) {
 			int room = CONNECT_FRAME_LIMIT - this.firstFrameBytes;
@@ -239,7 +247,8 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 				String payload = textPart.getPayload();
 				nul = payload.indexOf('\0');
 				int end = (nul >= 0) ? nul : payload.length();
-				// A UTF-16 unit takes at least one byte: more units than room is too many bytes.
+				// A UTF-16 unit takes at least one byte: more units than room is too many
+				// bytes.
 				bytes = (end > room) ? end : utf8Length(payload, end);
 			}
 			else if (part instanceof BinaryMessage binaryPart) {
@@ -274,7 +283,8 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		}
 
 		private static boolean exceeds(String payload, int limit) {
-			// A UTF-8 character takes at most 3 bytes per UTF-16 unit: short text needs no count.
+			// A UTF-8 character takes at most 3 bytes per UTF-16 unit: short text needs
+			// no count.
 			if (payload.length() * 3L <= limit) {
 				return false;
 			}

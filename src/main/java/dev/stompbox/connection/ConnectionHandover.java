@@ -13,10 +13,10 @@ import dev.stompbox.user.SessionReplies;
 import dev.stompbox.user.SystemNotice;
 
 /**
- * Ends one connection on purpose and hands its client over: a {@code reconnect} notice first,
- * then the close, late enough for a client that obeys the notice to open its next connection
- * and join there before this one goes (make-before-break). Such a client closes the old
- * connection itself; the close here is for those that do not.
+ * Ends one connection on purpose and hands its client over: a {@code reconnect} notice
+ * first, then the close, late enough for a client that obeys the notice to open its next
+ * connection and join there before this one goes (make-before-break). Such a client
+ * closes the old connection itself; the close here is for those that do not.
  */
 @Component
 public class ConnectionHandover {
@@ -38,7 +38,8 @@ public class ConnectionHandover {
 	}
 
 	/**
-	 * Sends the notice now and closes the session {@code closeAfter} later with the status.
+	 * Sends the notice now and closes the session {@code closeAfter} later with the
+	 * status.
 	 * @return the scheduled close; cancelling it keeps the connection
 	 */
 	public ScheduledFuture<?> handOver(String sessionId, SystemNotice notice, Duration closeAfter, CloseStatus status) {

@@ -63,13 +63,16 @@ class ConnectionLifetime {
 		Instant lifetimeEnd = now.plus(this.properties.maxConnectionLifetime());
 		ScheduledFuture<?> timer;
 		if (expiry != null && !expiry.isAfter(lifetimeEnd)) {
-			timer = this.scheduler.schedule(() -> end(sessionId, SystemNotice.TOKEN_EXPIRED, 0, CloseStatus.POLICY_VIOLATION),
-					expiry);
+			timer = this.scheduler
+				.schedule(() -> end(sessionId, SystemNotice.TOKEN_EXPIRED, 0, CloseStatus.POLICY_VIOLATION), expiry);
 		}
 		else {
 			Instant noticeAt = lifetimeEnd.minus(NOTICE_LEAD).minus(jitter(this.properties.maxConnectionLifetime()));
-			timer = this.scheduler.schedule(() -> end(sessionId, SystemNotice.MAX_LIFETIME,
-					ThreadLocalRandom.current().nextLong(MAX_RETRY_AFTER_MS), CloseStatus.NORMAL), noticeAt);
+			timer = this.scheduler
+				.schedule(
+						() -> end(sessionId, SystemNotice.MAX_LIFETIME,
+								ThreadLocalRandom.current().nextLong(MAX_RETRY_AFTER_MS), CloseStatus.NORMAL),
+						noticeAt);
 		}
 		this.timers.computeIfAbsent(sessionId, (id) -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(timer);
 	}
@@ -91,7 +94,9 @@ class ConnectionLifetime {
 		}
 	}
 
-	/** Up to a tenth of the lifetime, at most a minute, earlier than the lifetime's end. */
+	/**
+	 * Up to a tenth of the lifetime, at most a minute, earlier than the lifetime's end.
+	 */
 	private static Duration jitter(Duration lifetime) {
 		long bound = Math.min(lifetime.toMillis() / 10, Duration.ofMinutes(1).toMillis());
 		return Duration.ofMillis((bound > 0) ? ThreadLocalRandom.current().nextLong(bound) : 0);

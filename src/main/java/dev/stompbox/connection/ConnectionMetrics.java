@@ -17,10 +17,10 @@ import dev.stompbox.metrics.OutboundKind;
 import dev.stompbox.metrics.StompboxMetrics;
 
 /**
- * What the connection feature reports to metrics beyond opens, closes and errors: frames in
- * and out by kind, counted on the client channels, and the gauges of open connections and
- * send buffers. First among the configurers, so its inbound count sees every frame, also
- * those a later check refuses, and every DISCONNECT a client sends.
+ * What the connection feature reports to metrics beyond opens, closes and errors: frames
+ * in and out by kind, counted on the client channels, and the gauges of open connections
+ * and send buffers. First among the configurers, so its inbound count sees every frame,
+ * also those a later check refuses, and every DISCONNECT a client sends.
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.HIGHEST_PRECEDENCE)

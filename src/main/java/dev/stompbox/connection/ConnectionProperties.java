@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Limits and timings of client connections (PROTOCOL.md section 10).
  *
- * @param allowedOrigins origin patterns allowed to open a connection; same origin is always
- * allowed, and when empty so are localhost and 127.0.0.1 on any port
+ * @param allowedOrigins origin patterns allowed to open a connection; same origin is
+ * always allowed, and when empty so are localhost and 127.0.0.1 on any port
  * @param maxConnections connection cap of this instance
  * @param maxConnectionLifetime server-initiated reconnect after this long
  * @param maxFrameSize largest inbound STOMP frame
@@ -57,9 +57,10 @@ public record ConnectionProperties(@DefaultValue List<String> allowedOrigins,
 	}
 
 	/**
-	 * The message limit the container enforces itself, with a bare close 1009: twice the frame
-	 * limit, so that {@link ConnectionGuard} always refuses first, with an ERROR frame, and a
-	 * SockJS message (the frame JSON-escaped) that holds a frame within the limit fits.
+	 * The message limit the container enforces itself, with a bare close 1009: twice the
+	 * frame limit, so that {@link ConnectionGuard} always refuses first, with an ERROR
+	 * frame, and a SockJS message (the frame JSON-escaped) that holds a frame within the
+	 * limit fits.
 	 */
 	int containerMessageLimit() {
 		return 2 * maxFrameBytes();

@@ -17,11 +17,12 @@ import dev.stompbox.error.StompboxException;
 import dev.stompbox.session.SessionGate;
 
 /**
- * The open WebSocket and SockJS sessions of this instance, and the line between a session's
- * life and its end: what a session leaves behind (a presence entry, a room's interest, a
- * subscription, a user route) is created only through {@link #whileOpen}, so that nothing is
- * created for a session once its end has begun. Spring handles a closed connection's end
- * before the frames it still had queued, and those frames' work completes later still.
+ * The open WebSocket and SockJS sessions of this instance, and the line between a
+ * session's life and its end: what a session leaves behind (a presence entry, a room's
+ * interest, a subscription, a user route) is created only through {@link #whileOpen}, so
+ * that nothing is created for a session once its end has begun. Spring handles a closed
+ * connection's end before the frames it still had queued, and those frames' work
+ * completes later still.
  */
 @Component
 public class ConnectionRegistry implements SessionGate {
@@ -35,9 +36,9 @@ public class ConnectionRegistry implements SessionGate {
 	}
 
 	/**
-	 * The session ends: from now on {@link #whileOpen} refuses it. Returns once every action
-	 * that was already running for it is done, so that the clean-up that follows sees all
-	 * they created.
+	 * The session ends: from now on {@link #whileOpen} refuses it. Returns once every
+	 * action that was already running for it is done, so that the clean-up that follows
+	 * sees all they created.
 	 */
 	void closed(WebSocketSession session) {
 		Open open = this.sessions.remove(session.getId());
@@ -49,9 +50,9 @@ public class ConnectionRegistry implements SessionGate {
 	}
 
 	/**
-	 * Runs the action, which creates state owned by the session, if and only if the session is
-	 * open, atomically with respect to its end. The action must not block: it runs under the
-	 * session's lock.
+	 * Runs the action, which creates state owned by the session, if and only if the
+	 * session is open, atomically with respect to its end. The action must not block: it
+	 * runs under the session's lock.
 	 * @return whether the session was open and the action ran
 	 */
 	@Override
@@ -81,15 +82,18 @@ public class ConnectionRegistry implements SessionGate {
 		return List.copyOf(this.sessions.keySet());
 	}
 
-	/** The open session as {@link ConnectionGuard} registered it; {@code null} once it has ended. */
+	/**
+	 * The open session as {@link ConnectionGuard} registered it; {@code null} once it has
+	 * ended.
+	 */
 	@Nullable WebSocketSession session(String sessionId) {
 		Open open = this.sessions.get(sessionId);
 		return (open != null) ? open.session : null;
 	}
 
 	/**
-	 * Ends an open session of this instance for a failure found outside the STOMP handler:
-	 * the ERROR frame for it, then the close with the given status.
+	 * Ends an open session of this instance for a failure found outside the STOMP
+	 * handler: the ERROR frame for it, then the close with the given status.
 	 * @return whether the session is open here
 	 */
 	public boolean refuse(String sessionId, StompboxException error, CloseStatus status) {

@@ -15,13 +15,15 @@ import dev.stompbox.error.ErrorCode;
 
 /**
  * Spring's STOMP decoder, with each frame's {@code content-length} checked as soon as its
- * header line is read (PROTOCOL.md section 5): a value that is not a non-negative integer is
- * {@code bad-request}, one over {@code STOMPBOX_MAX_FRAME_SIZE} is {@code too-large}, both at
- * once, and the STOMP handler answers the failure with an ERROR frame and the close.
- * Spring's decoder ignores a value it cannot parse and reads on to the next NUL, and for a
- * large one waits for a body that never comes: either way the client is told nothing.
+ * header line is read (PROTOCOL.md section 5): a value that is not a non-negative integer
+ * is {@code bad-request}, one over {@code STOMPBOX_MAX_FRAME_SIZE} is {@code too-large},
+ * both at once, and the STOMP handler answers the failure with an ERROR frame and the
+ * close. Spring's decoder ignores a value it cannot parse and reads on to the next NUL,
+ * and for a large one waits for a body that never comes: either way the client is told
+ * nothing.
  *
- * <p>A frame refused here takes the frames decoded with it from the same WebSocket message
+ * <p>
+ * A frame refused here takes the frames decoded with it from the same WebSocket message
  * along, as a frame Spring cannot decode does: the connection ends with the ERROR frame.
  */
 final class ContentLengthDecoder extends StompDecoder {
@@ -35,7 +37,8 @@ final class ContentLengthDecoder extends StompDecoder {
 	@Override
 	public List<Message<byte[]>> decode(ByteBuffer byteBuffer,
 			@Nullable MultiValueMap<String, String> partialMessageHeaders) {
-		// The headers of a frame whose body has not all arrived are only reported in this map.
+		// The headers of a frame whose body has not all arrived are only reported in this
+		// map.
 		MultiValueMap<String, String> partial = (partialMessageHeaders != null) ? partialMessageHeaders
 				: new LinkedMultiValueMap<>();
 		List<Message<byte[]>> frames = super.decode(byteBuffer, partial);
@@ -47,7 +50,10 @@ final class ContentLengthDecoder extends StompDecoder {
 		return frames;
 	}
 
-	/** The first {@code content-length} header is the one that counts, as in Spring's decoder. */
+	/**
+	 * The first {@code content-length} header is the one that counts, as in Spring's
+	 * decoder.
+	 */
 	private void check(@Nullable String contentLength) {
 		if (contentLength == null) {
 			return;

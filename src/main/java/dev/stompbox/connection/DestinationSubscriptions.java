@@ -13,19 +13,22 @@ import org.springframework.util.CollectionUtils;
 import org.springframework.util.MultiValueMap;
 
 /**
- * The simple broker's subscriptions, indexed by exact destination. Spring's default registry
- * matches patterns: a destination it has not cached is computed by scanning every
- * subscription of every session, and each session's own queues ({@code /queue/acks-user...})
- * are such destinations, so with thousands of sessions every join ACK cost a scan of them
- * all. No destination here is a pattern (a SUBSCRIBE names one room or one queue), so a
- * lookup is one map read.
+ * The simple broker's subscriptions, indexed by exact destination. Spring's default
+ * registry matches patterns: a destination it has not cached is computed by scanning
+ * every subscription of every session, and each session's own queues
+ * ({@code /queue/acks-user...}) are such destinations, so with thousands of sessions
+ * every join ACK cost a scan of them all. No destination here is a pattern (a SUBSCRIBE
+ * names one room or one queue), so a lookup is one map read.
  */
 @Component
 public class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 
 	private static final MultiValueMap<String, String> NONE = CollectionUtils.toMultiValueMap(Map.of());
 
-	/** What a client subscribes to here: a room's messages and presence, its ACKs and errors. */
+	/**
+	 * What a client subscribes to here: a room's messages and presence, its ACKs and
+	 * errors.
+	 */
 	private static final int SUBSCRIPTIONS_PER_SESSION = 4;
 
 	/** destination to its subscribers, as sessionId to subscription ids. */
@@ -40,7 +43,9 @@ public class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 		this.sessions = sessions;
 	}
 
-	/** The subscriptions to a destination, as sessionId to subscription ids; a live view. */
+	/**
+	 * The subscriptions to a destination, as sessionId to subscription ids; a live view.
+	 */
 	MultiValueMap<String, String> subscribers(String destination) {
 		Subscribers subscribers = this.byDestination.get(destination);
 		return (subscribers != null) ? subscribers.view() : NONE;
@@ -57,9 +62,9 @@ public class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 	}
 
 	/**
-	 * Registers the subscription while its session is open: Spring's DISCONNECT of a closed
-	 * session is handled beside the frames the session still had queued, and a SUBSCRIBE
-	 * among them must not outlive the clean-up.
+	 * Registers the subscription while its session is open: Spring's DISCONNECT of a
+	 * closed session is handled beside the frames the session still had queued, and a
+	 * SUBSCRIBE among them must not outlive the clean-up.
 	 */
 	@Override
 	protected void addSubscriptionInternal(String sessionId, String subscriptionId, String destination,
@@ -76,8 +81,9 @@ public class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 		}
 		this.byDestination.compute(destination, (key, subscribers) -> {
 			Subscribers updated = (subscribers != null) ? subscribers : new Subscribers();
-			updated.sessions().merge(sessionId, List.of(subscriptionId),
-					(ids, added) -> Stream.concat(ids.stream(), added.stream()).toList());
+			updated.sessions()
+				.merge(sessionId, List.of(subscriptionId),
+						(ids, added) -> Stream.concat(ids.stream(), added.stream()).toList());
 			return updated;
 		});
 	}
@@ -116,12 +122,16 @@ public class DestinationSubscriptions extends AbstractSubscriptionRegistry {
 		return rest.isEmpty() ? null : rest;
 	}
 
-	/** One destination's subscribers; the lists are replaced, never changed, so readers need no lock. */
+	/**
+	 * One destination's subscribers; the lists are replaced, never changed, so readers
+	 * need no lock.
+	 */
 	private record Subscribers(Map<String, List<String>> sessions, MultiValueMap<String, String> view) {
 
 		/**
-		 * Sized for one session, since most destinations are a session's own queues; a room's
-		 * grows as sessions join. A map sized by default takes a table of 16 on its first entry.
+		 * Sized for one session, since most destinations are a session's own queues; a
+		 * room's grows as sessions join. A map sized by default takes a table of 16 on
+		 * its first entry.
 		 */
 		Subscribers() {
 			this(new ConcurrentHashMap<>(1));

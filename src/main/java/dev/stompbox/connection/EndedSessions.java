@@ -12,10 +12,11 @@ import org.springframework.messaging.support.ExecutorChannelInterceptor;
 /**
  * Drops the inbound frames of a session that has ended. Spring ends a closed session (its
  * DISCONNECT, its disconnect event) before the frames it still had queued are handled: a
- * client that sent CONNECT, SUBSCRIBE and dozens of joins in one message and then reset the
- * connection would otherwise have them all run after its clean-up. Checked both when a frame
- * leaves the session's queue and right before a handler takes it, since a session may end in
- * between. The DISCONNECT Spring sends for the ended session passes: it is the clean-up.
+ * client that sent CONNECT, SUBSCRIBE and dozens of joins in one message and then reset
+ * the connection would otherwise have them all run after its clean-up. Checked both when
+ * a frame leaves the session's queue and right before a handler takes it, since a session
+ * may end in between. The DISCONNECT Spring sends for the ended session passes: it is the
+ * clean-up.
  */
 final class EndedSessions implements ExecutorChannelInterceptor {
 

@@ -34,9 +34,10 @@ import dev.stompbox.session.StompEndpoints;
 /**
  * The STOMP endpoints {@code /ws} and {@code /sockjs}, what guards them, and the order in
  * which inbound frames are checked: dropped when their session has ended, authenticated,
- * rate limited (before authorization, so a flood of forbidden frames is limited and paced like
- * any other), authorized, held to the per-user and per-session limits, then receipted.
- * A check that fails ends the connection with an ERROR frame ({@link ErrorFrameOnFailure}).
+ * rate limited (before authorization, so a flood of forbidden frames is limited and paced
+ * like any other), authorized, held to the per-user and per-session limits, then
+ * receipted. A check that fails ends the connection with an ERROR frame
+ * ({@link ErrorFrameOnFailure}).
  */
 @Configuration(proxyBeanMethods = false)
 class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
@@ -122,13 +123,14 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	public void configureWebSocketTransport(WebSocketTransportRegistration transport) {
 		// The send limits are SendBuffers', which makes each session's buffer.
 		transport.setMessageSizeLimit(this.properties.maxFrameBytes())
-			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties,
-					this.metrics, this.connectTimeout));
+			.addDecoratorFactory((handler) -> new ConnectionGuard(handler, this.registry, this.properties, this.metrics,
+					this.connectTimeout));
 	}
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		// Receipts' second: after the frames of ended sessions are dropped, before every check,
+		// Receipts' second: after the frames of ended sessions are dropped, before every
+		// check,
 		// to hear of each SEND a check refuses, whose RECEIPT follows the refusal.
 		registration.interceptors(new EndedSessions(this.registry), this.receipts.ofRefusedFrames(),
 				errorFrameOnFailure(this.connectAuthentication), errorFrameOnFailure(this.rateLimit),
@@ -137,10 +139,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	}
 
 	/**
-	 * The origin check, first (PROTOCOL.md section 2): a page of a foreign origin learns 403
-	 * and nothing else, not whether its token was good (401) or the instance full (503).
-	 * Spring appends its own origin check after the interceptors given here; that one then
-	 * passes whatever this one let through.
+	 * The origin check, first (PROTOCOL.md section 2): a page of a foreign origin learns
+	 * 403 and nothing else, not whether its token was good (401) or the instance full
+	 * (503). Spring appends its own origin check after the interceptors given here; that
+	 * one then passes whatever this one let through.
 	 */
 	private static OriginHandshakeInterceptor originCheck(String[] origins) {
 		OriginHandshakeInterceptor check = new OriginHandshakeInterceptor();
@@ -150,9 +152,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	/**
 	 * Upgrades through the Jakarta WebSocket API even on Jetty, where Spring would pick
-	 * Jetty's own API: through that, Spring takes only whole messages, so Jetty would gather
-	 * an oversized frame up to its own limit and end it with a bare 1009, where
-	 * {@link ConnectionGuard} takes it in parts and answers with the too-large ERROR frame.
+	 * Jetty's own API: through that, Spring takes only whole messages, so Jetty would
+	 * gather an oversized frame up to its own limit and end it with a bare 1009, where
+	 * {@link ConnectionGuard} takes it in parts and answers with the too-large ERROR
+	 * frame.
 	 */
 	private static DefaultHandshakeHandler partialMessageHandshake() {
 		return new DefaultHandshakeHandler(new SharedConfiguratorUpgradeStrategy());
@@ -160,10 +163,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	/**
 	 * The SockJS transports of PROTOCOL.md section 1, websocket, xhr-streaming and
-	 * xhr-polling (with xhr_send, which both send through), and no others: Spring's defaults
-	 * add eventsource and htmlfile, more ways in to guard for clients that need none of them.
-	 * In cluster mode the SockJS relay makes the same ones, with the HTTP transports' sessions
-	 * recorded in Redis.
+	 * xhr-polling (with xhr_send, which both send through), and no others: Spring's
+	 * defaults add eventsource and htmlfile, more ways in to guard for clients that need
+	 * none of them. In cluster mode the SockJS relay makes the same ones, with the HTTP
+	 * transports' sessions recorded in Redis.
 	 */
 	private static TransportHandler[] sockJsTransports(HandshakeHandler handshake) {
 		return new TransportHandler[] { new WebSocketTransportHandler(handshake), new XhrStreamingTransportHandler(),
@@ -176,10 +179,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	/**
 	 * The container's limits: a message limit above the frame limit (see
-	 * {@link ConnectionProperties#containerMessageLimit()}), and no idle timeout, since STOMP
-	 * heart-beats, which the client chooses, decide when a silent connection is dead. Jetty
-	 * allocates a session's buffers as messages arrive and returns them to its pool, so a
-	 * large limit costs an idle connection nothing.
+	 * {@link ConnectionProperties#containerMessageLimit()}), and no idle timeout, since
+	 * STOMP heart-beats, which the client chooses, decide when a silent connection is
+	 * dead. Jetty allocates a session's buffers as messages arrive and returns them to
+	 * its pool, so a large limit costs an idle connection nothing.
 	 */
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer() {

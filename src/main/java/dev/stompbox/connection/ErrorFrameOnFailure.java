@@ -11,8 +11,8 @@ import org.springframework.messaging.support.ChannelInterceptor;
 
 /**
  * Ends the connection with a STOMP ERROR frame when a check of an inbound frame fails: a
- * CONNECT without a valid token, a SEND outside {@code /app}, anything unexpected. Inbound
- * frames are handled in order ({@link EndpointConfiguration}), and then Spring's
+ * CONNECT without a valid token, a SEND outside {@code /app}, anything unexpected.
+ * Inbound frames are handled in order ({@link EndpointConfiguration}), and then Spring's
  * {@code OrderedMessageChannelDecorator} catches what an interceptor throws and only logs
  * it: without this the client would get no ERROR frame and its connection, an
  * unauthenticated one included, would stay open.
@@ -58,8 +58,7 @@ final class ErrorFrameOnFailure implements ChannelInterceptor {
 	}
 
 	@Override
-	public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent,
-			@Nullable Exception ex) {
+	public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent, @Nullable Exception ex) {
 		this.delegate.afterSendCompletion(message, channel, sent, ex);
 	}
 

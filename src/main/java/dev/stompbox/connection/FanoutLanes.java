@@ -17,18 +17,19 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A few serial lanes: the tasks handed to one lane run one at a time, in the order they were
- * handed in. Each task has two steps. The first, {@link LaneTask#run()}, always runs in lane
- * order. The second, what it returns, may block (a write to a client that stopped reading);
- * once it has run longer than {@code stuckAfter} it keeps its thread to itself and the lane
- * goes on with its next steps on a new thread. So a stalled client holds a lane's other
- * rooms back by at most {@code stuckAfter}, and the thread left behind ends once its step
- * returns.
+ * A few serial lanes: the tasks handed to one lane run one at a time, in the order they
+ * were handed in. Each task has two steps. The first, {@link LaneTask#run()}, always runs
+ * in lane order. The second, what it returns, may block (a write to a client that stopped
+ * reading); once it has run longer than {@code stuckAfter} it keeps its thread to itself
+ * and the lane goes on with its next steps on a new thread. So a stalled client holds a
+ * lane's other rooms back by at most {@code stuckAfter}, and the thread left behind ends
+ * once its step returns.
  * <p>
  * A lane runs the first steps of all the tasks waiting for it before their second steps.
- * Under load, when messages wait for a lane, each subscriber then has several frames queued
- * by the time the first write to it runs, and they go out in one write to its connection
- * ({@link SendBuffer}); when nothing waits, a task runs as soon as it is handed in.
+ * Under load, when messages wait for a lane, each subscriber then has several frames
+ * queued by the time the first write to it runs, and they go out in one write to its
+ * connection ({@link SendBuffer}); when nothing waits, a task runs as soon as it is
+ * handed in.
  */
 final class FanoutLanes {
 
@@ -50,7 +51,8 @@ final class FanoutLanes {
 	}
 
 	/**
-	 * Runs the task on the lane chosen by {@code key}, after the tasks handed to that lane before.
+	 * Runs the task on the lane chosen by {@code key}, after the tasks handed to that
+	 * lane before.
 	 * @throws RejectedExecutionException once the lanes are shut down
 	 */
 	void execute(int key, LaneTask task) {
@@ -68,7 +70,8 @@ final class FanoutLanes {
 
 		/**
 		 * The step that runs in lane order: it must not block.
-		 * @return the step that may block, and that later tasks may overtake once it takes too long
+		 * @return the step that may block, and that later tasks may overtake once it
+		 * takes too long
 		 */
 		Runnable run();
 
@@ -87,7 +90,10 @@ final class FanoutLanes {
 		/** Second steps of tasks whose first steps have run, in lane order. */
 		private final ArrayDeque<Runnable> writes = new ArrayDeque<>();
 
-		/** The thread that takes the lane's next task; guarded by {@link #lock}, as are the fields below. */
+		/**
+		 * The thread that takes the lane's next task; guarded by {@link #lock}, as are
+		 * the fields below.
+		 */
 		private Thread worker;
 
 		/** When the current task's second step started; 0 when there is none. */
@@ -190,7 +196,10 @@ final class FanoutLanes {
 			}
 		}
 
-		/** Runs first steps in lane order; their second steps are run next, before any new task. */
+		/**
+		 * Runs first steps in lane order; their second steps are run next, before any new
+		 * task.
+		 */
 		private void runFirstSteps(List<LaneTask> firstSteps) {
 			List<Runnable> secondSteps = new ArrayList<>(firstSteps.size());
 			int next = 0;
@@ -209,7 +218,8 @@ final class FanoutLanes {
 				this.lock.lock();
 				try {
 					this.writes.addAll(secondSteps);
-					// An Error ends this thread: the lane's next one takes the first steps not run.
+					// An Error ends this thread: the lane's next one takes the first
+					// steps not run.
 					for (int i = firstSteps.size() - 1; i >= next; i--) {
 						this.tasks.addFirst(firstSteps.get(i));
 					}
@@ -234,8 +244,9 @@ final class FanoutLanes {
 		}
 
 		/**
-		 * What this thread runs next: a waiting second step, else the first steps of every
-		 * waiting task; null when the lane has stopped or moved on without this thread.
+		 * What this thread runs next: a waiting second step, else the first steps of
+		 * every waiting task; null when the lane has stopped or moved on without this
+		 * thread.
 		 */
 		private @Nullable Runnable next(Thread self) {
 			this.lock.lock();

@@ -12,8 +12,8 @@ import dev.stompbox.room.RoomRequest;
 import dev.stompbox.user.UserQueue;
 
 /**
- * Which kind of frame a message from or to a client is, for the message counters: read from
- * its type and destination only, never from its body.
+ * Which kind of frame a message from or to a client is, for the message counters: read
+ * from its type and destination only, never from its body.
  */
 final class FrameKinds {
 
@@ -38,15 +38,19 @@ final class FrameKinds {
 		};
 	}
 
-	/** The kind of a MESSAGE frame to a client; {@code null} for the other frames (CONNECTED, RECEIPT, ERROR). */
+	/**
+	 * The kind of a MESSAGE frame to a client; {@code null} for the other frames
+	 * (CONNECTED, RECEIPT, ERROR).
+	 */
 	static @Nullable OutboundKind outbound(MessageHeaders headers) {
 		if (SimpMessageHeaderAccessor.getMessageType(headers) != SimpMessageType.MESSAGE) {
 			return null;
 		}
-		// A user destination reaches the session as /queue/acks-user<session id>; the one the
+		// A user destination reaches the session as /queue/acks-user<session id>; the one
+		// the
 		// client subscribed to travels along in this native header.
-		String destination = SimpMessageHeaderAccessor.getFirstNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION,
-				headers);
+		String destination = SimpMessageHeaderAccessor
+			.getFirstNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, headers);
 		if (destination == null) {
 			destination = SimpMessageHeaderAccessor.getDestination(headers);
 		}

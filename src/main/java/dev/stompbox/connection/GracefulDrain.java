@@ -19,9 +19,9 @@ import dev.stompbox.user.SystemNotice;
 
 /**
  * Drains the instance on SIGTERM before anything else stops: readiness goes DOWN, new
- * handshakes are refused, every client is told to reconnect elsewhere (at a jittered time,
- * so they do not all arrive at once) and then closed with 1001, in batches. Platforms kill
- * the process about 10 s after SIGTERM; this takes well under 8.
+ * handshakes are refused, every client is told to reconnect elsewhere (at a jittered
+ * time, so they do not all arrive at once) and then closed with 1001, in batches.
+ * Platforms kill the process about 10 s after SIGTERM; this takes well under 8.
  */
 @Component
 public class GracefulDrain implements SmartLifecycle {
@@ -31,7 +31,9 @@ public class GracefulDrain implements SmartLifecycle {
 	/** Time for the notices to reach the clients before their connections close. */
 	static final Duration NOTICE_LEAD = Duration.ofMillis(500);
 
-	/** The longest the closing may take; the platform's kill comes a few seconds later. */
+	/**
+	 * The longest the closing may take; the platform's kill comes a few seconds later.
+	 */
 	static final Duration CLOSE_BUDGET = Duration.ofSeconds(5);
 
 	static final long MAX_RETRY_AFTER_MS = 2000;
@@ -82,7 +84,8 @@ public class GracefulDrain implements SmartLifecycle {
 		long started = System.nanoTime();
 		this.draining = true;
 		AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
-		this.events.publishEvent(new DrainStarted(System.currentTimeMillis() + NOTICE_LEAD.plus(CLOSE_BUDGET).toMillis()));
+		this.events
+			.publishEvent(new DrainStarted(System.currentTimeMillis() + NOTICE_LEAD.plus(CLOSE_BUDGET).toMillis()));
 		List<String> sessions = List.copyOf(this.registry.sessionIds());
 		for (String sessionId : sessions) {
 			this.replies.system(sessionId, SystemNotice.reconnect(SystemNotice.SHUTDOWN,

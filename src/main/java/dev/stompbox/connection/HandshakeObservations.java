@@ -8,9 +8,10 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 /**
  * Leaves the STOMP endpoints out of the HTTP server observations. The container holds an
  * upgraded handshake request open for as long as its connection lives, and with it the
- * request's observation (its context, key values and timer sample, about 1.5 KiB), only to
- * record at the close a "request" that lasted as long as the connection. Connections are
- * counted by {@code stompbox_connections} and {@code stompbox_disconnects_total} instead.
+ * request's observation (its context, key values and timer sample, about 1.5 KiB), only
+ * to record at the close a "request" that lasted as long as the connection. Connections
+ * are counted by {@code stompbox_connections} and {@code stompbox_disconnects_total}
+ * instead.
  */
 @Configuration(proxyBeanMethods = false)
 class HandshakeObservations {
@@ -22,8 +23,7 @@ class HandshakeObservations {
 	}
 
 	static boolean isStompEndpoint(String path) {
-		return path.equals(EndpointConfiguration.WEBSOCKET_PATH)
-				|| path.equals(EndpointConfiguration.SOCKJS_PATH)
+		return path.equals(EndpointConfiguration.WEBSOCKET_PATH) || path.equals(EndpointConfiguration.SOCKJS_PATH)
 				|| path.startsWith(EndpointConfiguration.SOCKJS_PATH + "/");
 	}
 

@@ -18,9 +18,9 @@ import dev.stompbox.session.SockJsRequest;
 /**
  * Counts refused handshakes by why ({@code stompbox.handshakes.refused}), read from the
  * answer: the refusals come from Spring's origin check and from the cap and token
- * interceptors, on both endpoints, and the status is what each of them agrees on. On SockJS
- * the receiving requests count (the first of a session is its handshake, and only an origin
- * can refuse a later one); its {@code xhr_send}s and {@code /info} do not.
+ * interceptors, on both endpoints, and the status is what each of them agrees on. On
+ * SockJS the receiving requests count (the first of a session is its handshake, and only
+ * an origin can refuse a later one); its {@code xhr_send}s and {@code /info} do not.
  */
 @Component
 class HandshakeRefusals extends OncePerRequestFilter {

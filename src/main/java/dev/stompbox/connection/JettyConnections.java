@@ -9,11 +9,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * How many connections wait for Jetty to accept them. Jetty asks the kernel for a backlog of
- * 50 unless told otherwise: when a deploy or a network blip drops thousands of clients and
- * they all come back within a second, the kernel drops the SYNs past the backlog, and a
- * client whose SYN was dropped retries after 1, 3, 7, 15, 31 s: in a 5,000-client storm, a
- * tail of clients took 113 s to be back. The kernel caps the backlog at
+ * How many connections wait for Jetty to accept them. Jetty asks the kernel for a backlog
+ * of 50 unless told otherwise: when a deploy or a network blip drops thousands of clients
+ * and they all come back within a second, the kernel drops the SYNs past the backlog, and
+ * a client whose SYN was dropped retries after 1, 3, 7, 15, 31 s: in a 5,000-client
+ * storm, a tail of clients took 113 s to be back. The kernel caps the backlog at
  * {@code net.core.somaxconn}.
  */
 @Configuration(proxyBeanMethods = false)

@@ -17,17 +17,19 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.standard.StandardWebSocketSession;
 
 /**
- * Hands frames to Jetty's own frame flusher, which writes them without blocking: the callback
- * runs once the frame is written, on the caller's thread when the socket took it at once, else
- * on a Jetty thread once the client has read enough. The Jakarta API's blocking
- * {@code Basic.sendText} would hold the calling thread as long as the client does not read.
+ * Hands frames to Jetty's own frame flusher, which writes them without blocking: the
+ * callback runs once the frame is written, on the caller's thread when the socket took it
+ * at once, else on a Jetty thread once the client has read enough. The Jakarta API's
+ * blocking {@code Basic.sendText} would hold the calling thread as long as the client
+ * does not read.
  * <p>
- * It also gathers frames in Jetty's batch: a frame written with more to follow is copied into
- * the connection's batch buffer (its callback runs then), and the next frame written without
- * goes out with it in one {@code writev}. The Jakarta API cannot ask for that
- * ({@code Basic.sendText} always writes at once, whatever {@code setBatchingAllowed} says), so
- * this goes one level down, to the remote endpoint's frames, as {@code sendText} itself does.
- * Frames too large for the batch buffer are written as before, in the same {@code writev}.
+ * It also gathers frames in Jetty's batch: a frame written with more to follow is copied
+ * into the connection's batch buffer (its callback runs then), and the next frame written
+ * without goes out with it in one {@code writev}. The Jakarta API cannot ask for that
+ * ({@code Basic.sendText} always writes at once, whatever {@code setBatchingAllowed}
+ * says), so this goes one level down, to the remote endpoint's frames, as
+ * {@code sendText} itself does. Frames too large for the batch buffer are written as
+ * before, in the same {@code writev}.
  */
 final class JettyFrameWriter implements FrameWriter {
 

@@ -14,18 +14,19 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Jetty's request threads: eight per core, at least 24, instead of Boot's 200. In a reconnect
- * storm Jetty grew to 200 threads, 10 to 30 of them runnable at a time, and the kernel shares
- * a core evenly among runnable threads: Lettuce's I/O thread, which every join waits on, got
- * a sliver ({@code /proc/PID/task/TID/schedstat}: 11 s waiting to run for each second run),
- * answers took over the 1.5 s command timeout with Redis idle, joins were refused and
- * retried, and a storm on new instances never ended (it did with 8 and with 24 threads).
+ * Jetty's request threads: eight per core, at least 24, instead of Boot's 200. In a
+ * reconnect storm Jetty grew to 200 threads, 10 to 30 of them runnable at a time, and the
+ * kernel shares a core evenly among runnable threads: Lettuce's I/O thread, which every
+ * join waits on, got a sliver ({@code /proc/PID/task/TID/schedstat}: 11 s waiting to run
+ * for each second run), answers took over the 1.5 s command timeout with Redis idle,
+ * joins were refused and retried, and a storm on new instances never ended (it did with 8
+ * and with 24 threads).
  * <p>
- * A thread reading a request body blocks until the bytes come, so a few clients that stall
- * a body (a SockJS {@code xhr_send}, the server API) could hold every thread: a read or write
- * that waits 10 s while a request is handled is given up. (Jetty's
- * minimum request data rate was tried and dropped: it counts from the start of the request,
- * so it refused a browser's small body that was read late.) {@code server.jetty.threads.max},
+ * A thread reading a request body blocks until the bytes come, so a few clients that
+ * stall a body (a SockJS {@code xhr_send}, the server API) could hold every thread: a
+ * read or write that waits 10 s while a request is handled is given up. (Jetty's minimum
+ * request data rate was tried and dropped: it counts from the start of the request, so it
+ * refused a browser's small body that was read late.) {@code server.jetty.threads.max},
  * when set, wins.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,8 +35,9 @@ class JettyThreads {
 	static final String MAX_PROPERTY = "server.jetty.threads.max";
 
 	/**
-	 * Longest wait of one read or write while a request is handled (Jetty's default: 30 s).
-	 * Not an operator setting; tests shorten it with {@code stompbox.internal.request-io-timeout}.
+	 * Longest wait of one read or write while a request is handled (Jetty's default: 30
+	 * s). Not an operator setting; tests shorten it with
+	 * {@code stompbox.internal.request-io-timeout}.
 	 */
 	static final String REQUEST_IO_TIMEOUT_PROPERTY = "stompbox.internal.request-io-timeout";
 
@@ -69,8 +71,9 @@ class JettyThreads {
 	}
 
 	/**
-	 * Runs after Boot's customizer, which builds the pool from {@code server.jetty.threads};
-	 * a {@code max} of 0 (the operator set the maximum) leaves Boot's pool in place.
+	 * Runs after Boot's customizer, which builds the pool from
+	 * {@code server.jetty.threads}; a {@code max} of 0 (the operator set the maximum)
+	 * leaves Boot's pool in place.
 	 */
 	record PoolSize(int max) implements WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory>, Ordered {
 

@@ -26,9 +26,10 @@ import dev.stompbox.user.UserQueue;
 
 /**
  * What {@code @EnableWebSocketMessageBroker} sets up, with each session's send buffer a
- * {@link SendBuffer}, known to {@link SendBuffers} while the session is open; and with the
- * broker's subscriptions indexed by exact destination ({@link DestinationSubscriptions}) and
- * each session's ordered outbound channel known to {@link OrderedOutbound}.
+ * {@link SendBuffer}, known to {@link SendBuffers} while the session is open; and with
+ * the broker's subscriptions indexed by exact destination
+ * ({@link DestinationSubscriptions}) and each session's ordered outbound channel known to
+ * {@link OrderedOutbound}.
  */
 @Configuration
 class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfiguration {
@@ -48,8 +49,8 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 
 	/**
 	 * The simple broker as configured ({@link BrokerConfiguration}), made as a
-	 * {@link SessionOrderedBroker}: Spring's registry builds it, so its settings are carried
-	 * over to one of those.
+	 * {@link SessionOrderedBroker}: Spring's registry builds it, so its settings are
+	 * carried over to one of those.
 	 */
 	@Override
 	@Bean
@@ -113,11 +114,12 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 
 	/**
 	 * Spring's simple broker, which makes each connected session its own ordered outbound
-	 * channel; this one tells {@link OrderedOutbound} which, so that RECEIPTs go out through it
-	 * too, behind the ACKs and errors handed to the session before. What Spring's broker sends
-	 * a session past that channel (its CONNECTED, a DISCONNECT's RECEIPT) goes through it as
-	 * well: otherwise a RECEIPT could reach a client before its CONNECTED, or a DISCONNECT's
-	 * RECEIPT before the errors of the frames sent ahead of it.
+	 * channel; this one tells {@link OrderedOutbound} which, so that RECEIPTs go out
+	 * through it too, behind the ACKs and errors handed to the session before. What
+	 * Spring's broker sends a session past that channel (its CONNECTED, a DISCONNECT's
+	 * RECEIPT) goes through it as well: otherwise a RECEIPT could reach a client before
+	 * its CONNECTED, or a DISCONNECT's RECEIPT before the errors of the frames sent ahead
+	 * of it.
 	 */
 	private static final class SessionOrderedBroker extends SimpleBrokerMessageHandler {
 
@@ -132,7 +134,10 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 			this.orderedOutbound = orderedOutbound;
 		}
 
-		/** Where the broker sends what is not a subscription's message: the session's own order. */
+		/**
+		 * Where the broker sends what is not a subscription's message: the session's own
+		 * order.
+		 */
 		@Override
 		public MessageChannel getClientOutboundChannel() {
 			return this.inSessionOrder;
@@ -141,8 +146,8 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 		@Override
 		protected MessageChannel getClientOutboundChannelForSession(String sessionId) {
 			MessageChannel outbound = super.getClientOutboundChannel();
-			MessageChannel ordered = isPreservePublishOrder() ? new OrderedMessageChannelDecorator(outbound, this.logger)
-					: outbound;
+			MessageChannel ordered = isPreservePublishOrder()
+					? new OrderedMessageChannelDecorator(outbound, this.logger) : outbound;
 			this.orderedOutbound.connected(sessionId, ordered);
 			return ordered;
 		}
@@ -152,11 +157,12 @@ class MessageBrokerConfiguration extends DelegatingWebSocketMessageBrokerConfigu
 			if (sessionId == null) {
 				return super.getClientOutboundChannel().send(message, timeout);
 			}
-			// Spring's ordered channel marks each message it queues, so its headers must be mutable.
+			// Spring's ordered channel marks each message it queues, so its headers must
+			// be mutable.
 			SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
 			headers.setLeaveMutable(true);
-			this.orderedOutbound.send(sessionId, MessageBuilder.createMessage(message.getPayload(),
-					headers.getMessageHeaders()));
+			this.orderedOutbound.send(sessionId,
+					MessageBuilder.createMessage(message.getPayload(), headers.getMessageHeaders()));
 			return true;
 		}
 

@@ -7,8 +7,8 @@ import org.springframework.web.socket.TextMessage;
 /**
  * One message encoded once as a STOMP {@code MESSAGE} frame for every subscriber of its
  * destination: only the {@code subscription} header differs between subscribers, so it is
- * the last header and each subscriber's frame is the shared head, its id and the shared tail,
- * already in UTF-8, so the container writes the bytes as they are.
+ * the last header and each subscriber's frame is the shared head, its id and the shared
+ * tail, already in UTF-8, so the container writes the bytes as they are.
  */
 final class MessageFrame {
 
@@ -33,9 +33,9 @@ final class MessageFrame {
 	}
 
 	/**
-	 * The frame for one subscription. Subscribers with equal ids may share it: STOMP.js numbers
-	 * each connection's subscriptions {@code sub-0}, {@code sub-1}, and so on, so most
-	 * subscribers of a room use the same id.
+	 * The frame for one subscription. Subscribers with equal ids may share it: STOMP.js
+	 * numbers each connection's subscriptions {@code sub-0}, {@code sub-1}, and so on, so
+	 * most subscribers of a room use the same id.
 	 */
 	TextMessage forSubscription(String subscriptionId) {
 		byte[] id = escape(subscriptionId).getBytes(StandardCharsets.UTF_8);
@@ -46,7 +46,9 @@ final class MessageFrame {
 		return new TextMessage(frame);
 	}
 
-	/** STOMP 1.2 header escaping; ids and destinations rarely need it, so rarely copied. */
+	/**
+	 * STOMP 1.2 header escaping; ids and destinations rarely need it, so rarely copied.
+	 */
 	static String escape(String value) {
 		int i = 0;
 		while (i < value.length() && !needsEscape(value.charAt(i))) {

@@ -15,13 +15,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 /**
- * Keeps a closed session's rate bucket for its user until it would have filled up again, and
- * hands it to that user's next session. Without it a client that floods, gets itself closed
- * with a bad frame and reconnects starts every connection with a full burst: measured with
- * the {@code hostile} workload, that let four attackers through with 9,000 frames a second
- * against a rate of 50. A user's other open sessions keep their own buckets, so tabs are not
- * affected. A new session starts with at least a tenth of a full bucket, which covers a
- * client's start (its user queues, a room, a join) even right after a flood.
+ * Keeps a closed session's rate bucket for its user until it would have filled up again,
+ * and hands it to that user's next session. Without it a client that floods, gets itself
+ * closed with a bad frame and reconnects starts every connection with a full burst:
+ * measured with the {@code hostile} workload, that let four attackers through with 9,000
+ * frames a second against a rate of 50. A user's other open sessions keep their own
+ * buckets, so tabs are not affected. A new session starts with at least a tenth of a full
+ * bucket, which covers a client's start (its user queues, a room, a join) even right
+ * after a flood.
  */
 @Component
 class RateCarryOver implements SmartLifecycle {
@@ -45,7 +46,10 @@ class RateCarryOver implements SmartLifecycle {
 		this.scheduler = stompboxScheduler;
 	}
 
-	/** The bucket a session starts with: its user's last closed one, if that is not full yet. */
+	/**
+	 * The bucket a session starts with: its user's last closed one, if that is not full
+	 * yet.
+	 */
 	RateLimiter forNewSession(@Nullable Principal user, long now) {
 		Left carried = (user != null) ? this.left.remove(user.getName()) : null;
 		return (carried != null && now - carried.closedAt < this.keepNanos)
@@ -54,9 +58,9 @@ class RateCarryOver implements SmartLifecycle {
 
 	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
-		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(event.getMessage().getHeaders());
-		if (event.getUser() != null && attributes != null
-				&& attributes.get(ATTRIBUTE) instanceof RateLimiter limiter) {
+		Map<String, Object> attributes = SimpMessageHeaderAccessor
+			.getSessionAttributes(event.getMessage().getHeaders());
+		if (event.getUser() != null && attributes != null && attributes.get(ATTRIBUTE) instanceof RateLimiter limiter) {
 			this.left.put(event.getUser().getName(), new Left(limiter, System.nanoTime()));
 		}
 	}

@@ -15,13 +15,13 @@ import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.user.SessionReplies;
 
 /**
- * Drops SENDs, SUBSCRIBEs and UNSUBSCRIBEs beyond the session's rate and tells that client
- * {@code rate-limited}; the connection stays open and no one else notices. A subscription
- * costs the server as much as a message (a registry entry, for a room its interest in Redis),
- * so a flood of them is limited like one of SENDs; a refused one is not registered, or not
- * removed. The refusals, and whatever else the session is sent meanwhile, are paced at the
- * session's rate ({@link SendBuffers#pace}): a client that waits for its answers cannot make
- * the server refuse faster than it may send.
+ * Drops SENDs, SUBSCRIBEs and UNSUBSCRIBEs beyond the session's rate and tells that
+ * client {@code rate-limited}; the connection stays open and no one else notices. A
+ * subscription costs the server as much as a message (a registry entry, for a room its
+ * interest in Redis), so a flood of them is limited like one of SENDs; a refused one is
+ * not registered, or not removed. The refusals, and whatever else the session is sent
+ * meanwhile, are paced at the session's rate ({@link SendBuffers#pace}): a client that
+ * waits for its answers cannot make the server refuse faster than it may send.
  */
 @Component
 class RateLimitInterceptor implements ChannelInterceptor {
@@ -38,7 +38,10 @@ class RateLimitInterceptor implements ChannelInterceptor {
 
 	private final SendBuffers sendBuffers;
 
-	/** How much longer a refused frame holds its session's answers: the time one frame of the rate takes. */
+	/**
+	 * How much longer a refused frame holds its session's answers: the time one frame of
+	 * the rate takes.
+	 */
 	private final Duration step;
 
 	RateLimitInterceptor(ConnectionProperties properties, SessionReplies replies, RequestIds requestIds,
@@ -77,8 +80,9 @@ class RateLimitInterceptor implements ChannelInterceptor {
 		}
 		if (type != SimpMessageType.MESSAGE) {
 			String frame = (type == SimpMessageType.SUBSCRIBE) ? "subscribe" : "unsubscribe";
-			this.replies.failed(sessionId, ErrorCode.RATE_LIMITED
-				.exception("More than " + this.properties.rateLimit() + " frames a second"), null, frame, destination);
+			this.replies.failed(sessionId,
+					ErrorCode.RATE_LIMITED.exception("More than " + this.properties.rateLimit() + " frames a second"),
+					null, frame, destination);
 			return null;
 		}
 		this.replies.failed(sessionId,

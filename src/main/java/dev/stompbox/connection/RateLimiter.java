@@ -21,7 +21,10 @@ final class RateLimiter {
 		this.updatedAt = now;
 	}
 
-	/** Tops the bucket up to at least this many permits: what a new session may start with. */
+	/**
+	 * Tops the bucket up to at least this many permits: what a new session may start
+	 * with.
+	 */
 	synchronized RateLimiter atLeast(double permits, long now) {
 		this.tokens = Math.max(Math.min(this.capacity, permits),
 				Math.min(this.capacity, this.tokens + (now - this.updatedAt) * this.ratePerNano));

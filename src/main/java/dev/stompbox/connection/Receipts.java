@@ -28,17 +28,19 @@ import dev.stompbox.room.RoomDestinations;
 import dev.stompbox.user.SessionReplies;
 
 /**
- * Answers SUBSCRIBE, UNSUBSCRIBE and SEND frames that carry a {@code receipt} header, which
- * Spring's simple broker does not. A RECEIPT is sent only after the handler responsible for
- * the frame is done with it, and for a room topic subscription only once the room's traffic from
- * every instance reaches this one; that is also when the room subscription is counted.
+ * Answers SUBSCRIBE, UNSUBSCRIBE and SEND frames that carry a {@code receipt} header,
+ * which Spring's simple broker does not. A RECEIPT is sent only after the handler
+ * responsible for the frame is done with it, and for a room topic subscription only once
+ * the room's traffic from every instance reaches this one; that is also when the room
+ * subscription is counted.
  * <p>
- * A RECEIPT comes after the frame's outcome (PROTOCOL.md section 4.3): it goes through the
- * session's ordered outbound channel ({@link OrderedOutbound}), the one the broker hands ACKs
- * and errors to, once that outcome was handed out: for a SEND to {@code /app} once its handler's
- * answer was sent ({@link RequestOutcome}), for a SEND an inbound check refused (rate limited,
- * forbidden) right after the check answered it ({@link #ofRefusedFrames()}). A frame refused
- * with an ERROR frame ends its connection and gets no RECEIPT.
+ * A RECEIPT comes after the frame's outcome (PROTOCOL.md section 4.3): it goes through
+ * the session's ordered outbound channel ({@link OrderedOutbound}), the one the broker
+ * hands ACKs and errors to, once that outcome was handed out: for a SEND to {@code /app}
+ * once its handler's answer was sent ({@link RequestOutcome}), for a SEND an inbound
+ * check refused (rate limited, forbidden) right after the check answered it
+ * ({@link #ofRefusedFrames()}). A frame refused with an ERROR frame ends its connection
+ * and gets no RECEIPT.
  */
 @Component
 class Receipts implements ExecutorChannelInterceptor {
@@ -58,7 +60,8 @@ class Receipts implements ExecutorChannelInterceptor {
 	@Override
 	public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
 			@Nullable Exception ex) {
-		// Called once for each of the channel's handlers: the headers are read in place, since
+		// Called once for each of the channel's handlers: the headers are read in place,
+		// since
 		// wrapping them in an accessor copies them all, three times for every frame.
 		MessageHeaders headers = message.getHeaders();
 		CompletionStage<?> answered = (handler instanceof SimpAnnotationMethodMessageHandler)
@@ -82,7 +85,8 @@ class Receipts implements ExecutorChannelInterceptor {
 		}
 		done.whenComplete((ignored, failure) -> {
 			if (failure != null && type == SimpMessageType.SUBSCRIBE) {
-				// The subscription is registered but deaf to other instances: the client must know,
+				// The subscription is registered but deaf to other instances: the client
+				// must know,
 				// and gets no RECEIPT, which would say the subscription is live.
 				this.replies.failed(sessionId, StompboxException.from(failure), null, "subscribe", destination);
 			}
@@ -94,10 +98,10 @@ class Receipts implements ExecutorChannelInterceptor {
 	}
 
 	/**
-	 * Sends the RECEIPT of a SEND an inbound check refused (its {@code preSend} returned null),
-	 * after the check's answer. Registered before every check, so that it hears of each refusal.
-	 * A refused SUBSCRIBE or UNSUBSCRIBE gets none: its RECEIPT would say the subscription is
-	 * live, or gone.
+	 * Sends the RECEIPT of a SEND an inbound check refused (its {@code preSend} returned
+	 * null), after the check's answer. Registered before every check, so that it hears of
+	 * each refusal. A refused SUBSCRIBE or UNSUBSCRIBE gets none: its RECEIPT would say
+	 * the subscription is live, or gone.
 	 */
 	ChannelInterceptor ofRefusedFrames() {
 		return new ChannelInterceptor() {

@@ -12,8 +12,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
  * the life of the connection, to answer {@code Session.getRequestURI()} and the like, and
  * through it the whole HTTP exchange: the request, its headers and attributes, the parser
  * and the HTTP connection. A heap dump of 5,000 idle connections put that at 6.2 KiB per
- * connection. Spring reads what it needs from the session once, when the session opens, so
- * after that the request is released and every call to it fails with an
+ * connection. Spring reads what it needs from the session once, when the session opens,
+ * so after that the request is released and every call to it fails with an
  * {@link IllegalStateException}.
  */
 final class ReleasableUpgradeRequest extends HttpServletRequestWrapper {
@@ -36,9 +36,9 @@ final class ReleasableUpgradeRequest extends HttpServletRequestWrapper {
 			case "toString" -> "released WebSocket upgrade request";
 			case "hashCode" -> System.identityHashCode(proxy);
 			case "equals" -> proxy == args[0];
-			default -> throw new IllegalStateException(
-					"The WebSocket upgrade request was released when the session opened; " + method.getName()
-							+ " cannot be answered");
+			default ->
+				throw new IllegalStateException("The WebSocket upgrade request was released when the session opened; "
+						+ method.getName() + " cannot be answered");
 		};
 	}
 

@@ -10,11 +10,12 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 
 /**
  * The outcome of the request a handler is handling, for its RECEIPT ({@link Receipts}): a
- * {@code SEND} to {@code /app} is answered (ACK or error) once work that may finish on another
- * thread is done, and its RECEIPT must come after that answer (PROTOCOL.md section 4.3). The
- * handler hands the stage that completes once the answer is sent; it is kept in the session's
- * attributes, where Receipts takes it back once the handler returns. A session's frames are
- * handled one at a time, so one entry per session is enough.
+ * {@code SEND} to {@code /app} is answered (ACK or error) once work that may finish on
+ * another thread is done, and its RECEIPT must come after that answer (PROTOCOL.md
+ * section 4.3). The handler hands the stage that completes once the answer is sent; it is
+ * kept in the session's attributes, where Receipts takes it back once the handler
+ * returns. A session's frames are handled one at a time, so one entry per session is
+ * enough.
  */
 public final class RequestOutcome {
 
@@ -23,7 +24,10 @@ public final class RequestOutcome {
 	private RequestOutcome() {
 	}
 
-	/** Called by a handler, on the thread that handles the message, with the stage of its answer. */
+	/**
+	 * Called by a handler, on the thread that handles the message, with the stage of its
+	 * answer.
+	 */
 	public static void handedOut(Message<?> request, CompletionStage<?> answered) {
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(request.getHeaders());
 		if (attributes != null) {

@@ -25,44 +25,56 @@ import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
  * One session's outbound queue, through which every write to the session goes. Any thread
- * may queue a frame; the thread that finds no write under way starts writing what is queued,
- * and the others return at once. Writes never block ({@link FrameWriter}): when the client
- * does not take a frame at once, the thread returns and the write goes on when the frame is
- * written, on the thread that learns it. So no server thread waits on a client (PROTOCOL.md
- * section 6), and the session is closed as too slow (4500) once a write has been pending
- * longer than the send time limit or too much is queued for it: checked when a frame is
- * queued behind a pending write, and by {@link SendBuffers}' sweep, so a write pending in a
- * quiet room, to a client that has heart-beats off, is cut off too.
+ * may queue a frame; the thread that finds no write under way starts writing what is
+ * queued, and the others return at once. Writes never block ({@link FrameWriter}): when
+ * the client does not take a frame at once, the thread returns and the write goes on when
+ * the frame is written, on the thread that learns it. So no server thread waits on a
+ * client (PROTOCOL.md section 6), and the session is closed as too slow (4500) once a
+ * write has been pending longer than the send time limit or too much is queued for it:
+ * checked when a frame is queued behind a pending write, and by {@link SendBuffers}'
+ * sweep, so a write pending in a quiet room, to a client that has heart-beats off, is cut
+ * off too.
  * <p>
  * As Spring's {@code ConcurrentWebSocketSessionDecorator}, with these differences:
  * <ul>
  * <li>queueing and writing are two steps, so that the fan-out queues a message for every
  * subscriber of a room before it writes to any ({@link TopicFanout});</li>
- * <li>a close is done once what was queued before it is written: Spring's STOMP handler sends
- * an ERROR frame and closes at once, and the client must still be told why its connection
- * ends;</li>
- * <li>a session given up as too slow is closed on a thread of its own, and its connection is
- * dropped if the close frame still cannot be written after {@link #CLOSE_WAIT_MS}.</li>
+ * <li>a close is done once what was queued before it is written: Spring's STOMP handler
+ * sends an ERROR frame and closes at once, and the client must still be told why its
+ * connection ends;</li>
+ * <li>a session given up as too slow is closed on a thread of its own, and its connection
+ * is dropped if the close frame still cannot be written after
+ * {@link #CLOSE_WAIT_MS}.</li>
  * </ul>
- * It extends Spring's decorator, whose own buffer stays unused, because Spring's STOMP handler
- * requires one for its ordered outbound messages: it hands in a callback that releases a
- * session's next message once the one before is queued ({@link #setMessageCallback}).
+ * It extends Spring's decorator, whose own buffer stays unused, because Spring's STOMP
+ * handler requires one for its ordered outbound messages: it hands in a callback that
+ * releases a session's next message once the one before is queued
+ * ({@link #setMessageCallback}).
  */
 class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 
 	private static final Log logger = LogFactory.getLog(SendBuffer.class);
 
-	/** At most this long a close waits for the writes before it; a client too slow to read is closed anyway. */
+	/**
+	 * At most this long a close waits for the writes before it; a client too slow to read
+	 * is closed anyway.
+	 */
 	static final long CLOSE_WAIT_MS = 2000;
 
 	private static final long CLOSE_POLL_MS = 50;
 
 	private final Queue<WebSocketMessage<?>> queue = new ConcurrentLinkedQueue<>();
 
-	/** Queued bytes, the message being written included (text counted in chars: STOMP frames are mostly ASCII). */
+	/**
+	 * Queued bytes, the message being written included (text counted in chars: STOMP
+	 * frames are mostly ASCII).
+	 */
 	private final AtomicLong queuedBytes = new AtomicLong();
 
-	/** Held from the start of a write until the queue is found empty: one writer at a time. */
+	/**
+	 * Held from the start of a write until the queue is found empty: one writer at a
+	 * time.
+	 */
 	private final AtomicBoolean writing = new AtomicBoolean();
 
 	private final AtomicBoolean closing = new AtomicBoolean();
@@ -73,17 +85,25 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	/** When the close was asked for; 0 when none waits. */
 	private volatile long closeRequestedMillis;
 
-	/** When the frame being written was handed to the transport; 0 when none is pending. */
+	/**
+	 * When the frame being written was handed to the transport; 0 when none is pending.
+	 */
 	private volatile long writeStartedMillis;
 
 	private volatile boolean givenUp;
 
 	private volatile @Nullable Consumer<WebSocketMessage<?>> afterQueued;
 
-	/** Until when ({@link System#nanoTime()}) writes wait while the session is paced; 0 when never paced. */
+	/**
+	 * Until when ({@link System#nanoTime()}) writes wait while the session is paced; 0
+	 * when never paced.
+	 */
 	private final AtomicLong holdUntilNanos = new AtomicLong();
 
-	/** Set by the writer that found the writes held and left {@link #writing} taken; whoever clears it writes on. */
+	/**
+	 * Set by the writer that found the writes held and left {@link #writing} taken;
+	 * whoever clears it writes on.
+	 */
 	private final AtomicBoolean held = new AtomicBoolean();
 
 	private volatile @Nullable TaskScheduler resumer;
@@ -98,11 +118,14 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		}
 	}
 
-	/** Spring's outbound path: STOMP frames other than room messages, in Spring's order. */
+	/**
+	 * Spring's outbound path: STOMP frames other than room messages, in Spring's order.
+	 */
 	@Override
 	public void sendMessage(WebSocketMessage<?> message) throws IOException {
 		if (enqueue(message)) {
-			// Spring hands in a callback for each message; one kept would keep its message too.
+			// Spring hands in a callback for each message; one kept would keep its
+			// message too.
 			Consumer<WebSocketMessage<?>> callback = this.afterQueued;
 			this.afterQueued = null;
 			if (callback != null) {
@@ -117,7 +140,10 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		this.afterQueued = callback;
 	}
 
-	/** Queues a message without writing it; false when the session is closing or its connection failed. */
+	/**
+	 * Queues a message without writing it; false when the session is closing or its
+	 * connection failed.
+	 */
 	boolean enqueue(WebSocketMessage<?> message) {
 		if (this.closing.get() || this.givenUp) {
 			return false;
@@ -128,10 +154,10 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Starts writing what is queued, unless a write is under way: that one goes on with it,
-	 * and here only the limits are checked. Never blocks.
-	 * @throws SessionLimitExceededException when the session has been given up as too slow;
-	 * it is closing already
+	 * Starts writing what is queued, unless a write is under way: that one goes on with
+	 * it, and here only the limits are checked. Never blocks.
+	 * @throws SessionLimitExceededException when the session has been given up as too
+	 * slow; it is closing already
 	 */
 	void flush() {
 		if (this.writing.compareAndSet(false, true)) {
@@ -147,9 +173,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * What {@link SendBuffers}' sweep runs: gives the session up as too slow when a write has
-	 * been pending too long or too much waits, and closes a session whose close has waited
-	 * too long for its writes.
+	 * What {@link SendBuffers}' sweep runs: gives the session up as too slow when a write
+	 * has been pending too long or too much waits, and closes a session whose close has
+	 * waited too long for its writes.
 	 */
 	void checkLimits() {
 		long closeRequested = this.closeRequestedMillis;
@@ -168,7 +194,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 		}
 	}
 
-	/** Bytes waiting to be written to this session, the message being written included. */
+	/**
+	 * Bytes waiting to be written to this session, the message being written included.
+	 */
 	@Override
 	public int getBufferSize() {
 		return (int) Math.min(Integer.MAX_VALUE, this.queuedBytes.get());
@@ -181,13 +209,13 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Holds this session's writes one step longer, at most {@code maxAhead} from now: what is
-	 * queued goes out, in order, when the hold ends. A session that sends faster than it may
-	 * gets its answers at the pace it may send at, so a client that waits for its answers
-	 * before sending more (as a flood from a closed loop does) is slowed to that pace instead
-	 * of being answered as fast as the server can refuse, and a client that does not wait is
-	 * cut off by the buffer's limit. A close ends the hold: its ERROR frame and what is queued
-	 * before it go out at once.
+	 * Holds this session's writes one step longer, at most {@code maxAhead} from now:
+	 * what is queued goes out, in order, when the hold ends. A session that sends faster
+	 * than it may gets its answers at the pace it may send at, so a client that waits for
+	 * its answers before sending more (as a flood from a closed loop does) is slowed to
+	 * that pace instead of being answered as fast as the server can refuse, and a client
+	 * that does not wait is cut off by the buffer's limit. A close ends the hold: its
+	 * ERROR frame and what is queued before it go out at once.
 	 */
 	void pace(Duration step, Duration maxAhead, TaskScheduler scheduler) {
 		this.resumer = scheduler;
@@ -203,8 +231,8 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Closes once what was queued before is written; at once when nothing is. A session given
-	 * up as too slow is closing already, so it never gets here.
+	 * Closes once what was queued before is written; at once when nothing is. A session
+	 * given up as too slow is closing already, so it never gets here.
 	 */
 	@Override
 	public void close(CloseStatus status) throws IOException {
@@ -226,10 +254,10 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Called by the one thread that holds {@link #writing}: writes frames until one is not
-	 * done at once, whose completion goes on from there; else lets go of {@link #writing}.
-	 * Each frame but the last of what is queued is written with more to follow, so that
-	 * together they may go out in one write.
+	 * Called by the one thread that holds {@link #writing}: writes frames until one is
+	 * not done at once, whose completion goes on from there; else lets go of
+	 * {@link #writing}. Each frame but the last of what is queued is written with more to
+	 * follow, so that together they may go out in one write.
 	 */
 	private void writeQueued() {
 		while (true) {
@@ -261,8 +289,8 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Whether the writes are held ({@link #pace}): then {@link #writing} stays taken, and a
-	 * task at the hold's end, or a close before it, goes on writing.
+	 * Whether the writes are held ({@link #pace}): then {@link #writing} stays taken, and
+	 * a task at the hold's end, or a close before it, goes on writing.
 	 */
 	private boolean holdWrites() {
 		long until = this.holdUntilNanos.get();
@@ -335,9 +363,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * Closes on a thread of its own: a transport may write its close frame in the caller's
-	 * thread (SockJS does). The close frame waits behind the pending write, so the connection is
-	 * dropped if it is still open after {@link #CLOSE_WAIT_MS}.
+	 * Closes on a thread of its own: a transport may write its close frame in the
+	 * caller's thread (SockJS does). The close frame waits behind the pending write, so
+	 * the connection is dropped if it is still open after {@link #CLOSE_WAIT_MS}.
 	 */
 	private void closeOffThread(CloseStatus status) {
 		Thread.ofVirtual().name("stompbox-close-" + getId()).start(() -> closeOrDrop(status));
@@ -374,9 +402,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 	}
 
 	/**
-	 * One frame's write. Whichever comes second, the write's completion or the writer's return
-	 * from {@code write}, goes on with the next frame: the writer's thread when the frame was
-	 * written at once, else the thread that learned it was written.
+	 * One frame's write. Whichever comes second, the write's completion or the writer's
+	 * return from {@code write}, goes on with the next frame: the writer's thread when
+	 * the frame was written at once, else the thread that learned it was written.
 	 */
 	private final class Write implements FrameWriter.Written {
 
@@ -402,7 +430,9 @@ class SendBuffer extends ConcurrentWebSocketSessionDecorator {
 			done();
 		}
 
-		/** @return whether the write was done already, so the writer goes on with the next */
+		/**
+		 * @return whether the write was done already, so the writer goes on with the next
+		 */
 		boolean returned() {
 			return this.ends.incrementAndGet() == 2;
 		}

@@ -13,16 +13,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The per-session send buffers of this instance: every write to a session goes through its
- * buffer ({@link TopicFanout} finds them here), and the outbound buffer gauges read them. Read
- * only when metrics are scraped, so the sums are taken then rather than kept up per send.
+ * The per-session send buffers of this instance: every write to a session goes through
+ * its buffer ({@link TopicFanout} finds them here), and the outbound buffer gauges read
+ * them. Read only when metrics are scraped, so the sums are taken then rather than kept
+ * up per send.
  * <p>
- * It also holds the limits of PROTOCOL.md section 6: a connection that does not read what it
- * is sent (512 KiB queued, or one write pending for 10 s) is cut off. A buffer checks them
- * when a frame is queued behind a pending write; a sweep, a few times per time limit, checks
- * every buffer, so that a write pending in a quiet room, or to a client with heart-beats off,
- * is cut off too. The time limit is not an operator setting; tests shorten it with
- * {@code stompbox.internal.send-time-limit}.
+ * It also holds the limits of PROTOCOL.md section 6: a connection that does not read what
+ * it is sent (512 KiB queued, or one write pending for 10 s) is cut off. A buffer checks
+ * them when a frame is queued behind a pending write; a sweep, a few times per time
+ * limit, checks every buffer, so that a write pending in a quiet room, or to a client
+ * with heart-beats off, is cut off too. The time limit is not an operator setting; tests
+ * shorten it with {@code stompbox.internal.send-time-limit}.
  */
 @Component
 class SendBuffers implements DisposableBean {
@@ -31,7 +32,6 @@ class SendBuffers implements DisposableBean {
 	static final int BUFFER_SIZE_LIMIT = 512 * 1024;
 
 	private static final Duration LONGEST_SWEEP_PERIOD = Duration.ofSeconds(1);
-
 
 	private final Map<String, SendBuffer> sessions = new ConcurrentHashMap<>();
 
@@ -54,7 +54,10 @@ class SendBuffers implements DisposableBean {
 				(period.compareTo(LONGEST_SWEEP_PERIOD) < 0) ? period : LONGEST_SWEEP_PERIOD);
 	}
 
-	/** Makes the send buffer of a session that opened, through which every write to it goes. */
+	/**
+	 * Makes the send buffer of a session that opened, through which every write to it
+	 * goes.
+	 */
 	SendBuffer opened(WebSocketSession session) {
 		SendBuffer buffer = new SendBuffer(session, this.sendTimeLimitMs, BUFFER_SIZE_LIMIT);
 		this.sessions.put(buffer.getId(), buffer);
@@ -67,10 +70,11 @@ class SendBuffers implements DisposableBean {
 	}
 
 	/**
-	 * Paces what is sent to a session that sends faster than it may ({@link SendBuffer#pace}):
-	 * each refused frame holds its writes one {@code step} longer, never more than the longest
-	 * hold (2 s) ahead, well within any heart-beat a client would ask for. Not an operator
-	 * setting; tests shorten it with {@code stompbox.internal.longest-hold}.
+	 * Paces what is sent to a session that sends faster than it may
+	 * ({@link SendBuffer#pace}): each refused frame holds its writes one {@code step}
+	 * longer, never more than the longest hold (2 s) ahead, well within any heart-beat a
+	 * client would ask for. Not an operator setting; tests shorten it with
+	 * {@code stompbox.internal.longest-hold}.
 	 */
 	void pace(String sessionId, Duration step) {
 		SendBuffer buffer = this.sessions.get(sessionId);
@@ -83,7 +87,9 @@ class SendBuffers implements DisposableBean {
 		this.sessions.remove(sessionId);
 	}
 
-	/** Bytes waiting to be written to all sessions, the message being written included. */
+	/**
+	 * Bytes waiting to be written to all sessions, the message being written included.
+	 */
 	long totalBytes() {
 		long total = 0;
 		for (SendBuffer session : this.sessions.values()) {
@@ -101,7 +107,10 @@ class SendBuffers implements DisposableBean {
 		return largest;
 	}
 
-	/** Cuts off every session over a limit; reads two fields of each, so cheap for thousands. */
+	/**
+	 * Cuts off every session over a limit; reads two fields of each, so cheap for
+	 * thousands.
+	 */
 	void sweep() {
 		for (SendBuffer session : this.sessions.values()) {
 			session.checkLimits();

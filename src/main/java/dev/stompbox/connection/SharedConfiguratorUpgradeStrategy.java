@@ -30,21 +30,24 @@ import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeSt
  * Spring's Jakarta upgrade, with one container default configurator for every handshake.
  * Spring makes a new endpoint configuration for each handshake, and the Jakarta API looks
  * up the container's default configurator with a {@code ServiceLoader} once per
- * configuration: on Jetty, that is a scan of every jar for each connection, under the class
- * loader's locks, which held connection storms to a few hundred connections a second.
+ * configuration: on Jetty, that is a scan of every jar for each connection, under the
+ * class loader's locks, which held connection storms to a few hundred connections a
+ * second.
  * <p>
  * Two things are left out of what each connection keeps, since no handler here reads them
  * after the handshake: the session gets no copy of the handshake's headers (1.4 KiB per
- * connection, as Spring copies them), and the container lets go of the servlet request once
- * the session is open ({@link ReleasableUpgradeRequest}). What it does otherwise is Spring's
- * {@code upgrade}, unchanged.
+ * connection, as Spring copies them), and the container lets go of the servlet request
+ * once the session is open ({@link ReleasableUpgradeRequest}). What it does otherwise is
+ * Spring's {@code upgrade}, unchanged.
  */
 class SharedConfiguratorUpgradeStrategy extends StandardWebSocketUpgradeStrategy {
 
 	private final ServerEndpointConfig.Configurator containerDefault = new ServerEndpointConfig.Configurator()
 		.getContainerDefaultConfigurator();
 
-	/** What every session gets for its handshake headers: one read-only empty set for all. */
+	/**
+	 * What every session gets for its handshake headers: one read-only empty set for all.
+	 */
 	private final HttpHeaders noHandshakeHeaders = HttpHeaders.readOnlyHttpHeaders(new HttpHeaders());
 
 	@Override
@@ -93,7 +96,10 @@ class SharedConfiguratorUpgradeStrategy extends StandardWebSocketUpgradeStrategy
 		}
 	}
 
-	/** Releases the upgrade request once Spring has read what it needs from the open session. */
+	/**
+	 * Releases the upgrade request once Spring has read what it needs from the open
+	 * session.
+	 */
 	private static final class ReleasingHandler extends WebSocketHandlerDecorator {
 
 		private final ReleasableUpgradeRequest request;

@@ -24,16 +24,17 @@ import dev.stompbox.error.ErrorCode;
 import dev.stompbox.session.SockJsRequest;
 
 /**
- * Refuses a SockJS {@code xhr_send} body over twice {@code STOMPBOX_MAX_FRAME_SIZE} with 413
- * and ends its session with the {@code too-large} ERROR frame and close 1009 (PROTOCOL.md
- * section 5). Spring's SockJS handler reads a body whole, with no limit, before it looks at
- * it; here a declared length is refused before any of the body is read, and a chunked body
- * is read only up to the limit. Twice the frame limit, because a frame within the limit
- * takes more once it is JSON-escaped into a SockJS message.
+ * Refuses a SockJS {@code xhr_send} body over twice {@code STOMPBOX_MAX_FRAME_SIZE} with
+ * 413 and ends its session with the {@code too-large} ERROR frame and close 1009
+ * (PROTOCOL.md section 5). Spring's SockJS handler reads a body whole, with no limit,
+ * before it looks at it; here a declared length is refused before any of the body is
+ * read, and a chunked body is read only up to the limit. Twice the frame limit, because a
+ * frame within the limit takes more once it is JSON-escaped into a SockJS message.
  *
- * <p>Runs after the security filters: the session of the request's URL is closed only for a
- * request that got this far; and before the cluster's SockJS relay, which relays a body only
- * once it is within the limit.
+ * <p>
+ * Runs after the security filters: the session of the request's URL is closed only for a
+ * request that got this far; and before the cluster's SockJS relay, which relays a body
+ * only once it is within the limit.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE - 50)
@@ -42,10 +43,10 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 	private static final String SEND_TRANSPORT = "xhr_send";
 
 	/**
-	 * How much of a refused body is read and dropped so the client can take its answer: closed
-	 * with the body unread, the connection is reset, which can wipe the 413 from the client's
-	 * buffer before it reads it. Read in small pieces that are not kept; beyond this much the
-	 * connection is cut.
+	 * How much of a refused body is read and dropped so the client can take its answer:
+	 * closed with the body unread, the connection is reset, which can wipe the 413 from
+	 * the client's buffer before it reads it. Read in small pieces that are not kept;
+	 * beyond this much the connection is cut.
 	 */
 	static final long DISCARDED_BODY_BYTES = 32L * 1024 * 1024;
 
@@ -90,7 +91,10 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 		chain.doFilter(new ReadBody(request, body), response);
 	}
 
-	/** Twice the frame limit: what {@link ConnectionProperties#containerMessageLimit()} allows a WebSocket message. */
+	/**
+	 * Twice the frame limit: what {@link ConnectionProperties#containerMessageLimit()}
+	 * allows a WebSocket message.
+	 */
 	private long limit() {
 		return this.properties.containerMessageLimit();
 	}
@@ -98,15 +102,15 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 	private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String message = "SockJS message body exceeds " + limit() + " bytes";
 		SockJsRequest send = SockJsRequest.of(request);
-		if (send != null
-				&& !this.registry.refuse(send.sessionId(), ErrorCode.TOO_LARGE.exception(message),
-						CloseStatus.TOO_BIG_TO_PROCESS)) {
+		if (send != null && !this.registry.refuse(send.sessionId(), ErrorCode.TOO_LARGE.exception(message),
+				CloseStatus.TOO_BIG_TO_PROCESS)) {
 			// Another instance may hold the session (cluster mode): it ends it there.
 			this.events.publishEvent(new SockJsSendRefused(request, send.sessionId(), message));
 		}
 		response.setStatus(ErrorCode.TOO_LARGE.httpStatus());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-		response.getWriter().write("{\"error\":\"" + ErrorCode.TOO_LARGE.code() + "\",\"message\":\"" + message + "\"}");
+		response.getWriter()
+			.write("{\"error\":\"" + ErrorCode.TOO_LARGE.code() + "\",\"message\":\"" + message + "\"}");
 		response.flushBuffer();
 		discardBody(request);
 	}

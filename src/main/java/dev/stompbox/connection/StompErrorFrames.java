@@ -32,7 +32,9 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 		return frame(classify(clientMessage, failure));
 	}
 
-	/** The ERROR frame for an inbound frame refused while it was checked, for its session. */
+	/**
+	 * The ERROR frame for an inbound frame refused while it was checked, for its session.
+	 */
 	static Message<byte[]> refusal(Message<?> clientMessage, Throwable failure) {
 		Message<byte[]> frame = frame(classify(clientMessage, failure));
 		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
@@ -65,12 +67,14 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 				return ErrorCode.TOO_LARGE.exception("Frame exceeds the size limit");
 			}
 		}
-		// Spring passes no message when the bytes could not be decoded into a STOMP frame:
+		// Spring passes no message when the bytes could not be decoded into a STOMP
+		// frame:
 		// an unknown command, a malformed header, a body where none is allowed.
 		if (clientMessage == null) {
 			return ErrorCode.BAD_REQUEST.exception("Not a STOMP frame");
 		}
-		// Spring refuses a frame before giving it a session id only when the session has not
+		// Spring refuses a frame before giving it a session id only when the session has
+		// not
 		// sent CONNECT yet, or sends it a second time.
 		if (SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders()) == null) {
 			StompCommand command = StompHeaderAccessor.wrap(clientMessage).getCommand();

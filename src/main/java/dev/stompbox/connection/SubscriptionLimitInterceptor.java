@@ -18,11 +18,12 @@ import dev.stompbox.user.SessionReplies;
 
 /**
  * {@code STOMPBOX_MAX_SUBSCRIPTIONS}: a SUBSCRIBE that would give the session one
- * subscription more than allowed is not registered and is answered {@code limit-exceeded};
- * the connection stays. Placed after the checks that may refuse a SUBSCRIBE, so what is
- * counted here is what the broker registers: a reused subscription id replaces the old
- * subscription and takes no new slot, an UNSUBSCRIBE frees one, and a subscription to an
- * {@code /app} destination (answered once, never registered) is not counted.
+ * subscription more than allowed is not registered and is answered
+ * {@code limit-exceeded}; the connection stays. Placed after the checks that may refuse a
+ * SUBSCRIBE, so what is counted here is what the broker registers: a reused subscription
+ * id replaces the old subscription and takes no new slot, an UNSUBSCRIBE frees one, and a
+ * subscription to an {@code /app} destination (answered once, never registered) is not
+ * counted.
  */
 @Component
 class SubscriptionLimitInterceptor implements ChannelInterceptor {

@@ -20,21 +20,21 @@ import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.relay.LocalDelivery;
 
 /**
- * Writes room messages and presence events to this instance's subscribers without Spring's
- * per-subscriber path (a new message, headers and STOMP encoding for every subscriber, then
- * an executor hop each): the frame is encoded once per message and written straight to each
- * subscriber's send buffer. The subscriptions stay the simple broker's
- * ({@link DestinationSubscriptions}), registered and removed as before, so RECEIPTs,
- * authorization and disconnects keep their meaning.
+ * Writes room messages and presence events to this instance's subscribers without
+ * Spring's per-subscriber path (a new message, headers and STOMP encoding for every
+ * subscriber, then an executor hop each): the frame is encoded once per message and
+ * written straight to each subscriber's send buffer. The subscriptions stay the simple
+ * broker's ({@link DestinationSubscriptions}), registered and removed as before, so
+ * RECEIPTs, authorization and disconnects keep their meaning.
  * <p>
- * The writes run off the caller's thread (a Redis I/O thread, or an inbound thread holding
- * a room's lock), on one of a few lanes chosen by destination, which keeps each
+ * The writes run off the caller's thread (a Redis I/O thread, or an inbound thread
+ * holding a room's lock), on one of a few lanes chosen by destination, which keeps each
  * destination's messages in the order they were handed in. A message is first queued for
- * every subscriber and only then written. A write never blocks the lane: a send buffer only
- * starts it, and a client that stopped reading keeps its frames queued until it is cut off
- * ({@link SendBuffer}). Should a second step still block, the lane goes on with the next
- * message on another thread ({@link FanoutLanes}) and every subscriber still gets the
- * messages in order.
+ * every subscriber and only then written. A write never blocks the lane: a send buffer
+ * only starts it, and a client that stopped reading keeps its frames queued until it is
+ * cut off ({@link SendBuffer}). Should a second step still block, the lane goes on with
+ * the next message on another thread ({@link FanoutLanes}) and every subscriber still
+ * gets the messages in order.
  */
 @Component
 class TopicFanout implements LocalDelivery, DisposableBean {
@@ -42,8 +42,8 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 	private static final Log logger = LogFactory.getLog(TopicFanout.class);
 
 	/**
-	 * How long a second step may block a lane before the lane goes on without it: a guard, since
-	 * writes no longer block.
+	 * How long a second step may block a lane before the lane goes on without it: a
+	 * guard, since writes no longer block.
 	 */
 	static final Duration STUCK_AFTER = Duration.ofMillis(100);
 
@@ -74,7 +74,8 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 			this.lanes.execute(destination.hashCode(), () -> queue(destination, json));
 		}
 		catch (RejectedExecutionException ex) {
-			// The instance is stopping: its sessions are closed and their clients join elsewhere.
+			// The instance is stopping: its sessions are closed and their clients join
+			// elsewhere.
 			logger.debug("Not delivering to " + destination + ": stopping");
 		}
 	}
@@ -114,7 +115,10 @@ class TopicFanout implements LocalDelivery, DisposableBean {
 		return () -> queued.forEach(TopicFanout::flush);
 	}
 
-	/** Writes what is queued for one session; a session over its limits is closing already. */
+	/**
+	 * Writes what is queued for one session; a session over its limits is closing
+	 * already.
+	 */
 	private static void flush(SendBuffer session) {
 		try {
 			session.flush();

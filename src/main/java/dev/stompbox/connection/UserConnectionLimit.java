@@ -20,11 +20,12 @@ import dev.stompbox.error.ErrorCode;
 
 /**
  * {@code STOMPBOX_MAX_CONNECTIONS_PER_USER}: the CONNECT that would give one user more
- * connections on this instance than allowed is refused with {@code limit-exceeded}, an ERROR
- * frame and close 1008. A connection holds its slot from its authenticated CONNECT until it
- * ends. The slot is taken through {@link ConnectionRegistry#whileOpen}, so a CONNECT still
- * queued when its connection ended takes none that its end would not free; and the check
- * and the taking are one step per user, so two CONNECTs at once cannot both take the last.
+ * connections on this instance than allowed is refused with {@code limit-exceeded}, an
+ * ERROR frame and close 1008. A connection holds its slot from its authenticated CONNECT
+ * until it ends. The slot is taken through {@link ConnectionRegistry#whileOpen}, so a
+ * CONNECT still queued when its connection ended takes none that its end would not free;
+ * and the check and the taking are one step per user, so two CONNECTs at once cannot both
+ * take the last.
  */
 @Component
 class UserConnectionLimit implements ChannelInterceptor {
@@ -61,8 +62,8 @@ class UserConnectionLimit implements ChannelInterceptor {
 			return null;
 		}
 		if (!admitted[0]) {
-			throw ErrorCode.LIMIT_EXCEEDED.exception(
-					"At most " + this.properties.maxConnectionsPerUser() + " connections per user");
+			throw ErrorCode.LIMIT_EXCEEDED
+				.exception("At most " + this.properties.maxConnectionsPerUser() + " connections per user");
 		}
 		return message;
 	}
@@ -95,4 +96,5 @@ class UserConnectionLimit implements ChannelInterceptor {
 			return sessions.isEmpty() ? null : sessions;
 		});
 	}
+
 }

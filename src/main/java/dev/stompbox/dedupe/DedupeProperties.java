@@ -9,7 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-/** @param window how long a {@code clientMsgId} is remembered */
+/**
+ * @param window how long a {@code clientMsgId} is remembered
+ */
 @ConfigurationProperties("stompbox.dedupe")
 @Validated
 public record DedupeProperties(@DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration window) {

@@ -14,7 +14,8 @@ import dev.stompbox.instance.ConditionalOnSingleNode;
 class SingleNodeDedupeConfiguration {
 
 	@Bean
-	InMemoryDedupeWindow inMemoryDedupeWindow(DedupeProperties properties, Clock clock, TaskScheduler stompboxScheduler) {
+	InMemoryDedupeWindow inMemoryDedupeWindow(DedupeProperties properties, Clock clock,
+			TaskScheduler stompboxScheduler) {
 		InMemoryDedupeWindow window = new InMemoryDedupeWindow(properties, clock);
 		stompboxScheduler.scheduleWithFixedDelay(window::forgetExpired, Duration.ofMinutes(1));
 		return window;

@@ -6,15 +6,10 @@ package dev.stompbox.error;
  */
 public enum ErrorCode {
 
-	BAD_REQUEST("bad-request", 400, false),
-	UNAUTHORIZED("unauthorized", 401, false),
-	FORBIDDEN("forbidden", 403, false),
-	NOT_FOUND("not-found", 404, false),
-	NOT_JOINED("not-joined", 409, false),
-	TOO_LARGE("too-large", 413, false),
-	RATE_LIMITED("rate-limited", 429, true),
-	LIMIT_EXCEEDED("limit-exceeded", 429, false),
-	UNAVAILABLE("unavailable", 503, true),
+	BAD_REQUEST("bad-request", 400, false), UNAUTHORIZED("unauthorized", 401, false),
+	FORBIDDEN("forbidden", 403, false), NOT_FOUND("not-found", 404, false), NOT_JOINED("not-joined", 409, false),
+	TOO_LARGE("too-large", 413, false), RATE_LIMITED("rate-limited", 429, true),
+	LIMIT_EXCEEDED("limit-exceeded", 429, false), UNAVAILABLE("unavailable", 503, true),
 	INTERNAL("internal", 500, true);
 
 	private final String code;

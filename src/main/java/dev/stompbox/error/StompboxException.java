@@ -20,8 +20,8 @@ public class StompboxException extends RuntimeException {
 	}
 
 	/**
-	 * Translates any failure, including one wrapped by a {@code CompletableFuture}, into the
-	 * exception a client is told about; anything unexpected becomes {@code internal}.
+	 * Translates any failure, including one wrapped by a {@code CompletableFuture}, into
+	 * the exception a client is told about; anything unexpected becomes {@code internal}.
 	 */
 	public static StompboxException from(Throwable failure) {
 		Throwable cause = failure;

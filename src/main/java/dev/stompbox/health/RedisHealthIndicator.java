@@ -9,7 +9,8 @@ import dev.stompbox.redis.RedisAvailability;
 
 /**
  * The {@code redis} component of {@code /actuator/health} in cluster mode, from the
- * availability probe rather than a probe of its own, so health and readiness always agree.
+ * availability probe rather than a probe of its own, so health and readiness always
+ * agree.
  */
 @Component("redisHealthIndicator")
 @ConditionalOnCluster

@@ -9,9 +9,10 @@ import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.instance.InstanceId;
 
 /**
- * The {@code websocket} component of {@code /actuator/health} (PROTOCOL.md section 8): open
- * sessions against this instance's cap. Always UP: a full instance refuses new connections
- * with close 1013 but still serves the ones it has, so it must not be taken out of rotation.
+ * The {@code websocket} component of {@code /actuator/health} (PROTOCOL.md section 8):
+ * open sessions against this instance's cap. Always UP: a full instance refuses new
+ * connections with close 1013 but still serves the ones it has, so it must not be taken
+ * out of rotation.
  */
 // Named explicitly: the default bean name would make the component "webSocket".
 @Component("websocketHealthIndicator")

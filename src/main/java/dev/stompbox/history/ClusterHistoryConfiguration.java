@@ -13,11 +13,11 @@ import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
 
 /**
- * Cluster history, read with threads of its own: decoding up to half a megabyte of messages
- * and building the reply around them would otherwise run on the one thread that hands every
- * Redis answer on, and hold up every other client's ACK. One thread per core: the work does
- * not block. Not a bean: another executor bean would change what Boot hands its other
- * integrations (see {@code ClientChannelExecutors}).
+ * Cluster history, read with threads of its own: decoding up to half a megabyte of
+ * messages and building the reply around them would otherwise run on the one thread that
+ * hands every Redis answer on, and hold up every other client's ACK. One thread per core:
+ * the work does not block. Not a bean: another executor bean would change what Boot hands
+ * its other integrations (see {@code ClientChannelExecutors}).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnCluster

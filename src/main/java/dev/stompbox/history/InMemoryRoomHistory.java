@@ -15,7 +15,10 @@ import dev.stompbox.room.Envelope;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.RoomId;
 
-/** Single-node history: a bounded log per room, dropped after the room was idle for the TTL. */
+/**
+ * Single-node history: a bounded log per room, dropped after the room was idle for the
+ * TTL.
+ */
 public class InMemoryRoomHistory implements RoomHistory {
 
 	private final Map<RoomId, RoomLog> logs = new ConcurrentHashMap<>();
@@ -38,7 +41,8 @@ public class InMemoryRoomHistory implements RoomHistory {
 	 */
 	public Envelope stamp(Draft draft, long now) {
 		Envelope[] stamped = new Envelope[1];
-		// Issued and stored inside compute, so the idle sweep cannot drop the log in between.
+		// Issued and stored inside compute, so the idle sweep cannot drop the log in
+		// between.
 		this.logs.compute(draft.room(), (room, existing) -> {
 			RoomLog log = (existing != null) ? existing : new RoomLog(this.properties.size());
 			MessageId id = log.issue(now);
@@ -56,7 +60,8 @@ public class InMemoryRoomHistory implements RoomHistory {
 	public CompletionStage<HistorySlice> after(RoomId room, MessageId since, int limit, int maxBytes) {
 		RoomLog log = this.logs.get(room);
 		if (log == null) {
-			// Nothing is known of this room: a client that saw messages of it saw ones we lost.
+			// Nothing is known of this room: a client that saw messages of it saw ones we
+			// lost.
 			return CompletableFuture
 				.completedFuture(new HistorySlice(List.of(), since.equals(MessageId.ZERO), null, false));
 		}

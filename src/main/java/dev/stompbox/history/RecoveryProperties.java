@@ -8,10 +8,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How much of a room's history one reply carries (PROTOCOL.md section 4.1); the rest is paged
- * with the history request.
+ * How much of a room's history one reply carries (PROTOCOL.md section 4.1); the rest is
+ * paged with the history request.
  *
- * @param recoveryLimit messages recovered in a join ACK, and the most one history page holds
+ * @param recoveryLimit messages recovered in a join ACK, and the most one history page
+ * holds
  */
 @ConfigurationProperties("stompbox")
 @Validated

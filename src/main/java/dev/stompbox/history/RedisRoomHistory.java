@@ -56,8 +56,9 @@ public class RedisRoomHistory implements RoomHistory {
 
 	private CompletionStage<HistorySlice> read(RoomId room, MessageId since, int limit, int maxBytes) {
 		String[] keys = { this.keys.roomStream(room), this.keys.roomSequence(room) };
-		return this.scripts.<List<Object>>run(READ, ScriptOutputType.MULTI, keys, since.toString(),
-				Integer.toString(limit), Integer.toString(maxBytes))
+		return this.scripts
+			.<List<Object>>run(READ, ScriptOutputType.MULTI, keys, since.toString(), Integer.toString(limit),
+					Integer.toString(maxBytes))
 			.thenApplyAsync((result) -> slice(result, since), this.decoding);
 	}
 
@@ -71,8 +72,8 @@ public class RedisRoomHistory implements RoomHistory {
 		for (Object entry : entries) {
 			messages.add(this.json.readValue((String) entry, Envelope.class));
 		}
-		return new HistorySlice(messages, complete(since, epoch, dropped), last.isEmpty() ? null : MessageId.parse(last),
-				((Long) result.get(4)) == 1L);
+		return new HistorySlice(messages, complete(since, epoch, dropped),
+				last.isEmpty() ? null : MessageId.parse(last), ((Long) result.get(4)) == 1L);
 	}
 
 	private static boolean complete(MessageId since, String epoch, MessageId dropped) {
@@ -80,7 +81,8 @@ public class RedisRoomHistory implements RoomHistory {
 			return dropped.equals(MessageId.ZERO);
 		}
 		if (epoch.isEmpty()) {
-			// Nothing is known of the room: a client that saw messages of it saw ones we lost.
+			// Nothing is known of the room: a client that saw messages of it saw ones we
+			// lost.
 			return false;
 		}
 		return !MessageId.parse(epoch).isAfter(since) && !dropped.isAfter(since);

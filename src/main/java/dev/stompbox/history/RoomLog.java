@@ -11,8 +11,8 @@ import dev.stompbox.room.Envelope;
 import dev.stompbox.room.MessageId;
 
 /**
- * One room's id sequence and kept messages in this process. An incarnation starts with the
- * first id it issues: a client whose last id is older than that saw messages of an
+ * One room's id sequence and kept messages in this process. An incarnation starts with
+ * the first id it issues: a client whose last id is older than that saw messages of an
  * incarnation that is gone, so its gap cannot be said to be recovered.
  */
 final class RoomLog {

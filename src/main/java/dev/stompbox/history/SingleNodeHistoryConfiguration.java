@@ -18,8 +18,10 @@ class SingleNodeHistoryConfiguration {
 	InMemoryRoomHistory inMemoryRoomHistory(HistoryProperties properties, JsonMapper jsonMapper, Clock clock,
 			TaskScheduler stompboxScheduler) {
 		InMemoryRoomHistory history = new InMemoryRoomHistory(properties, jsonMapper, clock);
-		Duration sweep = properties.ttl().compareTo(Duration.ofMinutes(1)) < 0 ? properties.ttl() : Duration.ofMinutes(1);
-		stompboxScheduler.scheduleWithFixedDelay(history::expireIdleRooms, sweep.isZero() ? Duration.ofSeconds(1) : sweep);
+		Duration sweep = properties.ttl().compareTo(Duration.ofMinutes(1)) < 0 ? properties.ttl()
+				: Duration.ofMinutes(1);
+		stompboxScheduler.scheduleWithFixedDelay(history::expireIdleRooms,
+				sweep.isZero() ? Duration.ofSeconds(1) : sweep);
 		return history;
 	}
 

@@ -3,7 +3,10 @@ package dev.stompbox.instance;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
-/** Single node or cluster, decided once from whether Redis is configured (PROTOCOL.md section 9). */
+/**
+ * Single node or cluster, decided once from whether Redis is configured (PROTOCOL.md
+ * section 9).
+ */
 public enum Mode {
 
 	SINGLE_NODE, CLUSTER;

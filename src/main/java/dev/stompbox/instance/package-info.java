@@ -1,5 +1,5 @@
 /**
- * This instance: its id, single node or cluster mode and the conditions that choose between
- * them, the shared scheduler, {@code /app/instance}, and the start-up banner.
+ * This instance: its id, single node or cluster mode and the conditions that choose
+ * between them, the shared scheduler, {@code /app/instance}, and the start-up banner.
  */
 package dev.stompbox.instance;

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
-/** What {@code STOMPBOX_LOG_FORMAT} may say: the format of the lines written to the console. */
+/**
+ * What {@code STOMPBOX_LOG_FORMAT} may say: the format of the lines written to the
+ * console.
+ */
 public enum LogFormat {
 
 	/** Spring Boot's usual lines, for people. */

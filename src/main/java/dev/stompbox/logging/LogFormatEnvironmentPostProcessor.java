@@ -8,10 +8,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Turns {@code STOMPBOX_LOG_FORMAT} into Spring Boot's {@code logging.structured.format.console}.
- * Environment post-processors run before the logging system starts, so the first line is
- * already in the chosen format. Added last: an operator who sets Spring Boot's property
- * directly keeps it.
+ * Turns {@code STOMPBOX_LOG_FORMAT} into Spring Boot's
+ * {@code logging.structured.format.console}. Environment post-processors run before the
+ * logging system starts, so the first line is already in the chosen format. Added last:
+ * an operator who sets Spring Boot's property directly keeps it.
  */
 class LogFormatEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -26,7 +26,8 @@ class LogFormatEnvironmentPostProcessor implements EnvironmentPostProcessor {
 		String structuredFormat = (format != null) ? format.structuredFormat() : null;
 		if (structuredFormat != null) {
 			environment.getPropertySources()
-				.addLast(new MapPropertySource("stompboxLogFormat", Map.of(STRUCTURED_FORMAT_PROPERTY, structuredFormat)));
+				.addLast(new MapPropertySource("stompboxLogFormat",
+						Map.of(STRUCTURED_FORMAT_PROPERTY, structuredFormat)));
 		}
 	}
 

@@ -2,7 +2,10 @@ package dev.stompbox.metrics;
 
 import org.springframework.web.socket.CloseStatus;
 
-/** Why a connection ended, from its WebSocket close code: the {@code reason} of {@code stompbox.disconnects}. */
+/**
+ * Why a connection ended, from its WebSocket close code: the {@code reason} of
+ * {@code stompbox.disconnects}.
+ */
 enum CloseReason {
 
 	NORMAL, GOING_AWAY, PROTOCOL, POLICY, TOO_LARGE, TRY_AGAIN_LATER,
@@ -12,7 +15,8 @@ enum CloseReason {
 
 	/**
 	 * Closed by Spring as unreliable (4500): the client read too slowly (its send buffer
-	 * overflowed, or a send took too long), or sent no frame within a minute of connecting.
+	 * overflowed, or a send took too long), or sent no frame within a minute of
+	 * connecting.
 	 */
 	SLOW,
 

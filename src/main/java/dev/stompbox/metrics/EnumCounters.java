@@ -7,8 +7,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * One counter per value of an enum, registered up front: counting is an array lookup and an
- * increment, with no tags built per call, and every series exists (at zero) from the start.
+ * One counter per value of an enum, registered up front: counting is an array lookup and
+ * an increment, with no tags built per call, and every series exists (at zero) from the
+ * start.
  */
 final class EnumCounters<E extends Enum<E>> {
 

@@ -2,7 +2,9 @@ package dev.stompbox.metrics;
 
 import org.jspecify.annotations.Nullable;
 
-/** Why a handshake was refused: the {@code reason} of {@code stompbox.handshakes.refused}. */
+/**
+ * Why a handshake was refused: the {@code reason} of {@code stompbox.handshakes.refused}.
+ */
 public enum HandshakeRefusal {
 
 	/** 403: an {@code Origin} that is not on the allow-list. */
@@ -11,10 +13,16 @@ public enum HandshakeRefusal {
 	/** 401: a token that is present but invalid, expired or forged. */
 	TOKEN,
 
-	/** 503: the instance is at its connection cap, draining for shutdown, or shedding load. */
+	/**
+	 * 503: the instance is at its connection cap, draining for shutdown, or shedding
+	 * load.
+	 */
 	UNAVAILABLE;
 
-	/** The refusal a handshake's HTTP status means, or {@code null} for one that was not refused. */
+	/**
+	 * The refusal a handshake's HTTP status means, or {@code null} for one that was not
+	 * refused.
+	 */
 	public static @Nullable HandshakeRefusal of(int status) {
 		return switch (status) {
 			case 401 -> TOKEN;

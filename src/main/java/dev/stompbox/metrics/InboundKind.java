@@ -1,6 +1,9 @@
 package dev.stompbox.metrics;
 
-/** What a client asked for with a frame, the {@code kind} of {@code stompbox.messages.inbound}. */
+/**
+ * What a client asked for with a frame, the {@code kind} of
+ * {@code stompbox.messages.inbound}.
+ */
 public enum InboundKind {
 
 	/** A SEND to a room's {@code join}. */

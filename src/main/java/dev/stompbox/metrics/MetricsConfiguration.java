@@ -11,8 +11,9 @@ import dev.stompbox.instance.InstanceId;
 class MetricsConfiguration {
 
 	/**
-	 * Every meter, Stompbox's and the JVM's alike, names the instance it comes from, so the
-	 * series of instances behind one load balancer stay apart whatever the scraper knows.
+	 * Every meter, Stompbox's and the JVM's alike, names the instance it comes from, so
+	 * the series of instances behind one load balancer stay apart whatever the scraper
+	 * knows.
 	 */
 	@Bean
 	MeterFilter instanceTag(InstanceId instanceId) {

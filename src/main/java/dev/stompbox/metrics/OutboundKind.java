@@ -1,6 +1,9 @@
 package dev.stompbox.metrics;
 
-/** What a MESSAGE frame to a client carries, the {@code kind} of {@code stompbox.messages.outbound}. */
+/**
+ * What a MESSAGE frame to a client carries, the {@code kind} of
+ * {@code stompbox.messages.outbound}.
+ */
 public enum OutboundKind {
 
 	/** A room message. */

@@ -18,10 +18,11 @@ import dev.stompbox.error.ErrorCode;
 import dev.stompbox.instance.Mode;
 
 /**
- * Stompbox's own meters, all named {@code stompbox.*} here and nowhere else. Features record
- * through the typed methods; each meter is registered once, up front, so recording builds
- * no tags. Gauges read the feature's own state when scraped: a feature hands over the
- * object and how to read it, and the gauge holds it weakly, as Micrometer's gauges do.
+ * Stompbox's own meters, all named {@code stompbox.*} here and nowhere else. Features
+ * record through the typed methods; each meter is registered once, up front, so recording
+ * builds no tags. Gauges read the feature's own state when scraped: a feature hands over
+ * the object and how to read it, and the gauge holds it weakly, as Micrometer's gauges
+ * do.
  */
 @Component
 public class StompboxMetrics {
@@ -127,12 +128,17 @@ public class StompboxMetrics {
 		this.rateLimited.increment();
 	}
 
-	/** A client was sent a {@code rebalance} notice: it is being moved to another instance. */
+	/**
+	 * A client was sent a {@code rebalance} notice: it is being moved to another
+	 * instance.
+	 */
 	public void clientMoved(RebalanceReason reason) {
 		this.moved.increment(reason);
 	}
 
-	/** The timer for the publishes of the relay of this mode: in memory, or through Redis. */
+	/**
+	 * The timer for the publishes of the relay of this mode: in memory, or through Redis.
+	 */
 	public RelayPublishTimer relayPublish(Mode mode) {
 		Tags tags = Tags.of("mode", (mode == Mode.CLUSTER) ? "redis" : "memory");
 		return new RelayPublishTimer(publishTimer(tags.and("outcome", "ok")),
@@ -140,8 +146,8 @@ public class StompboxMetrics {
 	}
 
 	/**
-	 * A room message is handed to this instance's subscribers this long after its {@code ts}.
-	 * Less than nothing (clocks apart) counts as nothing.
+	 * A room message is handed to this instance's subscribers this long after its
+	 * {@code ts}. Less than nothing (clocks apart) counts as nothing.
 	 */
 	public void relayLag(long millis) {
 		this.relayLag.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
@@ -154,7 +160,10 @@ public class StompboxMetrics {
 			.register(this.registry);
 	}
 
-	/** {@code stompbox.presence.sessions}: this instance's sessions that have joined a room. */
+	/**
+	 * {@code stompbox.presence.sessions}: this instance's sessions that have joined a
+	 * room.
+	 */
 	public <T> void presenceSessions(T source, ToDoubleFunction<T> count) {
 		Gauge.builder("stompbox.presence.sessions", source, count)
 			.description("Sessions on this instance joined to at least one room")
@@ -162,10 +171,10 @@ public class StompboxMetrics {
 	}
 
 	/**
-	 * {@code stompbox.outbound.buffer}: bytes waiting in the send buffers of all sessions, and
-	 * {@code stompbox.outbound.buffer.max}: in the fullest one. A growing sum means clients
-	 * (or the network) cannot keep up; a max near the buffer limit means one is about to be
-	 * closed as too slow.
+	 * {@code stompbox.outbound.buffer}: bytes waiting in the send buffers of all
+	 * sessions, and {@code stompbox.outbound.buffer.max}: in the fullest one. A growing
+	 * sum means clients (or the network) cannot keep up; a max near the buffer limit
+	 * means one is about to be closed as too slow.
 	 */
 	public <T> void outboundBuffers(T source, ToDoubleFunction<T> totalBytes, ToDoubleFunction<T> largestBytes) {
 		Gauge.builder("stompbox.outbound.buffer", source, totalBytes)
@@ -178,24 +187,35 @@ public class StompboxMetrics {
 			.register(this.registry);
 	}
 
-	/** {@code stompbox.redis.reconnects}: how often Redis became unreachable and this instance reconnected. */
+	/**
+	 * {@code stompbox.redis.reconnects}: how often Redis became unreachable and this
+	 * instance reconnected.
+	 */
 	public <T> void redisReconnects(T source, ToDoubleFunction<T> outages) {
 		FunctionCounter.builder("stompbox.redis.reconnects", source, outages)
 			.description("Times Redis became unreachable since start; each is followed by a reconnect")
 			.register(this.registry);
 	}
 
-	/** A SockJS xhr_send relayed to the instance holding its session, answered in this time. */
+	/**
+	 * A SockJS xhr_send relayed to the instance holding its session, answered in this
+	 * time.
+	 */
 	public void sockJsSendRelayed(long nanos) {
 		this.sockJsSendRelay.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** A SockJS receiving request relayed to the instance holding its session, first answered in this time. */
+	/**
+	 * A SockJS receiving request relayed to the instance holding its session, first
+	 * answered in this time.
+	 */
 	public void sockJsReceiveRelayed(long nanos) {
 		this.sockJsReceiveRelay.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** Frames the instance holding a SockJS session wrote to a client of another instance. */
+	/**
+	 * Frames the instance holding a SockJS session wrote to a client of another instance.
+	 */
 	public void sockJsRelayedWrite() {
 		this.sockJsRelayedWrites.increment();
 	}

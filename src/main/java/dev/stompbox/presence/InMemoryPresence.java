@@ -25,8 +25,8 @@ import dev.stompbox.session.SessionGate;
 /**
  * Single-node presence. One lock: joins and leaves are rare next to messages. Events are
  * published under it, so a room's events reach subscribers in the order of the changes: a
- * page reload's leave and join must not swap. A session joins only while it is open, so its
- * disconnect finds every room it joined. Users are kept ordered by id, and sessions
+ * page reload's leave and join must not swap. A session joins only while it is open, so
+ * its disconnect finds every room it joined. Users are kept ordered by id, and sessions
  * indexed, so that no change and no answer walks a whole room.
  */
 public class InMemoryPresence implements Presence {
@@ -57,7 +57,8 @@ public class InMemoryPresence implements Presence {
 	public CompletionStage<PresenceSnapshot> join(RoomId room, PresenceSession session, int listLimit) {
 		@SuppressWarnings("unchecked")
 		CompletionStage<PresenceSnapshot>[] joined = new CompletionStage[1];
-		// Under the session's gate: once it has ended, its disconnect may already be done.
+		// Under the session's gate: once it has ended, its disconnect may already be
+		// done.
 		boolean open = this.sessions.whileOpen(session.sessionId(),
 				() -> joined[0] = joinNow(room, session, listLimit));
 		// When the session has ended there is no one to answer.
@@ -183,7 +184,9 @@ public class InMemoryPresence implements Presence {
 			return first;
 		}
 
-		/** Removes the session; its user when that was the user's last session, else null. */
+		/**
+		 * Removes the session; its user when that was the user's last session, else null.
+		 */
 		@Nullable Member remove(String sessionId) {
 			String userId = this.userBySession.remove(sessionId);
 			PresentUser user = (userId != null) ? this.users.get(userId) : null;
@@ -198,7 +201,9 @@ public class InMemoryPresence implements Presence {
 			return this.users.size();
 		}
 
-		/** The first users by id, at most {@code limit}, the given one always among them. */
+		/**
+		 * The first users by id, at most {@code limit}, the given one always among them.
+		 */
 		PresenceSnapshot snapshot(RoomId room, String userId, int limit) {
 			List<Member> members = new ArrayList<>(Math.min(limit, this.users.size()));
 			boolean listed = false;
@@ -210,7 +215,8 @@ public class InMemoryPresence implements Presence {
 			}
 			PresentUser user = this.users.get(userId);
 			if (!listed && user != null && limit > 0) {
-				// Not among the first: the user sorts after all of them and takes the last place.
+				// Not among the first: the user sorts after all of them and takes the
+				// last place.
 				if (members.size() == limit) {
 					members.remove(members.size() - 1);
 				}

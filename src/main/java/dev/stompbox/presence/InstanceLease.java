@@ -21,18 +21,20 @@ import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 
 /**
- * This instance's lease in Redis: a key renewed every quarter of the presence timeout, that
- * expires three quarters of the timeout after its last renewal. While it exists the instance
- * counts as alive; once it is gone the survivors remove what the instance held, at their next
- * renewal, at most a quarter of the timeout later: a crashed instance's sessions are gone
- * within the timeout, and a live one may miss two renewals in a row before it is taken for
- * dead.
+ * This instance's lease in Redis: a key renewed every quarter of the presence timeout,
+ * that expires three quarters of the timeout after its last renewal. While it exists the
+ * instance counts as alive; once it is gone the survivors remove what the instance held,
+ * at their next renewal, at most a quarter of the timeout later: a crashed instance's
+ * sessions are gone within the timeout, and a live one may miss two renewals in a row
+ * before it is taken for dead.
  */
 public class InstanceLease implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(InstanceLease.class);
 
-	/** How long a draining instance's sessions stay present for their users to reconnect. */
+	/**
+	 * How long a draining instance's sessions stay present for their users to reconnect.
+	 */
 	static final Duration HANDOVER = Duration.ofSeconds(3);
 
 	private final RedisConnections connections;
@@ -53,8 +55,8 @@ public class InstanceLease implements SmartLifecycle {
 
 	private volatile boolean everHeld;
 
-	public InstanceLease(RedisConnections connections, RedisKeys keys, InstanceId instance,
-			PresenceProperties presence, TaskScheduler scheduler, ObjectProvider<LeaseListener> listeners) {
+	public InstanceLease(RedisConnections connections, RedisKeys keys, InstanceId instance, PresenceProperties presence,
+			TaskScheduler scheduler, ObjectProvider<LeaseListener> listeners) {
 		this.connections = connections;
 		this.keys = keys;
 		this.instance = instance;
@@ -78,7 +80,10 @@ public class InstanceLease implements SmartLifecycle {
 		this.heartbeat = null;
 	}
 
-	/** How often the lease is renewed, and survivors reap the instances whose lease expired. */
+	/**
+	 * How often the lease is renewed, and survivors reap the instances whose lease
+	 * expired.
+	 */
 	Duration renewal() {
 		return this.renewal;
 	}
@@ -136,13 +141,15 @@ public class InstanceLease implements SmartLifecycle {
 		this.connections.commands().pexpire(this.keys.lease(this.instance), HANDOVER.toMillis());
 	}
 
-	/** Redis answers again: say at once what this instance holds, rather than at the next beat. */
+	/**
+	 * Redis answers again: say at once what this instance holds, rather than at the next
+	 * beat.
+	 */
 	@EventListener
 	void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && isRunning()) {
 			renew();
 		}
 	}
-
 
 }

@@ -11,16 +11,16 @@ import dev.stompbox.room.RoomId;
  * {@link PresenceEvent}s through the relay. One per mode: in memory, or over Redis with
  * per-instance leases.
  * <p>
- * No answer lists a whole room: a join or a snapshot lists at most the limit asked for, the
- * rest is read in pages ordered by user id. What a join, a leave or a disconnect costs does
- * not grow with the room's size.
+ * No answer lists a whole room: a join or a snapshot lists at most the limit asked for,
+ * the rest is read in pages ordered by user id. What a join, a leave or a disconnect
+ * costs does not grow with the room's size.
  */
 public interface Presence {
 
 	/**
-	 * Joins the session to the room; completes with the room after the join: how many users
-	 * are present and the first of them by user id, at most {@code listLimit}, the session's
-	 * own user always among them.
+	 * Joins the session to the room; completes with the room after the join: how many
+	 * users are present and the first of them by user id, at most {@code listLimit}, the
+	 * session's own user always among them.
 	 */
 	CompletionStage<PresenceSnapshot> join(RoomId room, PresenceSession session, int listLimit);
 

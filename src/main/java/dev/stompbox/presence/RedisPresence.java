@@ -48,10 +48,16 @@ public class RedisPresence implements Presence, LeaseListener {
 
 	private final JsonMapper json;
 
-	/** This instance's joined sessions, to answer {@link #joined} and to re-join after a loss. */
+	/**
+	 * This instance's joined sessions, to answer {@link #joined} and to re-join after a
+	 * loss.
+	 */
 	private final Map<String, Map<RoomId, PresenceSession>> local = new ConcurrentHashMap<>();
 
-	/** Joins and leaves in Redis, one after the other per session and room, retried until they hold. */
+	/**
+	 * Joins and leaves in Redis, one after the other per session and room, retried until
+	 * they hold.
+	 */
 	private final SettledChanges<Membership> changes = new SettledChanges<>("presence", this::settle);
 
 	private final SessionGate sessions;
@@ -76,13 +82,15 @@ public class RedisPresence implements Presence, LeaseListener {
 		Membership membership = new Membership(sessionId, room);
 		@SuppressWarnings("unchecked")
 		CompletionStage<Object>[] joining = new CompletionStage[1];
-		// The entry and the script go out under the session's gate: a disconnect that follows
+		// The entry and the script go out under the session's gate: a disconnect that
+		// follows
 		// finds the entry, and its leave goes to Redis after the join.
 		boolean open = this.sessions.whileOpen(sessionId, () -> {
-			// Recorded before Redis answers, so a SEND right behind the join is not refused.
+			// Recorded before Redis answers, so a SEND right behind the join is not
+			// refused.
 			if (!record(room, session)) {
-				joining[0] = CompletableFuture.failedFuture(ErrorCode.LIMIT_EXCEEDED
-					.exception("A session may join at most " + this.maxRooms + " rooms"));
+				joining[0] = CompletableFuture.failedFuture(
+						ErrorCode.LIMIT_EXCEEDED.exception("A session may join at most " + this.maxRooms + " rooms"));
 				return;
 			}
 			joining[0] = this.changes.run(membership,
@@ -94,7 +102,8 @@ public class RedisPresence implements Presence, LeaseListener {
 		}
 		return joining[0].thenApply((reply) -> snapshot(room, reply)).whenComplete((members, failure) -> {
 			if (failure != null && forget(room, sessionId)) {
-				// It may have run in Redis all the same (a timeout): taken back until that holds.
+				// It may have run in Redis all the same (a timeout): taken back until
+				// that holds.
 				this.changes.settle(membership);
 			}
 		});
@@ -113,14 +122,15 @@ public class RedisPresence implements Presence, LeaseListener {
 	public CompletionStage<Void> disconnected(String sessionId) {
 		Map<RoomId, PresenceSession> rooms = this.local.remove(sessionId);
 		if (rooms == null || this.handingOver) {
-			// While draining, the entries stay with the lease: a user who reconnects elsewhere
-			// within seconds is never seen to leave; the others leave when the lease expires.
+			// While draining, the entries stay with the lease: a user who reconnects
+			// elsewhere
+			// within seconds is never seen to leave; the others leave when the lease
+			// expires.
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<?>[] leaves = rooms.keySet()
 			.stream()
-			.map((room) -> this.changes
-				.run(new Membership(sessionId, room), () -> run("leave", room, sessionId))
+			.map((room) -> this.changes.run(new Membership(sessionId, room), () -> run("leave", room, sessionId))
 				.toCompletableFuture())
 			.toArray(CompletableFuture[]::new);
 		return CompletableFuture.allOf(leaves);
@@ -155,15 +165,16 @@ public class RedisPresence implements Presence, LeaseListener {
 	}
 
 	/**
-	 * Each renewal of the lease reaps instances whose lease expired; after this instance's
-	 * own lease was lost (Redis restarted empty, or we were taken for dead) its sessions are
-	 * written again.
+	 * Each renewal of the lease reaps instances whose lease expired; after this
+	 * instance's own lease was lost (Redis restarted empty, or we were taken for dead)
+	 * its sessions are written again.
 	 */
 	@Override
 	public void leaseRenewed(boolean regained) {
-		this.scripts.<Long>run(PRESENCE, ScriptOutputType.INTEGER, new String[] { this.keys.instances() }, "reap",
-				this.keys.presenceRoomPrefix(), this.keys.instancePrefix(), this.keys.presenceChannelPrefix(),
-				this.instance.value())
+		this.scripts
+			.<Long>run(PRESENCE, ScriptOutputType.INTEGER, new String[] { this.keys.instances() }, "reap",
+					this.keys.presenceRoomPrefix(), this.keys.instancePrefix(), this.keys.presenceChannelPrefix(),
+					this.instance.value())
 			.whenComplete((reaped, failure) -> {
 				if (failure == null && reaped > 0) {
 					logger.info("Removed " + reaped + " sessions of instances whose lease expired");
@@ -229,7 +240,8 @@ public class RedisPresence implements Presence, LeaseListener {
 		args[4] = this.instance.value();
 		args[5] = room.value();
 		System.arraycopy(rest, 0, args, 6, rest.length);
-		// join and members answer with the member count and one page of members, leave with 0 or 1
+		// join and members answer with the member count and one page of members, leave
+		// with 0 or 1
 		ScriptOutputType output = operation.equals("leave") ? ScriptOutputType.INTEGER : ScriptOutputType.MULTI;
 		return this.scripts.run(PRESENCE, output, new String[] { this.keys.instances() }, args);
 	}

@@ -20,15 +20,18 @@ import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 
 /**
- * The announcements in Redis: one key per instance that expires a few periods after its last
- * renewal, so a dead instance drops out by itself, and a set that names them, purged of
- * expired ones by whoever reads it. Beside them, per revision, when it was first seen ready:
- * kept while any of its instances announces and for {@link #REVISION_MEMORY} after, so that
- * instances of an old revision that restart do not make it look new.
+ * The announcements in Redis: one key per instance that expires a few periods after its
+ * last renewal, so a dead instance drops out by itself, and a set that names them, purged
+ * of expired ones by whoever reads it. Beside them, per revision, when it was first seen
+ * ready: kept while any of its instances announces and for {@link #REVISION_MEMORY}
+ * after, so that instances of an old revision that restart do not make it look new.
  */
 class Announcements {
 
-	/** How long a revision's first sighting is remembered after its last instance went away. */
+	/**
+	 * How long a revision's first sighting is remembered after its last instance went
+	 * away.
+	 */
 	static final Duration REVISION_MEMORY = Duration.ofMinutes(10);
 
 	private final RedisConnections connections;
@@ -47,10 +50,11 @@ class Announcements {
 	CompletionStage<Void> announce(Announcement self, Duration ttl) {
 		RedisAsyncCommands<String, String> commands = this.connections.commands();
 		List<CompletableFuture<?>> writes = new ArrayList<>();
-		writes.add(commands
-			.set(this.keys.rebalanceAnnouncement(new InstanceId(self.instance())), this.json.writeValueAsString(self),
-					SetArgs.Builder.px(ttl.toMillis()))
-			.toCompletableFuture());
+		writes.add(
+				commands
+					.set(this.keys.rebalanceAnnouncement(new InstanceId(self.instance())),
+							this.json.writeValueAsString(self), SetArgs.Builder.px(ttl.toMillis()))
+					.toCompletableFuture());
 		writes.add(commands.sadd(this.keys.rebalanceInstances(), self.instance()).toCompletableFuture());
 		if (self.ready() && self.hasRevision()) {
 			String revision = this.keys.rebalanceRevision(self.revision());
@@ -103,7 +107,9 @@ class Announcements {
 	private CompletionStage<Map<String, Long>> firstSeen(RedisAsyncCommands<String, String> commands,
 			List<Announcement> live) {
 		Set<String> revisions = new LinkedHashSet<>();
-		live.stream().filter(Announcement::hasRevision).forEach((announcement) -> revisions.add(announcement.revision()));
+		live.stream()
+			.filter(Announcement::hasRevision)
+			.forEach((announcement) -> revisions.add(announcement.revision()));
 		if (revisions.isEmpty()) {
 			return CompletableFuture.completedFuture(Map.of());
 		}

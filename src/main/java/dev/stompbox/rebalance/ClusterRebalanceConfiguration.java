@@ -30,8 +30,8 @@ class ClusterRebalanceConfiguration {
 			ApplicationAvailability availability, Clock clock, InstanceId instanceId) {
 		String revision = StringUtils.hasText(properties.revision()) ? properties.revision()
 				: environment.getProperty("K_REVISION");
-		return new Rebalancer(properties, new Announcements(connections, keys, jsonMapper), registry, handover,
-				metrics, stompboxScheduler, availability, clock, instanceId,
+		return new Rebalancer(properties, new Announcements(connections, keys, jsonMapper), registry, handover, metrics,
+				stompboxScheduler, availability, clock, instanceId,
 				StringUtils.hasText(revision) ? revision.strip() : null, connectionProperties.maxConnections());
 	}
 

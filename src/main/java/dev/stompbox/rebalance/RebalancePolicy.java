@@ -9,27 +9,28 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides, from the cluster's announcements, whether this instance should move clients away.
- * Only ready instances count, as targets and for averages: nothing moves while no better
- * instance is ready.
+ * Decides, from the cluster's announcements, whether this instance should move clients
+ * away. Only ready instances count, as targets and for averages: nothing moves while no
+ * better instance is ready.
  * <p>
- * <b>Revisions</b> are ordered by when each was first seen ready in the cluster, not by name:
- * that works for any naming (Cloud Run's {@code service-00042-abc}, a Kubernetes pod template
- * hash, a commit id), and an old revision's instance that restarts does not make its revision
- * new, for the first sighting is remembered in Redis (see {@link Announcements}). A revision
- * whose instances have all been gone longer than that memory counts as new when it comes back;
- * a roll-back by a new deploy is a new revision anyway. The newest revision is the one first
- * seen last among those with a ready instance; an instance of another revision moves the clients
- * that connected before the newest one appeared, once it has been ready for the settle time and
- * has room. Clients that connected later were sent here by the load balancer while the newest
- * revision was up (a traffic split, a roll-back by traffic to a revision still running): they
- * stay, so nobody is moved round in circles.
+ * <b>Revisions</b> are ordered by when each was first seen ready in the cluster, not by
+ * name: that works for any naming (Cloud Run's {@code service-00042-abc}, a Kubernetes
+ * pod template hash, a commit id), and an old revision's instance that restarts does not
+ * make its revision new, for the first sighting is remembered in Redis (see
+ * {@link Announcements}). A revision whose instances have all been gone longer than that
+ * memory counts as new when it comes back; a roll-back by a new deploy is a new revision
+ * anyway. The newest revision is the one first seen last among those with a ready
+ * instance; an instance of another revision moves the clients that connected before the
+ * newest one appeared, once it has been ready for the settle time and has room. Clients
+ * that connected later were sent here by the load balancer while the newest revision was
+ * up (a traffic split, a roll-back by traffic to a revision still running): they stay, so
+ * nobody is moved round in circles.
  * <p>
- * <b>Load</b>: among the ready instances of its own revision, an instance holding more than a
- * quarter over the average and more than the minimum excess over it sheds down to the average,
- * while some other instance is below the average with room to spare. The gap between where
- * shedding starts and where it stops keeps the instances that took the clients from shedding
- * them back.
+ * <b>Load</b>: among the ready instances of its own revision, an instance holding more
+ * than a quarter over the average and more than the minimum excess over it sheds down to
+ * the average, while some other instance is below the average with room to spare. The gap
+ * between where shedding starts and where it stops keeps the instances that took the
+ * clients from shedding them back.
  */
 class RebalancePolicy {
 
@@ -60,7 +61,10 @@ class RebalancePolicy {
 		return null;
 	}
 
-	/** Whether a load shedding down to {@code keep} still has somewhere to send its clients. */
+	/**
+	 * Whether a load shedding down to {@code keep} still has somewhere to send its
+	 * clients.
+	 */
 	boolean othersBelow(Announcement self, ClusterView view, int keep) {
 		return ready(self, view).stream()
 			.anyMatch((other) -> !other.instance().equals(self.instance()) && other.revision().equals(self.revision())
@@ -107,7 +111,10 @@ class RebalancePolicy {
 		return null;
 	}
 
-	/** The ready instances, with this instance's announcement as it is now in place of the one read. */
+	/**
+	 * The ready instances, with this instance's announcement as it is now in place of the
+	 * one read.
+	 */
 	private static List<Announcement> ready(Announcement self, ClusterView view) {
 		List<Announcement> ready = new ArrayList<>();
 		for (Announcement instance : view.instances()) {

@@ -18,20 +18,19 @@ import dev.stompbox.instance.ConditionalOnCluster;
 /**
  * Rebalancing (PROTOCOL.md sections 9 and 10), cluster mode only.
  *
- * @param rebalance {@code off}, or which rebalancing applies: {@code revision}, {@code load}
- * or {@code revision,load}
+ * @param rebalance {@code off}, or which rebalancing applies: {@code revision},
+ * {@code load} or {@code revision,load}
  * @param revision this instance's revision; when unset, Cloud Run's {@code K_REVISION}
  * @param rebalanceWindow the time over which an instance moves the clients it has to move
- * @param rebalanceSettle how long instances of a newer revision must have been ready before
- * clients move to them
- * @param rebalanceMinExcess connections over its revision's average an instance must hold,
- * beside a quarter over that average, before it sheds load
+ * @param rebalanceSettle how long instances of a newer revision must have been ready
+ * before clients move to them
+ * @param rebalanceMinExcess connections over its revision's average an instance must
+ * hold, beside a quarter over that average, before it sheds load
  */
 @ConfigurationProperties("stompbox")
 @Validated
 @ConditionalOnCluster
-public record RebalanceProperties(@DefaultValue("off") @NotEmpty List<Rebalancing> rebalance,
-		@Nullable String revision,
+public record RebalanceProperties(@DefaultValue("off") @NotEmpty List<Rebalancing> rebalance, @Nullable String revision,
 		@DefaultValue("2m") @NotNull @DurationMin(seconds = 1) Duration rebalanceWindow,
 		@DefaultValue("10s") @NotNull @DurationMin(millis = 0) Duration rebalanceSettle,
 		@DefaultValue("10") @Min(1) int rebalanceMinExcess) {

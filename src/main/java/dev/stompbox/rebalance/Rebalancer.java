@@ -35,25 +35,26 @@ import dev.stompbox.user.SystemNotice;
 
 /**
  * Announces this instance every period and, when {@link RebalancePolicy} says so, moves
- * clients away: an episode that moves them evenly over the window, each at a random point of
- * its period, with a {@code rebalance} notice and then the close of {@link ConnectionHandover}.
- * The targets see a steady trickle, never a storm.
+ * clients away: an episode that moves them evenly over the window, each at a random point
+ * of its period, with a {@code rebalance} notice and then the close of
+ * {@link ConnectionHandover}. The targets see a steady trickle, never a storm.
  * <p>
- * With no session affinity a moved client may reach this instance again. While it sheds load
- * it refuses new handshakes (503, {@code Retry-After}), so the client or the load balancer tries
- * another instance; readiness stays UP, for the instance still serves all it holds and should
- * not be taken out of rotation for its existing clients' health checks. Moves by revision do not
- * refuse: the newest revision gets the new traffic from the platform, and an older one that
- * still gets some is meant to (a split, a roll-back), so its clients after that point stay.
+ * With no session affinity a moved client may reach this instance again. While it sheds
+ * load it refuses new handshakes (503, {@code Retry-After}), so the client or the load
+ * balancer tries another instance; readiness stays UP, for the instance still serves all
+ * it holds and should not be taken out of rotation for its existing clients' health
+ * checks. Moves by revision do not refuse: the newest revision gets the new traffic from
+ * the platform, and an older one that still gets some is meant to (a split, a roll-back),
+ * so its clients after that point stay.
  */
 class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 
 	private static final Log logger = LogFactory.getLog(Rebalancer.class);
 
 	/**
-	 * Time a moved client has, after the {@code retryAfterMs} its notice gives, to connect
-	 * elsewhere and join before this connection closes. Nothing hurries a move, so it is
-	 * generous: clients that obey the notice close it themselves long before.
+	 * Time a moved client has, after the {@code retryAfterMs} its notice gives, to
+	 * connect elsewhere and join before this connection closes. Nothing hurries a move,
+	 * so it is generous: clients that obey the notice close it themselves long before.
 	 */
 	static final Duration HANDOVER_GRACE = Duration.ofSeconds(2);
 
@@ -85,7 +86,9 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 
 	private final Duration period;
 
-	/** When each CONNECTed session of this instance connected: the clients that may move. */
+	/**
+	 * When each CONNECTed session of this instance connected: the clients that may move.
+	 */
 	private final Map<String, Long> connectedAt = new ConcurrentHashMap<>();
 
 	/** Sessions told to move, until they are gone. */
@@ -99,7 +102,10 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 
 	private volatile @Nullable Episode episode;
 
-	/** No new load episode before this (epoch millis): the others' counts must catch up first. */
+	/**
+	 * No new load episode before this (epoch millis): the others' counts must catch up
+	 * first.
+	 */
 	private long quietUntil;
 
 	Rebalancer(RebalanceProperties properties, Announcements announcements, ConnectionRegistry registry,
@@ -121,13 +127,18 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 		this.period = period(properties.rebalanceWindow());
 	}
 
-	/** A twentieth of the window, between 100 ms and 2 s: often enough to spread moves evenly. */
+	/**
+	 * A twentieth of the window, between 100 ms and 2 s: often enough to spread moves
+	 * evenly.
+	 */
 	static Duration period(Duration window) {
 		long millis = Math.clamp(window.toMillis() / 20, 100, 2000);
 		return Duration.ofMillis(millis);
 	}
 
-	/** An announcement outlives a few missed periods, and a second for a pause of the JVM. */
+	/**
+	 * An announcement outlives a few missed periods, and a second for a pause of the JVM.
+	 */
 	Duration announcementTtl() {
 		return this.period.multipliedBy(3).plusSeconds(1);
 	}
@@ -167,7 +178,10 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 		return Integer.MAX_VALUE - 500;
 	}
 
-	/** Refuses new connections while shedding load, so moved clients do not come straight back. */
+	/**
+	 * Refuses new connections while shedding load, so moved clients do not come straight
+	 * back.
+	 */
 	@Override
 	public boolean admitsNewConnections() {
 		Episode current = this.episode;
@@ -176,13 +190,17 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 
 	@EventListener
 	void onReadiness(AvailabilityChangeEvent<ReadinessState> event) {
-		// The first time only: a blip of Redis must not make an instance look newly started.
+		// The first time only: a blip of Redis must not make an instance look newly
+		// started.
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && this.readySince == 0) {
 			this.readySince = this.clock.millis();
 		}
 	}
 
-	/** The drain tells every client to go; nothing more is moved, and the others stop counting us. */
+	/**
+	 * The drain tells every client to go; nothing more is moved, and the others stop
+	 * counting us.
+	 */
 	@EventListener
 	void onDrain(DrainStarted drain) {
 		this.draining = true;
@@ -255,9 +273,10 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 	}
 
 	/**
-	 * A move by revision goes on while the same revision is the newest. Shedding load goes on
-	 * while there is excess and room for it elsewhere, and in any case until the clients told
-	 * to move are gone: it refuses new handshakes until then, so they cannot come straight back.
+	 * A move by revision goes on while the same revision is the newest. Shedding load
+	 * goes on while there is excess and room for it elsewhere, and in any case until the
+	 * clients told to move are gone: it refuses new handshakes until then, so they cannot
+	 * come straight back.
 	 */
 	private boolean goesOn(Episode current, @Nullable Decision decision, Announcement self, ClusterView view) {
 		if (current.reason() == RebalanceReason.REVISION) {
@@ -283,8 +302,8 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 
 	/**
 	 * Moves the clients now due: evenly over the window, the first at once, so that the
-	 * targets see a steady trickle whatever the number; those who connected meanwhile follow
-	 * at the same pace.
+	 * targets see a steady trickle whatever the number; those who connected meanwhile
+	 * follow at the same pace.
 	 */
 	private void move(Episode current, long now) {
 		Decision decision = current.decision();
@@ -303,7 +322,9 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 		}
 	}
 
-	/** The clients that may move, oldest connection first, those already moving left out. */
+	/**
+	 * The clients that may move, oldest connection first, those already moving left out.
+	 */
 	private List<String> eligible(Decision decision) {
 		return this.connectedAt.entrySet()
 			.stream()
@@ -324,7 +345,10 @@ class Rebalancer implements SmartLifecycle, HandshakeAdmission {
 		this.metrics.clientMoved(reason);
 	}
 
-	/** One run of moves for one decision; {@code moved} is only touched under the rebalancer's lock. */
+	/**
+	 * One run of moves for one decision; {@code moved} is only touched under the
+	 * rebalancer's lock.
+	 */
 	private static final class Episode {
 
 		private final Decision decision;

@@ -15,8 +15,8 @@ import org.apache.commons.logging.LogFactory;
  * This instance's Redis subscriptions, one handler per channel. A subscription completes
  * when Redis confirmed it: from then on every message published to the channel reaches
  * the handler. Lettuce subscribes again to every channel after a reconnect; handlers hear
- * of it, since what was published in between is lost to pub/sub; a channel no handler wants
- * any more (its UNSUBSCRIBE failed) is unsubscribed again.
+ * of it, since what was published in between is lost to pub/sub; a channel no handler
+ * wants any more (its UNSUBSCRIBE failed) is unsubscribed again.
  */
 public class ChannelSubscriptions {
 
@@ -90,9 +90,9 @@ public class ChannelSubscriptions {
 
 	/**
 	 * An UNSUBSCRIBE that failed during a blip leaves the channel in the set Lettuce
-	 * subscribes again after a reconnect: when Redis confirms a channel nobody here wants, it
-	 * is unsubscribed again. Checked and sent under the lock {@link #subscribe} holds, so a
-	 * subscription made meanwhile is never undone.
+	 * subscribes again after a reconnect: when Redis confirms a channel nobody here
+	 * wants, it is unsubscribed again. Checked and sent under the lock {@link #subscribe}
+	 * holds, so a subscription made meanwhile is never undone.
 	 */
 	private boolean unsubscribeIfUnwanted(String channel) {
 		synchronized (this.handlers) {
@@ -107,7 +107,8 @@ public class ChannelSubscriptions {
 	private void sendUnsubscribe(String... channels) {
 		this.connections.subscriber().async().unsubscribe(channels).whenComplete((done, failure) -> {
 			if (failure != null) {
-				// Lettuce subscribes again to what was not unsubscribed, and that is then undone.
+				// Lettuce subscribes again to what was not unsubscribed, and that is then
+				// undone.
 				logger.debug("UNSUBSCRIBE failed: " + failure.getMessage());
 			}
 		});

@@ -34,9 +34,9 @@ import dev.stompbox.metrics.StompboxMetrics;
 class ClusterRedisConfiguration {
 
 	/**
-	 * Below the 2 s within which PROTOCOL.md promises a client its {@code unavailable}: when
-	 * Redis hangs with its connections open, the command times out and the answer still has
-	 * to reach the client.
+	 * Below the 2 s within which PROTOCOL.md promises a client its {@code unavailable}:
+	 * when Redis hangs with its connections open, the command times out and the answer
+	 * still has to reach the client.
 	 */
 	static final Duration COMMAND_TIMEOUT = Duration.ofMillis(1500);
 
@@ -46,8 +46,9 @@ class ClusterRedisConfiguration {
 	}
 
 	/**
-	 * Added to the options Spring Boot builds rather than replacing them: those carry the SSL
-	 * bundle's trust material (Memorystore's CA for {@code rediss://}) and the connect timeout.
+	 * Added to the options Spring Boot builds rather than replacing them: those carry the
+	 * SSL bundle's trust material (Memorystore's CA for {@code rediss://}) and the
+	 * connect timeout.
 	 */
 	@Bean
 	LettuceClientOptionsBuilderCustomizer stompboxLettuceClientOptions() {
@@ -63,9 +64,10 @@ class ClusterRedisConfiguration {
 	}
 
 	/**
-	 * Commands sent from other threads are each written and flushed by the connection's I/O
-	 * thread, one socket write per command. In a storm of joins that thread is the one every
-	 * join waits on, so the commands queued while it was busy go out in one write.
+	 * Commands sent from other threads are each written and flushed by the connection's
+	 * I/O thread, one socket write per command. In a storm of joins that thread is the
+	 * one every join waits on, so the commands queued while it was busy go out in one
+	 * write.
 	 */
 	@Bean
 	ClientResourcesBuilderCustomizer stompboxConsolidatedFlushes() {
@@ -86,8 +88,8 @@ class ClusterRedisConfiguration {
 
 	/**
 	 * Where what waits for a script's answer runs (ACKs, presence events, history reads):
-	 * not on Lettuce's I/O thread, which must keep reading Redis's answers, pings included.
-	 * One thread, so continuations run in the order Redis answered.
+	 * not on Lettuce's I/O thread, which must keep reading Redis's answers, pings
+	 * included. One thread, so continuations run in the order Redis answered.
 	 */
 	@Bean(destroyMethod = "shutdownNow")
 	ExecutorService redisReplies() {

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 import org.springframework.core.io.ClassPathResource;
 
-/** A Lua script kept beside the feature that owns it, with the SHA Redis caches it under. */
+/**
+ * A Lua script kept beside the feature that owns it, with the SHA Redis caches it under.
+ */
 public record LuaScript(String name, String body, String sha) {
 
 	/** Loads {@code dev/stompbox/<feature>/<name>} from the class path. */
@@ -23,7 +25,8 @@ public record LuaScript(String name, String body, String sha) {
 
 	private static String sha1(String body) {
 		try {
-			byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(body.getBytes(StandardCharsets.UTF_8));
+			byte[] digest = java.security.MessageDigest.getInstance("SHA-1")
+				.digest(body.getBytes(StandardCharsets.UTF_8));
 			StringBuilder hex = new StringBuilder();
 			for (byte b : digest) {
 				hex.append(String.format("%02x", b));
@@ -34,6 +37,5 @@ public record LuaScript(String name, String body, String sha) {
 			throw new IllegalStateException(ex);
 		}
 	}
-
 
 }

@@ -13,8 +13,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * The two Lettuce connections of an instance, taken from the client Spring Data Redis
- * configured (address, password, TLS, timeouts, reconnect): one multiplexed connection for
- * commands, one for subscriptions. Both reconnect by themselves; the subscriber
+ * configured (address, password, TLS, timeouts, reconnect): one multiplexed connection
+ * for commands, one for subscriptions. Both reconnect by themselves; the subscriber
  * resubscribes its channels when it does.
  */
 public class RedisConnections implements AutoCloseable {
@@ -40,7 +40,9 @@ public class RedisConnections implements AutoCloseable {
 		return this.subscriber;
 	}
 
-	/** Drops both connections at once, as a crashed instance would. For tests of crashes. */
+	/**
+	 * Drops both connections at once, as a crashed instance would. For tests of crashes.
+	 */
 	@Override
 	public void close() {
 		this.subscriber.close();

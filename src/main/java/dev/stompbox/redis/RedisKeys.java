@@ -8,8 +8,8 @@ import dev.stompbox.room.RoomId;
 /**
  * Every Redis key and channel name Stompbox uses, in this one place, all under the
  * configured prefix except the two names backends use (PROTOCOL.md section 7.2). A room's
- * keys share the hash tag {@code {roomId}} so the scripts that touch them together stay on
- * one slot.
+ * keys share the hash tag {@code {roomId}} so the scripts that touch them together stay
+ * on one slot.
  */
 @Component
 public class RedisKeys {
@@ -38,7 +38,9 @@ public class RedisKeys {
 		return this.prefix + "room:{" + room.value() + "}:stream";
 	}
 
-	/** The room's id sequence: {@code last} issued id and {@code epoch}, the first one. */
+	/**
+	 * The room's id sequence: {@code last} issued id and {@code epoch}, the first one.
+	 */
 	public String roomSequence(RoomId room) {
 		return this.prefix + "room:{" + room.value() + "}:seq";
 	}
@@ -80,8 +82,8 @@ public class RedisKeys {
 	}
 
 	/**
-	 * Channel carrying the SockJS requests other instances relay to this one, and the answers
-	 * to those this one relayed to others.
+	 * Channel carrying the SockJS requests other instances relay to this one, and the
+	 * answers to those this one relayed to others.
 	 */
 	public String sockJsChannel(InstanceId instance) {
 		return instancePrefix() + instance.value() + SOCKJS_SUFFIX;
@@ -94,14 +96,18 @@ public class RedisKeys {
 
 	/**
 	 * What every per-instance name starts with; scripts that visit other instances append
-	 * an instance id and {@link #LEASE_SUFFIX}, {@link #EVENTS_SUFFIX}, {@link #SOCKJS_SUFFIX} or
-	 * {@code :presence} (the set of room sessions the instance holds).
+	 * an instance id and {@link #LEASE_SUFFIX}, {@link #EVENTS_SUFFIX},
+	 * {@link #SOCKJS_SUFFIX} or {@code :presence} (the set of room sessions the instance
+	 * holds).
 	 */
 	public String instancePrefix() {
 		return this.prefix + "instance:";
 	}
 
-	/** What the presence script prefixes a room's {@code {roomId}:sessions|users|names|order} with. */
+	/**
+	 * What the presence script prefixes a room's
+	 * {@code {roomId}:sessions|users|names|order} with.
+	 */
 	public String presenceRoomPrefix() {
 		return this.prefix + "presence:";
 	}
@@ -112,14 +118,17 @@ public class RedisKeys {
 	}
 
 	/**
-	 * Held by the one 1.0 instance that read the ingress channel; while it exists (a rolling
-	 * upgrade from 1.0), newer instances leave the delivery to it.
+	 * Held by the one 1.0 instance that read the ingress channel; while it exists (a
+	 * rolling upgrade from 1.0), newer instances leave the delivery to it.
 	 */
 	public String ingressLeader() {
 		return this.prefix + "ingress:leader";
 	}
 
-	/** Channel of the ingress sync markers, which place every instance in one ingress order. */
+	/**
+	 * Channel of the ingress sync markers, which place every instance in one ingress
+	 * order.
+	 */
 	public String ingressSyncChannel() {
 		return this.prefix + "ingress:sync";
 	}
@@ -129,12 +138,17 @@ public class RedisKeys {
 		return this.prefix + "ingress:sync:" + marker;
 	}
 
-	/** The counter of ingress epochs, a new one each time an instance finds no order to join. */
+	/**
+	 * The counter of ingress epochs, a new one each time an instance finds no order to
+	 * join.
+	 */
 	public String ingressEpoch() {
 		return this.prefix + "ingress:epoch";
 	}
 
-	/** Held by the instance that claims ingress messages at once, which keeps their order. */
+	/**
+	 * Held by the instance that claims ingress messages at once, which keeps their order.
+	 */
 	public String ingressPreferred() {
 		return this.prefix + "ingress:preferred";
 	}
@@ -144,17 +158,26 @@ public class RedisKeys {
 		return this.prefix + "ingress:claim:" + epoch + ":" + number;
 	}
 
-	/** The set of instances that announced themselves for rebalancing; stale ones are purged by readers. */
+	/**
+	 * The set of instances that announced themselves for rebalancing; stale ones are
+	 * purged by readers.
+	 */
 	public String rebalanceInstances() {
 		return this.prefix + "rebalance:instances";
 	}
 
-	/** One instance's announcement for rebalancing (revision, readiness, connections), with a TTL. */
+	/**
+	 * One instance's announcement for rebalancing (revision, readiness, connections),
+	 * with a TTL.
+	 */
 	public String rebalanceAnnouncement(InstanceId instance) {
 		return this.prefix + "rebalance:instance:" + instance.value();
 	}
 
-	/** When a revision was first seen ready in the cluster: what orders revisions from old to new. */
+	/**
+	 * When a revision was first seen ready in the cluster: what orders revisions from old
+	 * to new.
+	 */
 	public String rebalanceRevision(String revision) {
 		return this.prefix + "rebalance:revision:" + revision;
 	}

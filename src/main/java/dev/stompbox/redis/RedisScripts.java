@@ -16,8 +16,8 @@ import dev.stompbox.error.StompboxException;
 /**
  * Runs Lua scripts by SHA, sending the body only when Redis does not know it (first use,
  * or after a restart that emptied its script cache). Failures to reach Redis come back as
- * {@code unavailable}: the caller did nothing and may retry. What the caller chains on the
- * answer runs on the executor given, off Lettuce's I/O thread.
+ * {@code unavailable}: the caller did nothing and may retry. What the caller chains on
+ * the answer runs on the executor given, off Lettuce's I/O thread.
  */
 public class RedisScripts {
 
@@ -37,20 +37,23 @@ public class RedisScripts {
 				result.complete(value);
 			}
 			else if (isNoScript(failure)) {
-				this.connections.commands().<T>eval(script.body(), output, keys, args).whenComplete((retried, again) -> {
-					if (again == null) {
-						result.complete(retried);
-					}
-					else {
-						result.completeExceptionally(translate(again));
-					}
-				});
+				this.connections.commands()
+					.<T>eval(script.body(), output, keys, args)
+					.whenComplete((retried, again) -> {
+						if (again == null) {
+							result.complete(retried);
+						}
+						else {
+							result.completeExceptionally(translate(again));
+						}
+					});
 			}
 			else {
 				result.completeExceptionally(translate(failure));
 			}
 		});
-		// The same answer, handed over to the replies thread: what callers chain runs there.
+		// The same answer, handed over to the replies thread: what callers chain runs
+		// there.
 		return result.thenApplyAsync(Function.identity(), this.replies);
 	}
 
@@ -59,7 +62,10 @@ public class RedisScripts {
 				|| (failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT"));
 	}
 
-	/** What a client is told when Redis failed: retry later, unless the script itself failed. */
+	/**
+	 * What a client is told when Redis failed: retry later, unless the script itself
+	 * failed.
+	 */
 	public static StompboxException translate(Throwable failure) {
 		Throwable cause = (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null)
 				? failure.getCause() : failure;

@@ -9,8 +9,9 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Lets operators configure Redis with the one variable PROTOCOL.md names, {@code REDIS_URL},
- * by handing it to Spring Data Redis as {@code spring.data.redis.url} (unless that is set).
+ * Lets operators configure Redis with the one variable PROTOCOL.md names,
+ * {@code REDIS_URL}, by handing it to Spring Data Redis as {@code spring.data.redis.url}
+ * (unless that is set).
  */
 class RedisUrlEnvironmentPostProcessor implements EnvironmentPostProcessor {
 

@@ -16,12 +16,12 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Changes to Redis that must hold, such as a session's leave of a room: a leave lost to a
- * Redis blip would leave a member present for good. Per key, changes reach Redis one after
- * the other, in the order they were made, whatever Redis answers (a script's NOSCRIPT
- * fallback or a retry cannot overtake a later change). A key whose change failed is
- * <em>settled</em> again, with backoff and whenever {@link #retryNow} is called, until that
- * holds: settling writes the key's current wanted state, read when it runs, so a retry never
- * undoes a later change.
+ * Redis blip would leave a member present for good. Per key, changes reach Redis one
+ * after the other, in the order they were made, whatever Redis answers (a script's
+ * NOSCRIPT fallback or a retry cannot overtake a later change). A key whose change failed
+ * is <em>settled</em> again, with backoff and whenever {@link #retryNow} is called, until
+ * that holds: settling writes the key's current wanted state, read when it runs, so a
+ * retry never undoes a later change.
  *
  * @param <K> what a change is about, for example a session in a room
  */
@@ -55,8 +55,8 @@ public final class SettledChanges<K> {
 	}
 
 	/**
-	 * Runs the change once the key's earlier changes are done, at once (on this thread) when
-	 * none is under way. When it fails, the key is settled until that holds.
+	 * Runs the change once the key's earlier changes are done, at once (on this thread)
+	 * when none is under way. When it fails, the key is settled until that holds.
 	 * @return the change's own outcome
 	 */
 	public <T> CompletionStage<T> run(K key, Supplier<CompletionStage<T>> change) {

@@ -32,12 +32,12 @@ import dev.stompbox.room.RoomDestinations;
 import dev.stompbox.room.RoomId;
 
 /**
- * The cluster relay. A publish is one Lua script ({@code publish.lua}) that dedupes, takes
- * the room's next id, appends to the room's stream and publishes to the room's channel, so
- * ids, history and delivery agree in order on every instance. The instance subscribes to a
- * room's channels only while it has local subscribers; each message crosses Redis once per
- * interested instance, and is written to local subscribers as it arrived, without being
- * decoded.
+ * The cluster relay. A publish is one Lua script ({@code publish.lua}) that dedupes,
+ * takes the room's next id, appends to the room's stream and publishes to the room's
+ * channel, so ids, history and delivery agree in order on every instance. The instance
+ * subscribes to a room's channels only while it has local subscribers; each message
+ * crosses Redis once per interested instance, and is written to local subscribers as it
+ * arrived, without being decoded.
  */
 public class RedisRoomRelay implements RoomRelay {
 
@@ -105,11 +105,12 @@ public class RedisRoomRelay implements RoomRelay {
 				: this.keys.roomSequence(room);
 		String[] keys = { this.keys.roomStream(room), this.keys.roomSequence(room), dedupeKey };
 		EnvelopeParts envelope = EnvelopeParts.of(this.json, draft);
-		return this.scripts.<List<Object>>run(PUBLISH, ScriptOutputType.MULTI, keys, this.keys.roomChannel(room),
-				envelope.afterId(), envelope.afterTs(), draft.ephemeral() ? "1" : "0", this.historySize,
-				this.historyTtlMillis, dedupe ? this.dedupeWindowMillis : "0")
-			.thenApply((result) -> new Publication(MessageId.parse((String) result.get(0)),
-					((Long) result.get(1)) == 1L));
+		return this.scripts
+			.<List<Object>>run(PUBLISH, ScriptOutputType.MULTI, keys, this.keys.roomChannel(room), envelope.afterId(),
+					envelope.afterTs(), draft.ephemeral() ? "1" : "0", this.historySize, this.historyTtlMillis,
+					dedupe ? this.dedupeWindowMillis : "0")
+			.thenApply(
+					(result) -> new Publication(MessageId.parse((String) result.get(0)), ((Long) result.get(1)) == 1L));
 	}
 
 	@Override
@@ -128,7 +129,8 @@ public class RedisRoomRelay implements RoomRelay {
 		String presence = this.keys.presenceChannel(room);
 		String messageDestination = RoomDestinations.messages(room);
 		String presenceDestination = RoomDestinations.presence(room);
-		// Redis and this host may disagree on the time: a gap is looked for a little earlier.
+		// Redis and this host may disagree on the time: a gap is looked for a little
+		// earlier.
 		RoomFeed feed = new RoomFeed((envelope) -> deliverMessage(messageDestination, envelope),
 				System.currentTimeMillis() - CLOCK_MARGIN_MILLIS);
 		return this.subscriptions.subscribe(new ChannelHandler() {
@@ -154,8 +156,8 @@ public class RedisRoomRelay implements RoomRelay {
 	}
 
 	/**
-	 * Hands a room message to this instance's subscribers. Its lag is measured against the
-	 * {@code ts} Redis stamped it with, so it includes any skew between the clocks.
+	 * Hands a room message to this instance's subscribers. Its lag is measured against
+	 * the {@code ts} Redis stamped it with, so it includes any skew between the clocks.
 	 */
 	private void deliverMessage(String destination, byte[] envelope) {
 		long ts = RoomFeed.tsOf(envelope);
@@ -177,8 +179,9 @@ public class RedisRoomRelay implements RoomRelay {
 	 */
 	private void readMissed(RoomId room, RoomFeed feed, MessageId from, int attempt) {
 		this.connections.commands()
-			.xrange(this.keys.roomStream(room), Range.from(Range.Boundary.excluding(from.toString()),
-					Range.Boundary.unbounded()), Limit.from(this.historyLimit))
+			.xrange(this.keys.roomStream(room),
+					Range.from(Range.Boundary.excluding(from.toString()), Range.Boundary.unbounded()),
+					Limit.from(this.historyLimit))
 			.whenComplete((entries, failure) -> {
 				if (failure != null && attempt < CATCH_UP_ATTEMPTS) {
 					CompletableFuture.delayedExecutor(CATCH_UP_RETRY_MILLIS, TimeUnit.MILLISECONDS)

@@ -18,7 +18,9 @@ final class RoomFeed {
 	/** Every envelope the publish script builds starts so. */
 	private static final byte[] ID_PREFIX = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);
 
-	/** The envelope's own ts: the last field of this name, since the body comes before it. */
+	/**
+	 * The envelope's own ts: the last field of this name, since the body comes before it.
+	 */
 	private static final byte[] TS_FIELD = ",\"ts\":".getBytes(StandardCharsets.UTF_8);
 
 	private final Sink sink;
@@ -43,7 +45,10 @@ final class RoomFeed {
 		deliverIfNew(envelope);
 	}
 
-	/** The id after which messages may have been missed; live ones are held until {@link #caughtUp}. */
+	/**
+	 * The id after which messages may have been missed; live ones are held until
+	 * {@link #caughtUp}.
+	 */
 	synchronized MessageId catchUpFrom() {
 		if (this.held == null) {
 			this.held = new ArrayList<>();
@@ -51,7 +56,9 @@ final class RoomFeed {
 		return (this.lastDelivered != null) ? this.lastDelivered : this.attachedAt;
 	}
 
-	/** Delivers what history kept after the gap, then the live messages held meanwhile. */
+	/**
+	 * Delivers what history kept after the gap, then the live messages held meanwhile.
+	 */
 	synchronized void caughtUp(List<byte[]> kept) {
 		kept.forEach(this::deliverIfNew);
 		List<byte[]> waiting = (this.held != null) ? this.held : List.of();
@@ -83,14 +90,15 @@ final class RoomFeed {
 		while (end < envelope.length && envelope[end] != '"') {
 			end++;
 		}
-		return MessageId.parse(new String(envelope, ID_PREFIX.length, end - ID_PREFIX.length, StandardCharsets.US_ASCII));
+		return MessageId
+			.parse(new String(envelope, ID_PREFIX.length, end - ID_PREFIX.length, StandardCharsets.US_ASCII));
 	}
 
 	/**
-	 * The {@code ts} of an envelope the publish script built, read without parsing the JSON;
-	 * {@code -1} when it has none. Searched from the end: only the clientMsgId, a JSON string,
-	 * follows the envelope's ts, and no string holds {@code ,"} unescaped, so the last match
-	 * is the envelope's, whatever keys the body has.
+	 * The {@code ts} of an envelope the publish script built, read without parsing the
+	 * JSON; {@code -1} when it has none. Searched from the end: only the clientMsgId, a
+	 * JSON string, follows the envelope's ts, and no string holds {@code ,"} unescaped,
+	 * so the last match is the envelope's, whatever keys the body has.
 	 */
 	static long tsOf(byte[] envelope) {
 		for (int start = envelope.length - TS_FIELD.length; start >= 0; start--) {

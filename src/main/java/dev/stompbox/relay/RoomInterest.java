@@ -37,9 +37,10 @@ public class RoomInterest {
 	}
 
 	/**
-	 * Records a room subscription that the broker has registered. Completes when the room's
-	 * traffic from every instance reaches this one. A session that has ended is not counted:
-	 * its disconnect may have been handled already, and nothing would release the room.
+	 * Records a room subscription that the broker has registered. Completes when the
+	 * room's traffic from every instance reaches this one. A session that has ended is
+	 * not counted: its disconnect may have been handled already, and nothing would
+	 * release the room.
 	 */
 	public CompletionStage<Void> subscribed(String sessionId, String subscriptionId, RoomId room) {
 		@SuppressWarnings("unchecked")
@@ -55,7 +56,10 @@ public class RoomInterest {
 		return open ? live[0] : CompletableFuture.completedFuture(null);
 	}
 
-	/** Completes when this instance receives the room's traffic, if anyone here listens to it. */
+	/**
+	 * Completes when this instance receives the room's traffic, if anyone here listens to
+	 * it.
+	 */
 	public CompletionStage<Void> ready(RoomId room) {
 		synchronized (this.attachments) {
 			Attachment attachment = this.attachments.get(room);
@@ -127,9 +131,9 @@ public class RoomInterest {
 		}
 
 		/**
-		 * The attachment, tried again when the last try failed (Redis was unreachable): else
-		 * the room would stay deaf on this instance, and every later RECEIPT and join for it
-		 * fail, long after Redis is back.
+		 * The attachment, tried again when the last try failed (Redis was unreachable):
+		 * else the room would stay deaf on this instance, and every later RECEIPT and
+		 * join for it fail, long after Redis is back.
 		 */
 		CompletableFuture<Void> live(RoomRelay relay, RoomId room) {
 			if (this.live.isCompletedExceptionally()) {

@@ -12,14 +12,16 @@ import dev.stompbox.room.RoomId;
 public interface RoomRelay {
 
 	/**
-	 * Stamps the draft with an id that is strictly greater than every earlier one of the room,
-	 * drops it when its {@code clientMsgId} was seen within the dedupe window, keeps it in
-	 * history unless it is ephemeral, and delivers it to every subscriber of the room on every
-	 * instance in id order.
+	 * Stamps the draft with an id that is strictly greater than every earlier one of the
+	 * room, drops it when its {@code clientMsgId} was seen within the dedupe window,
+	 * keeps it in history unless it is ephemeral, and delivers it to every subscriber of
+	 * the room on every instance in id order.
 	 */
 	CompletionStage<Publication> publish(Draft draft);
 
-	/** Delivers an encoded presence event to the room's presence subscribers everywhere. */
+	/**
+	 * Delivers an encoded presence event to the room's presence subscribers everywhere.
+	 */
 	CompletionStage<Void> publishPresence(RoomId room, byte[] json);
 
 	/**
@@ -29,7 +31,10 @@ public interface RoomRelay {
 	 */
 	CompletionStage<Void> attach(RoomId room);
 
-	/** Stops receiving the room's traffic on this instance: its last local subscriber left. */
+	/**
+	 * Stops receiving the room's traffic on this instance: its last local subscriber
+	 * left.
+	 */
 	void detach(RoomId room);
 
 }

@@ -13,8 +13,9 @@ public record EnvelopeParts(String afterId, String afterTs) {
 	private static final String ID_PREFIX = "{\"id\":\"";
 
 	/**
-	 * The blank ts. The last such text is it: after it comes at most a JSON string, and no
-	 * {@code ,"} can occur unescaped inside one (as {@code RoomFeed.tsOf} relies on too).
+	 * The blank ts. The last such text is it: after it comes at most a JSON string, and
+	 * no {@code ,"} can occur unescaped inside one (as {@code RoomFeed.tsOf} relies on
+	 * too).
 	 */
 	private static final String BLANK_TS = ",\"ts\":0";
 

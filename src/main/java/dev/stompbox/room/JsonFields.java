@@ -8,7 +8,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 import dev.stompbox.error.ErrorCode;
 
-/** Reads request bodies field by field, failing with {@code bad-request} on anything malformed. */
+/**
+ * Reads request bodies field by field, failing with {@code bad-request} on anything
+ * malformed.
+ */
 public final class JsonFields {
 
 	private JsonFields() {

@@ -6,7 +6,8 @@ import tools.jackson.databind.node.NullNode;
 
 /**
  * What a sender chooses of a room message, from a client's SEND or the server API:
- * {@code type} (default {@code message}), {@code body}, {@code clientMsgId}, {@code ephemeral}.
+ * {@code type} (default {@code message}), {@code body}, {@code clientMsgId},
+ * {@code ephemeral}.
  */
 public record MessageRequest(String type, JsonNode body, @Nullable String clientMsgId, boolean ephemeral) {
 
@@ -20,7 +21,8 @@ public record MessageRequest(String type, JsonNode body, @Nullable String client
 		String type = JsonFields.text(request, "type", MAX_TYPE_LENGTH);
 		JsonNode body = request.get("body");
 		return new MessageRequest((type != null) ? type : DEFAULT_TYPE, (body != null) ? body : NullNode.getInstance(),
-				JsonFields.text(request, "clientMsgId", MAX_CLIENT_MSG_ID_LENGTH), JsonFields.flag(request, "ephemeral"));
+				JsonFields.text(request, "clientMsgId", MAX_CLIENT_MSG_ID_LENGTH),
+				JsonFields.flag(request, "ephemeral"));
 	}
 
 	public Draft draft(RoomId room, Sender from) {

@@ -13,7 +13,10 @@ public final class RoomDestinations {
 
 	public static final String HISTORY_SUFFIX = "/history";
 
-	/** The SEND destination that asks for a page of a room's history, as a message mapping. */
+	/**
+	 * The SEND destination that asks for a page of a room's history, as a message
+	 * mapping.
+	 */
 	public static final String HISTORY_REQUEST = "/rooms/{roomId}" + HISTORY_SUFFIX;
 
 	private RoomDestinations() {
@@ -50,7 +53,8 @@ public final class RoomDestinations {
 	}
 
 	/**
-	 * The room whose messages a destination carries, if it is exactly a room message topic.
+	 * The room whose messages a destination carries, if it is exactly a room message
+	 * topic.
 	 */
 	public static Optional<RoomId> roomOfMessages(String destination) {
 		if (destination == null || !destination.startsWith(TOPIC_PREFIX)) {

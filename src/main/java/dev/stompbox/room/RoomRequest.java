@@ -5,8 +5,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a client asks of a room by its SEND destination under {@code /app/rooms/{roomId}/},
- * with the {@code type} its ACK carries (PROTOCOL.md section 4).
+ * What a client asks of a room by its SEND destination under
+ * {@code /app/rooms/{roomId}/}, with the {@code type} its ACK carries (PROTOCOL.md
+ * section 4).
  */
 public enum RoomRequest {
 

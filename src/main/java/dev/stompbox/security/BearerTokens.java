@@ -8,7 +8,9 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.web.util.UriComponentsBuilder;
 
-/** Where a client may put its token (PROTOCOL.md section 2), in the order they are tried. */
+/**
+ * Where a client may put its token (PROTOCOL.md section 2), in the order they are tried.
+ */
 final class BearerTokens {
 
 	static final String QUERY_PARAMETER = "access_token";
@@ -18,19 +20,27 @@ final class BearerTokens {
 	private BearerTokens() {
 	}
 
-	/** The handshake's {@code Authorization} header, else its {@code access_token} parameter. */
+	/**
+	 * The handshake's {@code Authorization} header, else its {@code access_token}
+	 * parameter.
+	 */
 	static Optional<String> fromHandshake(ServerHttpRequest request) {
 		Optional<String> header = bearer(request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
 		if (header.isPresent()) {
 			return header;
 		}
-		List<String> values = UriComponentsBuilder.fromUri(request.getURI()).build(true).getQueryParams()
+		List<String> values = UriComponentsBuilder.fromUri(request.getURI())
+			.build(true)
+			.getQueryParams()
 			.get(QUERY_PARAMETER);
 		return (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank())
 				? Optional.empty() : Optional.of(values.get(0));
 	}
 
-	/** The CONNECT frame's {@code Authorization} header, else a bare JWT in {@code passcode}. */
+	/**
+	 * The CONNECT frame's {@code Authorization} header, else a bare JWT in
+	 * {@code passcode}.
+	 */
 	static Optional<String> fromConnect(StompHeaderAccessor connect) {
 		Optional<String> header = bearer(connect.getFirstNativeHeader(HttpHeaders.AUTHORIZATION));
 		if (header.isPresent()) {

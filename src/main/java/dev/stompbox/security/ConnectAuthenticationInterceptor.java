@@ -15,9 +15,9 @@ import org.springframework.stereotype.Component;
 import dev.stompbox.error.ErrorCode;
 
 /**
- * Authenticates a STOMP {@code CONNECT}: with the client the handshake authenticated, else
- * the frame's {@code Authorization} or {@code passcode} header. Without a valid token the
- * connection gets an ERROR frame {@code unauthorized} and is closed.
+ * Authenticates a STOMP {@code CONNECT}: with the client the handshake authenticated,
+ * else the frame's {@code Authorization} or {@code passcode} header. Without a valid
+ * token the connection gets an ERROR frame {@code unauthorized} and is closed.
  */
 @Component
 public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
@@ -34,18 +34,20 @@ public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
 	@Override
 	public Message<?> preSend(Message<?> message, MessageChannel channel) {
 		StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
-		if (accessor == null || accessor.getCommand() != StompCommand.CONNECT
-				&& accessor.getCommand() != StompCommand.STOMP) {
+		if (accessor == null
+				|| accessor.getCommand() != StompCommand.CONNECT && accessor.getCommand() != StompCommand.STOMP) {
 			return message;
 		}
 		Optional<String> token = BearerTokens.fromConnect(accessor);
-		// Spring logs a frame it could not deliver whole and hides only passcode itself: the
+		// Spring logs a frame it could not deliver whole and hides only passcode itself:
+		// the
 		// token must not stay in the frame's Authorization header.
 		accessor.removeNativeHeader(HttpHeaders.AUTHORIZATION);
 		ClientAuthentication client = authenticate(accessor, token);
 		accessor.setUser(client);
 		if (accessor.getSessionId() != null) {
-			// A SockJS session opened without a token is the CONNECT's user's from now on.
+			// A SockJS session opened without a token is the CONNECT's user's from now
+			// on.
 			this.owners.connected(accessor.getSessionId(), client.getName());
 		}
 		return message;
@@ -53,8 +55,8 @@ public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
 
 	private ClientAuthentication authenticate(StompHeaderAccessor connect, Optional<String> token) {
 		Map<String, Object> attributes = connect.getSessionAttributes();
-		if (attributes != null && attributes.get(TokenHandshakeInterceptor.AUTHENTICATION) instanceof ClientAuthentication
-				authenticated) {
+		if (attributes != null && attributes
+			.get(TokenHandshakeInterceptor.AUTHENTICATION) instanceof ClientAuthentication authenticated) {
 			return authenticated;
 		}
 		if (token.isEmpty()) {

@@ -19,8 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.stompbox.error.ErrorCode;
 
 /**
- * {@code POST /auth/demo-token}: hands anyone a token in demo mode, so the demo page and a
- * first experiment need no identity provider. Outside demo mode it answers 404.
+ * {@code POST /auth/demo-token}: hands anyone a token in demo mode, so the demo page and
+ * a first experiment need no identity provider. Outside demo mode it answers 404.
  */
 @RestController
 class DemoTokenController {

@@ -10,10 +10,10 @@ import dev.stompbox.session.StompEndpoints;
 
 /**
  * The STOMP endpoints get a security chain of their own, ahead of the server API's, that
- * reads no token: a handshake's token is checked by {@link TokenHandshakeInterceptor}, after
- * the origin (PROTOCOL.md section 2: 403 before 401). The resource server's bearer filter,
- * which would otherwise answer a bad {@code Authorization} header with 401 first, also cost
- * every handshake a second verification of its token.
+ * reads no token: a handshake's token is checked by {@link TokenHandshakeInterceptor},
+ * after the origin (PROTOCOL.md section 2: 403 before 401). The resource server's bearer
+ * filter, which would otherwise answer a bad {@code Authorization} header with 401 first,
+ * also cost every handshake a second verification of its token.
  */
 @Configuration(proxyBeanMethods = false)
 class EndpointSecurityConfiguration {

@@ -4,13 +4,16 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * HS256 secrets that were published as examples, in this project's documentation and deploy
- * files or as placeholders anywhere: a server signing with one accepts tokens anyone can
- * mint, so it does not start with one.
+ * HS256 secrets that were published as examples, in this project's documentation and
+ * deploy files or as placeholders anywhere: a server signing with one accepts tokens
+ * anyone can mint, so it does not start with one.
  */
 final class ExampleSecrets {
 
-	/** Every literal secret that this repository's README, docs and deploy files ever showed. */
+	/**
+	 * Every literal secret that this repository's README, docs and deploy files ever
+	 * showed.
+	 */
 	private static final Set<String> PUBLISHED = Set.of("change-me-to-a-random-value-of-at-least-32-bytes",
 			"change-me-to-32-bytes-or-more-please");
 

@@ -26,10 +26,10 @@ import dev.stompbox.error.ErrorCode;
  * {@code /actuator/prometheus} on the main port one with {@code stompbox:metrics} (or
  * {@code stompbox:publish}); the WebSocket endpoints authenticate in their handshake and
  * CONNECT; everything else is open. The health endpoints stay open for probes, and show
- * their components to the same tokens only ({@link ActuatorAccessEnvironmentPostProcessor}).
- * A separate management port ({@code management.server.port}) is not exposed, so
- * everything on it is open. Stateless, so there is no session cookie and no CSRF token to
- * forge.
+ * their components to the same tokens only
+ * ({@link ActuatorAccessEnvironmentPostProcessor}). A separate management port
+ * ({@code management.server.port}) is not exposed, so everything on it is open.
+ * Stateless, so there is no session cookie and no CSRF token to forge.
  */
 @Configuration(proxyBeanMethods = false)
 class HttpSecurityConfiguration {
@@ -56,12 +56,12 @@ class HttpSecurityConfiguration {
 				.hasAnyAuthority(METRICS_AUTHORITY, PUBLISH_AUTHORITY)
 				.anyRequest()
 				.permitAll())
-			.oauth2ResourceServer((server) -> server
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(HttpSecurityConfiguration::toClient))
-				.authenticationEntryPoint(unauthorized)
-				.accessDeniedHandler(forbidden))
-			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(unauthorized)
-				.accessDeniedHandler(forbidden));
+			.oauth2ResourceServer(
+					(server) -> server.jwt((jwt) -> jwt.jwtAuthenticationConverter(HttpSecurityConfiguration::toClient))
+						.authenticationEntryPoint(unauthorized)
+						.accessDeniedHandler(forbidden))
+			.exceptionHandling(
+					(exceptions) -> exceptions.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden));
 		return http.build();
 	}
 

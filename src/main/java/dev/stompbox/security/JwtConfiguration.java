@@ -32,8 +32,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.web.client.RestTemplate;
 
 /**
- * One {@link JwtDecoder} for WebSocket clients and the server API, its algorithm pinned by
- * the kind of key configured, so {@code alg: none} and algorithm confusion always fail.
+ * One {@link JwtDecoder} for WebSocket clients and the server API, its algorithm pinned
+ * by the kind of key configured, so {@code alg: none} and algorithm confusion always
+ * fail.
  */
 @Configuration(proxyBeanMethods = false)
 class JwtConfiguration {
@@ -41,9 +42,10 @@ class JwtConfiguration {
 	private static final Log logger = LogFactory.getLog(JwtConfiguration.class);
 
 	/**
-	 * Keys are fetched while a handshake or a CONNECT waits: a JWKS address that accepts the
-	 * connection and never answers must not hold them. Set here rather than left to the
-	 * library's defaults, which have changed between versions (none at all in older ones).
+	 * Keys are fetched while a handshake or a CONNECT waits: a JWKS address that accepts
+	 * the connection and never answers must not hold them. Set here rather than left to
+	 * the library's defaults, which have changed between versions (none at all in older
+	 * ones).
 	 */
 	static final Duration JWKS_CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -53,8 +55,10 @@ class JwtConfiguration {
 	SigningMode signingMode(JwtProperties properties, DemoProperties demo, ObjectProvider<DemoKeySource> sharedKey) {
 		if (properties.hasKey()) {
 			if (demo.demo()) {
-				// The safe reading of both: nobody gets a token the key did not sign. This is also
-				// what `./mvnw spring-boot:run`, which turns demo mode on, does with a key set.
+				// The safe reading of both: nobody gets a token the key did not sign.
+				// This is also
+				// what `./mvnw spring-boot:run`, which turns demo mode on, does with a
+				// key set.
 				logger.warn("STOMPBOX_DEMO=true is ignored: a key is configured (STOMPBOX_JWT_SECRET or "
 						+ "STOMPBOX_JWT_JWKS_URI), so tokens are verified with it and /auth/demo-token is off.");
 			}
@@ -76,10 +80,11 @@ class JwtConfiguration {
 	}
 
 	/**
-	 * The decoder, for the server API's resource server as for the handshake and CONNECT. A
-	 * token that cannot be verified because the key set could not be fetched is refused as
-	 * an invalid one: the resource server would otherwise answer 500 (it rethrows what is not
-	 * a {@link BadJwtException}), and a client cannot tell the difference that matters to it.
+	 * The decoder, for the server API's resource server as for the handshake and CONNECT.
+	 * A token that cannot be verified because the key set could not be fetched is refused
+	 * as an invalid one: the resource server would otherwise answer 500 (it rethrows what
+	 * is not a {@link BadJwtException}), and a client cannot tell the difference that
+	 * matters to it.
 	 */
 	@Bean
 	JwtDecoder jwtDecoder(JwtProperties properties, SigningMode signingMode) {

@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How client and backend tokens are verified: with an HS256 secret or with the keys of a JWKS
- * address. With neither, the server runs only in demo mode ({@link DemoProperties}).
+ * How client and backend tokens are verified: with an HS256 secret or with the keys of a
+ * JWKS address. With neither, the server runs only in demo mode ({@link DemoProperties}).
  *
  * @param secret HS256 key: the UTF-8 bytes of this value, at least 32 of them
  * @param jwksUri JWKS address for RS256 and ES256 keys

@@ -10,8 +10,8 @@ import org.springframework.web.context.support.WebApplicationContextUtils;
 /**
  * Requests served by the separate management server that {@code management.server.port}
  * starts. Spring Boot applies the main context's security filter chain to that server
- * too, so the chain tells the two apart by the context serving the request rather than
- * by its path, which is the same on both.
+ * too, so the chain tells the two apart by the context serving the request rather than by
+ * its path, which is the same on both.
  */
 final class ManagementServerRequest implements RequestMatcher {
 

@@ -21,10 +21,10 @@ import dev.stompbox.user.SessionReplies;
 /**
  * Spring Security's message authorization, wired without {@code @EnableWebSocketSecurity}
  * (whose CSRF check on CONNECT token clients cannot pass). A client may SEND only to
- * {@code /app/**} and may SUBSCRIBE only to its own queues, to rooms its token allows, and to
- * {@code /app/instance} (which instance holds the connection).
- * A refused SUBSCRIBE is answered with an error and the connection stays; a SEND outside
- * {@code /app} is a protocol failure that closes it.
+ * {@code /app/**} and may SUBSCRIBE only to its own queues, to rooms its token allows,
+ * and to {@code /app/instance} (which instance holds the connection). A refused SUBSCRIBE
+ * is answered with an error and the connection stays; a SEND outside {@code /app} is a
+ * protocol failure that closes it.
  */
 @Component
 public class MessageAuthorizationInterceptor implements ChannelInterceptor {
@@ -59,7 +59,8 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
 		SimpMessageType type = headers.getMessageType();
 		Authentication user = (headers.getUser() instanceof Authentication authentication) ? authentication : null;
-		// A DISCONNECT may come without a user: Spring sends one itself when a connection that
+		// A DISCONNECT may come without a user: Spring sends one itself when a connection
+		// that
 		// never authenticated closes, and refusing it would only log a stack trace.
 		if (user == null && type != SimpMessageType.CONNECT && type != SimpMessageType.HEARTBEAT
 				&& type != SimpMessageType.DISCONNECT) {
@@ -68,8 +69,8 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 		String destination = headers.getDestination();
 		if (type == SimpMessageType.MESSAGE && isBareAppPrefix(destination)) {
 			// The /app prefix is known but names nothing; no handler would answer it.
-			this.replies.failed(headers.getSessionId(), ErrorCode.BAD_REQUEST.exception("Unknown destination " + destination),
-					null, "send", destination);
+			this.replies.failed(headers.getSessionId(),
+					ErrorCode.BAD_REQUEST.exception("Unknown destination " + destination), null, "send", destination);
 			return null;
 		}
 		AuthorizationResult result = this.rules.authorize(() -> user, message);
@@ -111,7 +112,8 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 		return (end < 0) ? rest : rest.substring(0, end);
 	}
 
-	private static AuthorizationDecision roomAllowed(java.util.function.Supplier<? extends Authentication> authentication,
+	private static AuthorizationDecision roomAllowed(
+			java.util.function.Supplier<? extends Authentication> authentication,
 			MessageAuthorizationContext<?> context) {
 		String roomId = context.getVariables().get("roomId");
 		if (!RoomId.isValid(roomId) || !(authentication.get() instanceof ClientAuthentication client)) {

@@ -13,8 +13,8 @@ import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.redis.RedisKeys;
 
 /**
- * Cluster demo mode: the first instance to start stores a random key in Redis, every other
- * one reads it, so a demo token works on every instance (PROTOCOL.md section 2).
+ * Cluster demo mode: the first instance to start stores a random key in Redis, every
+ * other one reads it, so a demo token works on every instance (PROTOCOL.md section 2).
  */
 @Component
 @ConditionalOnCluster
@@ -41,7 +41,9 @@ class RedisDemoKeySource implements DemoKeySource {
 			this.connections.commands()
 				.set(this.keys.demoKey(), encoded, SetArgs.Builder.nx())
 				.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			String shared = this.connections.commands().get(this.keys.demoKey()).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			String shared = this.connections.commands()
+				.get(this.keys.demoKey())
+				.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			return Base64.getDecoder().decode(shared);
 		}
 		catch (Exception ex) {

@@ -5,8 +5,8 @@ import java.util.List;
 import dev.stompbox.room.RoomId;
 
 /**
- * The rooms a token's {@code rooms} claim allows: exact ids and {@code prefix*} patterns. A
- * token without the claim allows every room.
+ * The rooms a token's {@code rooms} claim allows: exact ids and {@code prefix*} patterns.
+ * A token without the claim allows every room.
  */
 public record RoomAccess(List<String> patterns, boolean any) {
 
@@ -22,7 +22,8 @@ public record RoomAccess(List<String> patterns, boolean any) {
 		}
 		String id = room.value();
 		for (String pattern : this.patterns) {
-			if (pattern.endsWith("*") ? id.startsWith(pattern.substring(0, pattern.length() - 1)) : id.equals(pattern)) {
+			if (pattern.endsWith("*") ? id.startsWith(pattern.substring(0, pattern.length() - 1))
+					: id.equals(pattern)) {
 				return true;
 			}
 		}

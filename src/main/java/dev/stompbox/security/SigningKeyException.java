@@ -1,8 +1,8 @@
 package dev.stompbox.security;
 
 /**
- * The configuration says neither how tokens are verified nor that this is a demo: the server
- * does not start rather than fall back to demo mode (PROTOCOL.md section 2).
+ * The configuration says neither how tokens are verified nor that this is a demo: the
+ * server does not start rather than fall back to demo mode (PROTOCOL.md section 2).
  */
 class SigningKeyException extends RuntimeException {
 

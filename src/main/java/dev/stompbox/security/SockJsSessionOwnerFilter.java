@@ -24,16 +24,16 @@ import dev.stompbox.session.SockJsRequest;
  * Keeps a SockJS session to its user. The session id is in the URL of every request
  * ({@code /sockjs/{server}/{session}/{transport}}), so anyone who learns it could send
  * frames into the session ({@code xhr_send}) or take its frames ({@code xhr},
- * {@code xhr_streaming}). Spring compares the session's user with the request's principal,
- * but this service is stateless and a token in the {@code access_token} parameter makes no
- * principal, so that check never applies here.
+ * {@code xhr_streaming}). Spring compares the session's user with the request's
+ * principal, but this service is stateless and a token in the {@code access_token}
+ * parameter makes no principal, so that check never applies here.
  * <p>
  * A request of a session that carries a token of a user other than the session's, or an
  * invalid one, is answered 404, as Spring answers for a session it does not know or whose
- * user does not match: the answer does not tell a guesser that the session exists, and the
- * request never reaches it. A session opened with a token needs that token on every request
- * (a SockJS client repeats the address's query on each one); a session opened without one
- * and authenticated by its CONNECT refuses other users' tokens.
+ * user does not match: the answer does not tell a guesser that the session exists, and
+ * the request never reaches it. A session opened with a token needs that token on every
+ * request (a SockJS client repeats the address's query on each one); a session opened
+ * without one and authenticated by its CONNECT refuses other users' tokens.
  * <p>
  * Runs before the other filters of the SockJS transports (component filters without an
  * order run last): a refused request must not act on the session at all, not even by

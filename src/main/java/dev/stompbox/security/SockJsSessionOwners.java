@@ -16,8 +16,8 @@ import dev.stompbox.session.SessionGate;
 
 /**
  * The user each SockJS session belongs to: the user of the token it was opened with, else
- * the user its CONNECT authenticated. {@link SockJsSessionOwnerFilter} refuses a request of
- * the session that carries another user's token.
+ * the user its CONNECT authenticated. {@link SockJsSessionOwnerFilter} refuses a request
+ * of the session that carries another user's token.
  */
 @Component
 public class SockJsSessionOwners {
@@ -32,8 +32,9 @@ public class SockJsSessionOwners {
 
 	/**
 	 * The session was opened with this token, verified as the user's. An HTTP transport's
-	 * session is open by the time its opening request is answered; a WebSocket transport's
-	 * may not be yet, and needs no entry: no HTTP transport request reaches it.
+	 * session is open by the time its opening request is answered; a WebSocket
+	 * transport's may not be yet, and needs no entry: no HTTP transport request reaches
+	 * it.
 	 */
 	void opened(String sessionId, String userId, String token) {
 		byte[] digest = digest(token);
@@ -41,9 +42,10 @@ public class SockJsSessionOwners {
 	}
 
 	/**
-	 * The session's CONNECT authenticated the user; a session opened with a token keeps its
-	 * owner. Only while the session is open: a CONNECT still queued when its connection ended
-	 * is handled after the end, and would leave an entry that nothing removes.
+	 * The session's CONNECT authenticated the user; a session opened with a token keeps
+	 * its owner. Only while the session is open: a CONNECT still queued when its
+	 * connection ended is handled after the end, and would leave an entry that nothing
+	 * removes.
 	 */
 	void connected(String sessionId, String userId) {
 		this.sessions.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, null)));
@@ -83,17 +85,17 @@ public class SockJsSessionOwners {
 
 	/**
 	 * @param userId the user the session belongs to
-	 * @param token digest of the token the session was opened with, {@code null} when it was
-	 * opened without one: such a client repeats no token on its requests
+	 * @param token digest of the token the session was opened with, {@code null} when it
+	 * was opened without one: such a client repeats no token on its requests
 	 */
 	record Owner(String userId, byte @Nullable [] token) {
 
 		/**
-		 * Whether a request that carries a token of this digest (none: {@code null}) may act
-		 * on the session: the session's own token, or another token of the same user, or no
-		 * token when the session was opened without one.
-		 * @param user the verified user of the request's token, {@code null} when it does not
-		 * verify; asked only when the token is not the session's own
+		 * Whether a request that carries a token of this digest (none: {@code null}) may
+		 * act on the session: the session's own token, or another token of the same user,
+		 * or no token when the session was opened without one.
+		 * @param user the verified user of the request's token, {@code null} when it does
+		 * not verify; asked only when the token is not the session's own
 		 */
 		boolean admits(byte @Nullable [] digest, Supplier<@Nullable String> user) {
 			if (digest == null) {

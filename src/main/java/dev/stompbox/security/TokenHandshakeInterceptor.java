@@ -60,7 +60,10 @@ public class TokenHandshakeInterceptor implements HandshakeInterceptor {
 		}
 	}
 
-	/** Once the SockJS session exists (the opening request succeeded), it is the token's user's. */
+	/**
+	 * Once the SockJS session exists (the opening request succeeded), it is the token's
+	 * user's.
+	 */
 	@Override
 	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Exception exception) {

@@ -13,7 +13,9 @@ import org.springframework.stereotype.Component;
 
 import dev.stompbox.error.ErrorCode;
 
-/** Turns a JWT into a {@link ClientAuthentication}, or fails with {@code unauthorized}. */
+/**
+ * Turns a JWT into a {@link ClientAuthentication}, or fails with {@code unauthorized}.
+ */
 @Component
 public class TokenVerifier {
 
@@ -39,8 +41,8 @@ public class TokenVerifier {
 		String userId = jwt.getSubject();
 		String name = jwt.hasClaim("name") ? String.valueOf(jwt.getClaims().get("name")) : userId;
 		Instant expiresAt = jwt.getExpiresAt();
-		return new ClientIdentity(userId, name, rooms(jwt.getClaims().get("rooms")), scopes(jwt.getClaims().get("scope")),
-				expiresAt);
+		return new ClientIdentity(userId, name, rooms(jwt.getClaims().get("rooms")),
+				scopes(jwt.getClaims().get("scope")), expiresAt);
 	}
 
 	private static RoomAccess rooms(Object claim) {

@@ -4,11 +4,12 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An HTTP request of a SockJS session: {@code /sockjs/{server}/{session}/{transport}}. The
- * session id travels in the URL, so the filters that guard a session (its owner, its body
- * limit) read it from there, in this one place.
+ * An HTTP request of a SockJS session: {@code /sockjs/{server}/{session}/{transport}}.
+ * The session id travels in the URL, so the filters that guard a session (its owner, its
+ * body limit) read it from there, in this one place.
  *
- * @param sessionId the SockJS session id, which is also the id of the session's connection
+ * @param sessionId the SockJS session id, which is also the id of the session's
+ * connection
  * @param transport for example {@code xhr_send}, {@code xhr}, {@code xhr_streaming}
  */
 public record SockJsRequest(String sessionId, String transport) {

@@ -25,14 +25,17 @@ import dev.stompbox.session.SockJsRequest;
 
 /**
  * SockJS's HTTP transports without session affinity, in cluster mode: the sessions this
- * instance holds are recorded in Redis, and a request of a session another instance holds is
- * relayed to it over Redis. A single node holds every session and needs none of this.
+ * instance holds are recorded in Redis, and a request of a session another instance holds
+ * is relayed to it over Redis. A single node holds every session and needs none of this.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnCluster
 class ClusterSockJsConfiguration {
 
-	/** After the SockJS owner filter and the xhr_send body limit, whose bound it relies on. */
+	/**
+	 * After the SockJS owner filter and the xhr_send body limit, whose bound it relies
+	 * on.
+	 */
 	static final int FILTER_ORDER = Ordered.LOWEST_PRECEDENCE - 10;
 
 	@Bean
@@ -47,7 +50,9 @@ class ClusterSockJsConfiguration {
 		return new RelayChannel(connections, scripts, keys, instance);
 	}
 
-	/** Where relayed requests of the sessions held here are handled, one after the other. */
+	/**
+	 * Where relayed requests of the sessions held here are handled, one after the other.
+	 */
 	@Bean(destroyMethod = "shutdownNow")
 	ExecutorService sockJsHolderExecutor() {
 		return Executors.newSingleThreadExecutor(Thread.ofPlatform().name("stompbox-sockjs-holder").factory());
@@ -66,15 +71,15 @@ class ClusterSockJsConfiguration {
 	}
 
 	@Bean
-	RequestRelay sockJsRequestRelay(RelayChannel channel, StompboxMetrics metrics,
-			ExecutorService sockJsRelayWriters, TaskScheduler stompboxScheduler, TokenVerifier verifier) {
+	RequestRelay sockJsRequestRelay(RelayChannel channel, StompboxMetrics metrics, ExecutorService sockJsRelayWriters,
+			TaskScheduler stompboxScheduler, TokenVerifier verifier) {
 		return new RequestRelay(channel, metrics, sockJsRelayWriters, stompboxScheduler, verifier);
 	}
 
 	/** Subscribes this instance's SockJS channel before the web server takes requests. */
 	@Bean
-	SmartLifecycle sockJsRelayListener(RelayChannel channel, ChannelSubscriptions subscriptions,
-			SessionHolder holder, RequestRelay relay) {
+	SmartLifecycle sockJsRelayListener(RelayChannel channel, ChannelSubscriptions subscriptions, SessionHolder holder,
+			RequestRelay relay) {
 		return new RelayListener(channel, subscriptions, holder, relay);
 	}
 

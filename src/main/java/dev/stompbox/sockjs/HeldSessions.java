@@ -40,10 +40,10 @@ import dev.stompbox.session.SockJsTransportHandlers;
 
 /**
  * The SockJS HTTP sessions this instance holds, each recorded in Redis from before its
- * opening request is answered (so that the next request of the session, wherever it lands,
- * finds it) until it ends; the records are renewed while the sessions are open and expire
- * when their instance no longer renews them. Makes the SockJS transport handlers, whose
- * HTTP transports' sessions are recorded here when Spring creates them.
+ * opening request is answered (so that the next request of the session, wherever it
+ * lands, finds it) until it ends; the records are renewed while the sessions are open and
+ * expire when their instance no longer renews them. Makes the SockJS transport handlers,
+ * whose HTTP transports' sessions are recorded here when Spring creates them.
  */
 class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 
@@ -51,7 +51,10 @@ class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 
 	static final LuaScript RELEASE = LuaScript.load(HeldSessions.class, "release.lua");
 
-	/** How long a record outlives its last renewal: only what a dead instance leaves behind. */
+	/**
+	 * How long a record outlives its last renewal: only what a dead instance leaves
+	 * behind.
+	 */
 	static final Duration RECORD_TTL = Duration.ofSeconds(60);
 
 	static final Duration RENEWAL = RECORD_TTL.dividedBy(3);
@@ -118,8 +121,9 @@ class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 	}
 
 	/**
-	 * Spring created the session for its opening request, which it answers next: the record
-	 * is written first, and the request fails when it cannot be (Redis is unreachable).
+	 * Spring created the session for its opening request, which it answers next: the
+	 * record is written first, and the request fails when it cannot be (Redis is
+	 * unreachable).
 	 */
 	private void created(AbstractHttpSockJsSession session) {
 		try {
@@ -137,8 +141,7 @@ class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 
 	private CompletableFuture<String> record(String sessionId) {
 		return this.connections.commands()
-			.set(this.keys.sockJsSession(sessionId), this.instance.value(),
-					SetArgs.Builder.px(RECORD_TTL.toMillis()))
+			.set(this.keys.sockJsSession(sessionId), this.instance.value(), SetArgs.Builder.px(RECORD_TTL.toMillis()))
 			.toCompletableFuture();
 	}
 
@@ -150,21 +153,23 @@ class HeldSessions implements SockJsTransportHandlers, SmartLifecycle {
 	}
 
 	private void release(String sessionId) {
-		this.scripts.run(RELEASE, ScriptOutputType.INTEGER, new String[] { this.keys.sockJsSession(sessionId) },
-				this.instance.value())
+		this.scripts
+			.run(RELEASE, ScriptOutputType.INTEGER, new String[] { this.keys.sockJsSession(sessionId) },
+					this.instance.value())
 			.whenComplete((released, failure) -> {
 				if (failure != null) {
-					// The record expires; until then requests of the session are answered 404 here.
-					logger.debug("Removing the record of SockJS session " + sessionId + " failed: "
-							+ failure.getMessage());
+					// The record expires; until then requests of the session are answered
+					// 404 here.
+					logger.debug(
+							"Removing the record of SockJS session " + sessionId + " failed: " + failure.getMessage());
 				}
 			});
 	}
 
 	/**
-	 * Renews the records of the open sessions, and writes them again after Redis lost them.
-	 * A session Spring closed without this instance hearing of its end (one never opened) is
-	 * let go.
+	 * Renews the records of the open sessions, and writes them again after Redis lost
+	 * them. A session Spring closed without this instance hearing of its end (one never
+	 * opened) is let go.
 	 */
 	void renew() {
 		this.sessions.forEach((id, held) -> {

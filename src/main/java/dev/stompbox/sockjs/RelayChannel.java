@@ -18,9 +18,9 @@ import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
 
 /**
- * This instance's SockJS channel in Redis: relayed requests of the sessions it holds come in
- * on it, and the answers to the requests it relayed. Messages on one channel arrive in the
- * order their one publisher sent them, which keeps a session's frames in order.
+ * This instance's SockJS channel in Redis: relayed requests of the sessions it holds come
+ * in on it, and the answers to the requests it relayed. Messages on one channel arrive in
+ * the order their one publisher sent them, which keeps a session's frames in order.
  */
 class RelayChannel implements ChannelHandler {
 
@@ -61,20 +61,21 @@ class RelayChannel implements ChannelHandler {
 	}
 
 	/**
-	 * Publishes the request to the instance that holds the session, in one round trip with
-	 * looking that instance up.
+	 * Publishes the request to the instance that holds the session, in one round trip
+	 * with looking that instance up.
 	 */
 	CompletionStage<Relayed> relay(String sessionId, RelayMessage request) {
-		return this.scripts.<List<Object>>run(RELAY, ScriptOutputType.MULTI,
-				new String[] { this.keys.sockJsSession(sessionId) }, this.keys.instancePrefix(),
-				RedisKeys.LEASE_SUFFIX, RedisKeys.SOCKJS_SUFFIX, request.encode())
+		return this.scripts
+			.<List<Object>>run(RELAY, ScriptOutputType.MULTI, new String[] { this.keys.sockJsSession(sessionId) },
+					this.keys.instancePrefix(), RedisKeys.LEASE_SUFFIX, RedisKeys.SOCKJS_SUFFIX, request.encode())
 			.thenApply(Relayed::of);
 	}
 
-	/** Publishes to one instance; completes with the number of instances that heard it. */
+	/**
+	 * Publishes to one instance; completes with the number of instances that heard it.
+	 */
 	CompletionStage<Long> publish(String instance, RelayMessage message) {
-		return this.connections.commands()
-			.publish(this.keys.sockJsChannel(new InstanceId(instance)), message.encode());
+		return this.connections.commands().publish(this.keys.sockJsChannel(new InstanceId(instance)), message.encode());
 	}
 
 	@Override
@@ -94,7 +95,9 @@ class RelayChannel implements ChannelHandler {
 		target.received(message);
 	}
 
-	/** Takes the messages of this instance's channel, on Lettuce's thread: must not block. */
+	/**
+	 * Takes the messages of this instance's channel, on Lettuce's thread: must not block.
+	 */
 	@FunctionalInterface
 	interface Listener {
 
@@ -104,6 +107,7 @@ class RelayChannel implements ChannelHandler {
 
 	/**
 	 * Where a relayed request went.
+	 *
 	 * @param holder the instance holding the session, {@code null} when none does
 	 * @param receivers how many instances heard it: 0 when the holder no longer listens,
 	 * -1 when its lease expired

@@ -8,9 +8,10 @@ import dev.stompbox.redis.ChannelSubscriptions;
 import dev.stompbox.sockjs.RelayMessage.Reply;
 
 /**
- * Listens on this instance's SockJS channel from before the web server takes requests until
- * after it stopped: requests of the sessions held here go to the {@link SessionHolder},
- * answers to the requests relayed from here to the {@link RequestRelay}.
+ * Listens on this instance's SockJS channel from before the web server takes requests
+ * until after it stopped: requests of the sessions held here go to the
+ * {@link SessionHolder}, answers to the requests relayed from here to the
+ * {@link RequestRelay}.
  */
 class RelayListener implements SmartLifecycle {
 
@@ -24,8 +25,7 @@ class RelayListener implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	RelayListener(RelayChannel channel, ChannelSubscriptions subscriptions, SessionHolder holder,
-			RequestRelay relay) {
+	RelayListener(RelayChannel channel, ChannelSubscriptions subscriptions, SessionHolder holder, RequestRelay relay) {
 		this.channel = channel;
 		this.subscriptions = subscriptions;
 		this.holder = holder;

@@ -12,8 +12,8 @@ import dev.stompbox.security.TokenVerifier;
 
 /**
  * What instances tell each other about a SockJS session that one of them holds, over each
- * instance's SockJS channel. Text, since every body and frame of SockJS is text: each field is
- * its length, a colon and itself, a field that is absent a dash and a colon.
+ * instance's SockJS channel. Text, since every body and frame of SockJS is text: each
+ * field is its length, a colon and itself, a field that is absent a dash and a colon.
  */
 sealed interface RelayMessage {
 
@@ -23,8 +23,8 @@ sealed interface RelayMessage {
 	String encode();
 
 	/** An {@code xhr_send}'s body, for the session's holder to deliver. */
-	record Send(String requestId, String replyTo, String sessionId, Credentials credentials, String body)
-			implements RelayMessage {
+	record Send(String requestId, String replyTo, String sessionId, Credentials credentials,
+			String body) implements RelayMessage {
 
 		@Override
 		public String encode() {
@@ -34,9 +34,12 @@ sealed interface RelayMessage {
 
 	}
 
-	/** An {@code xhr} or {@code xhr_streaming} request: the holder writes the session's frames to it. */
-	record Receive(String requestId, String replyTo, String sessionId, String transport, Credentials credentials)
-			implements RelayMessage {
+	/**
+	 * An {@code xhr} or {@code xhr_streaming} request: the holder writes the session's
+	 * frames to it.
+	 */
+	record Receive(String requestId, String replyTo, String sessionId, String transport,
+			Credentials credentials) implements RelayMessage {
 
 		@Override
 		public String encode() {
@@ -47,12 +50,12 @@ sealed interface RelayMessage {
 	}
 
 	/**
-	 * An {@code xhr_send} body over the limit was refused with 413 at the instance that relays
-	 * this: the holder ends the session with the {@code too-large} ERROR frame, if the request
-	 * was the session's user's.
+	 * An {@code xhr_send} body over the limit was refused with 413 at the instance that
+	 * relays this: the holder ends the session with the {@code too-large} ERROR frame, if
+	 * the request was the session's user's.
 	 */
-	record Refuse(String requestId, String replyTo, String sessionId, Credentials credentials, String message)
-			implements RelayMessage {
+	record Refuse(String requestId, String replyTo, String sessionId, Credentials credentials,
+			String message) implements RelayMessage {
 
 		@Override
 		public String encode() {
@@ -64,6 +67,7 @@ sealed interface RelayMessage {
 
 	/**
 	 * The client of a relayed receiving request went away.
+	 *
 	 * @param lost whether frames the holder wrote to it never reached the client
 	 */
 	record Detach(String requestId, String replyTo, String sessionId, boolean lost) implements RelayMessage {
@@ -76,15 +80,18 @@ sealed interface RelayMessage {
 	}
 
 	/**
-	 * The holder's answer to a relayed request, or a part of it: a status and body that end
-	 * it, or bytes to write and flush, or the end of a response whose bytes were written.
+	 * The holder's answer to a relayed request, or a part of it: a status and body that
+	 * end it, or bytes to write and flush, or the end of a response whose bytes were
+	 * written.
+	 *
 	 * @param holder the instance holding the session
-	 * @param status the HTTP status that ends the request, or 0 for bytes that continue it
+	 * @param status the HTTP status that ends the request, or 0 for bytes that continue
+	 * it
 	 * @param body bytes to write
 	 * @param last whether the response ends here
 	 */
-	record Reply(String requestId, String holder, String sessionId, int status, String body, boolean last)
-			implements RelayMessage {
+	record Reply(String requestId, String holder, String sessionId, int status, String body,
+			boolean last) implements RelayMessage {
 
 		static Reply status(String requestId, String holder, String sessionId, int status, String body) {
 			return new Reply(requestId, holder, sessionId, status, body, true);
@@ -133,8 +140,8 @@ sealed interface RelayMessage {
 			case "R" -> new Receive(f.get(1), f.get(2), f.get(3), f.get(4), new Credentials(f.get(5), f.get(6)));
 			case "X" -> new Refuse(f.get(1), f.get(2), f.get(3), new Credentials(f.get(4), f.get(5)), f.get(6));
 			case "D" -> new Detach(f.get(1), f.get(2), f.get(3), "1".equals(f.get(4)));
-			case "A" -> new Reply(f.get(1), f.get(2), f.get(3), Integer.parseInt(f.get(4)), f.get(5),
-					"1".equals(f.get(6)));
+			case "A" ->
+				new Reply(f.get(1), f.get(2), f.get(3), Integer.parseInt(f.get(4)), f.get(5), "1".equals(f.get(6)));
 			default -> throw new IllegalArgumentException("Unknown SockJS relay message " + kind);
 		};
 	}

@@ -13,11 +13,11 @@ import dev.stompbox.sockjs.RelayMessage.Reply;
 
 /**
  * The response of a receiving request of a session held here whose client is at another
- * instance: what the session writes and flushes is published to that instance, which writes
- * it to its client, and completing it tells that instance to complete its response. It is
- * also the request's async control, since keeping the response open is all that control does
- * for a SockJS session. Written under the session's lock, so its publishes go out, on one
- * Redis connection, in the order the session wrote.
+ * instance: what the session writes and flushes is published to that instance, which
+ * writes it to its client, and completing it tells that instance to complete its
+ * response. It is also the request's async control, since keeping the response open is
+ * all that control does for a SockJS session. Written under the session's lock, so its
+ * publishes go out, on one Redis connection, in the order the session wrote.
  */
 final class RelayedResponse implements ServerHttpResponse, ServerHttpAsyncRequestControl {
 
@@ -65,8 +65,9 @@ final class RelayedResponse implements ServerHttpResponse, ServerHttpAsyncReques
 			return;
 		}
 		this.answered = true;
-		this.publisher.publish(this, Reply.bytes(this.request.requestId(), this.publisher.instance(),
-				this.request.sessionId(), take()), true);
+		this.publisher.publish(this,
+				Reply.bytes(this.request.requestId(), this.publisher.instance(), this.request.sessionId(), take()),
+				true);
 	}
 
 	/** A response written whole, with no async start (a go-away frame): it ends here. */
@@ -103,9 +104,8 @@ final class RelayedResponse implements ServerHttpResponse, ServerHttpAsyncReques
 		this.completed = true;
 		this.answered = true;
 		boolean frames = this.buffer.size() > 0;
-		this.publisher.publish(this,
-				new Reply(this.request.requestId(), this.publisher.instance(), this.request.sessionId(), 0, take(),
-						true), frames);
+		this.publisher.publish(this, new Reply(this.request.requestId(), this.publisher.instance(),
+				this.request.sessionId(), 0, take(), true), frames);
 		this.publisher.done(this);
 	}
 
@@ -127,8 +127,9 @@ final class RelayedResponse implements ServerHttpResponse, ServerHttpAsyncReques
 		}
 		this.completed = true;
 		this.answered = true;
-		this.publisher.publish(this, Reply.status(this.request.requestId(), this.publisher.instance(),
-				this.request.sessionId(), 500, ""), false);
+		this.publisher.publish(this,
+				Reply.status(this.request.requestId(), this.publisher.instance(), this.request.sessionId(), 500, ""),
+				false);
 		this.publisher.done(this);
 	}
 
@@ -144,8 +145,8 @@ final class RelayedResponse implements ServerHttpResponse, ServerHttpAsyncReques
 		String instance();
 
 		/**
-		 * @param frames whether the reply carries frames: when no instance hears it, they are
-		 * lost and the session must end
+		 * @param frames whether the reply carries frames: when no instance hears it, they
+		 * are lost and the session must end
 		 */
 		void publish(RelayedResponse response, Reply reply, boolean frames);
 

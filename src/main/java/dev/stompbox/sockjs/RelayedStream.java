@@ -20,10 +20,10 @@ import dev.stompbox.sockjs.RelayMessage.Reply;
 /**
  * The response of a receiving request this instance relayed: what the session's holder
  * publishes is written to the client in the order it was published, off Lettuce's thread,
- * and the response completes when the holder completes it. When the client goes away, or a
- * write to it fails, the holder is told to detach (and, when frames were lost, to end the
- * session) before the response completes, so a next request of the client, wherever it
- * lands, reaches the holder after it.
+ * and the response completes when the holder completes it. When the client goes away, or
+ * a write to it fails, the holder is told to detach (and, when frames were lost, to end
+ * the session) before the response completes, so a next request of the client, wherever
+ * it lands, reaches the holder after it.
  */
 final class RelayedStream implements AsyncListener {
 
@@ -64,7 +64,9 @@ final class RelayedStream implements AsyncListener {
 		return this.lastHeard;
 	}
 
-	/** The request reached its holder: from now on the response is written as it answers. */
+	/**
+	 * The request reached its holder: from now on the response is written as it answers.
+	 */
 	void begin(AsyncContext async, String holder) {
 		async.addListener(this);
 		synchronized (this) {
@@ -136,7 +138,9 @@ final class RelayedStream implements AsyncListener {
 		}
 	}
 
-	/** The request is answered without the holder, which is told to write nothing to it. */
+	/**
+	 * The request is answered without the holder, which is told to write nothing to it.
+	 */
 	void abandon(String holder) {
 		synchronized (this) {
 			this.holder = holder;

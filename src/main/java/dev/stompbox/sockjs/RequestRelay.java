@@ -22,12 +22,15 @@ import dev.stompbox.sockjs.RelayMessage.Reply;
 /**
  * The requests this instance relayed to the instances holding their sessions, waiting for
  * their answers: an {@code xhr_send}'s outcome, or the frames of a receiving request's
- * response ({@link RelayedStream}). A stream its holder has not written to for longer than
- * a SockJS heartbeat allows is ended: the holder died, or lost it.
+ * response ({@link RelayedStream}). A stream its holder has not written to for longer
+ * than a SockJS heartbeat allows is ended: the holder died, or lost it.
  */
 class RequestRelay implements SmartLifecycle {
 
-	/** Spring's SockJS heartbeat comes every 25 s; a stream silent for much longer is dead. */
+	/**
+	 * Spring's SockJS heartbeat comes every 25 s; a stream silent for much longer is
+	 * dead.
+	 */
 	static final Duration SILENCE = Duration.ofSeconds(60);
 
 	private static final Duration SWEEP = Duration.ofSeconds(5);
@@ -91,8 +94,8 @@ class RequestRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * This instance refused an oversized {@code xhr_send} of a session it does not hold: the
-	 * holder, if any, ends the session. Nothing is awaited: the client has its 413.
+	 * This instance refused an oversized {@code xhr_send} of a session it does not hold:
+	 * the holder, if any, ends the session. Nothing is awaited: the client has its 413.
 	 */
 	@EventListener
 	void onSendRefused(SockJsSendRefused refused) {

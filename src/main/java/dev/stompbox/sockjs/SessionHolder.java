@@ -24,19 +24,20 @@ import dev.stompbox.sockjs.RelayMessage.Reply;
 
 /**
  * Handles the requests other instances relay to the sessions held here, as the session's
- * own transport handler handles a request that arrives here: an {@code xhr_send}'s body is
- * delivered and the outcome (204, or 500 for a body that is not a SockJS message) sent back;
- * a receiving request becomes the session's response, relayed ({@link RelayedResponse}). A
- * session this instance does not hold, or a request of another user, is answered 404 as the
- * session's filters here would answer it. One thread, in the order the requests arrived.
+ * own transport handler handles a request that arrives here: an {@code xhr_send}'s body
+ * is delivered and the outcome (204, or 500 for a body that is not a SockJS message) sent
+ * back; a receiving request becomes the session's response, relayed
+ * ({@link RelayedResponse}). A session this instance does not hold, or a request of
+ * another user, is answered 404 as the session's filters here would answer it. One
+ * thread, in the order the requests arrived.
  */
 class SessionHolder implements RelayedResponse.Publisher {
 
 	private static final Log logger = LogFactory.getLog(SessionHolder.class);
 
 	/**
-	 * The transport handlers take the endpoint's handler, but the HTTP transports hand it to
-	 * nothing: a session that exists already has its own.
+	 * The transport handlers take the endpoint's handler, but the HTTP transports hand it
+	 * to nothing: a session that exists already has its own.
 	 */
 	private static final WebSocketHandler UNUSED_HANDLER = new TextWebSocketHandler();
 
@@ -52,7 +53,10 @@ class SessionHolder implements RelayedResponse.Publisher {
 
 	private final ConnectionRegistry connections;
 
-	/** The relayed responses sessions write to, by the relaying instance and its request id. */
+	/**
+	 * The relayed responses sessions write to, by the relaying instance and its request
+	 * id.
+	 */
 	private final Map<String, RelayedResponse> responses = new ConcurrentHashMap<>();
 
 	SessionHolder(HeldSessions sessions, SockJsSessionOwners owners, RelayChannel channel, Executor executor,
@@ -125,7 +129,10 @@ class SessionHolder implements RelayedResponse.Publisher {
 		}
 	}
 
-	/** The oversized body another instance refused ends the session, as it would have here. */
+	/**
+	 * The oversized body another instance refused ends the session, as it would have
+	 * here.
+	 */
 	private void refuse(RelayMessage.Refuse refuse) {
 		if (admitted(refuse.sessionId(), refuse.credentials()) != null) {
 			this.connections.refuse(refuse.sessionId(), ErrorCode.TOO_LARGE.exception(refuse.message()),
@@ -144,8 +151,9 @@ class SessionHolder implements RelayedResponse.Publisher {
 	}
 
 	/**
-	 * Frames the session wrote never reached its client: the session ends, as it does when a
-	 * write to its own client fails here, and the client reconnects and recovers what it missed.
+	 * Frames the session wrote never reached its client: the session ends, as it does
+	 * when a write to its own client fails here, and the client reconnects and recovers
+	 * what it missed.
 	 */
 	private void lost(String sessionId) {
 		Held held = this.sessions.get(sessionId);

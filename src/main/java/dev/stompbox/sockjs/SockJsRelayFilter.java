@@ -32,17 +32,17 @@ import dev.stompbox.sockjs.RelayMessage.Reply;
 /**
  * Sends a request of a SockJS session that another instance holds to that instance, in
  * cluster mode, so that SockJS's HTTP transports need no session affinity (PROTOCOL.md
- * section 1): an {@code xhr_send}'s body is delivered there and its outcome answered here;
- * a receiving request ({@code xhr}, {@code xhr_streaming}) is answered here with what the
- * session writes there. A receiving request of a session no instance holds passes on, and
- * Spring opens the session here; an {@code xhr_send} of one is answered 404, as Spring
- * answers it. A request of a
- * session whose instance died, or that it no longer holds, or of another user, is answered
- * 404, as the holder's own filters would answer it; the client then opens a new session.
+ * section 1): an {@code xhr_send}'s body is delivered there and its outcome answered
+ * here; a receiving request ({@code xhr}, {@code xhr_streaming}) is answered here with
+ * what the session writes there. A receiving request of a session no instance holds
+ * passes on, and Spring opens the session here; an {@code xhr_send} of one is answered
+ * 404, as Spring answers it. A request of a session whose instance died, or that it no
+ * longer holds, or of another user, is answered 404, as the holder's own filters would
+ * answer it; the client then opens a new session.
  * <p>
  * Runs after {@link dev.stompbox.security.SockJsSessionOwnerFilter} and after the
- * {@code xhr_send} body limit (a component filter without an order runs last), so the body
- * it relays is bounded; the holder judges the request's token.
+ * {@code xhr_send} body limit (a component filter without an order runs last), so the
+ * body it relays is bounded; the holder judges the request's token.
  */
 class SockJsRelayFilter extends OncePerRequestFilter {
 
@@ -52,7 +52,9 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 
 	private static final Set<String> RELAYED = Set.of(SEND, "xhr", "xhr_streaming");
 
-	/** How long an {@code xhr_send} waits for its holder: longer than Redis's own timeout. */
+	/**
+	 * How long an {@code xhr_send} waits for its holder: longer than Redis's own timeout.
+	 */
 	static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final String NO_CACHE = "no-store, no-cache, must-revalidate, max-age=0";
@@ -127,14 +129,17 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 		CompletableFuture<Reply> answer = this.relay.expectAnswer(requestId);
 		long started = System.nanoTime();
 		Relayed relayed = await(this.relay.channel()
-			.relay(sockJs.sessionId(), new RelayMessage.Send(requestId, this.relay.channel().instance(),
-					sockJs.sessionId(), credentials, body))
+			.relay(sockJs.sessionId(),
+					new RelayMessage.Send(requestId, this.relay.channel().instance(), sockJs.sessionId(), credentials,
+							body))
 			.toCompletableFuture());
 		if (relayed == null || relayed.holder() == null) {
 			this.relay.forget(requestId);
-			// Redis did not answer, or no instance holds the session: Spring too answers an
+			// Redis did not answer, or no instance holds the session: Spring too answers
+			// an
 			// xhr_send of a session it does not hold 404.
-			response.setStatus((relayed == null) ? HttpStatus.SERVICE_UNAVAILABLE.value() : HttpStatus.NOT_FOUND.value());
+			response
+				.setStatus((relayed == null) ? HttpStatus.SERVICE_UNAVAILABLE.value() : HttpStatus.NOT_FOUND.value());
 			return;
 		}
 		if (!relayed.delivered()) {
@@ -145,7 +150,8 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 		Reply reply = await(answer);
 		this.relay.forget(requestId);
 		if (reply == null) {
-			// The holder did not answer: the session is out of reach, the client opens another.
+			// The holder did not answer: the session is out of reach, the client opens
+			// another.
 			response.setStatus(HttpStatus.NOT_FOUND.value());
 			return;
 		}
@@ -168,8 +174,9 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 		String requestId = this.relay.nextId();
 		RelayedStream stream = this.relay.expectStream(requestId, sockJs.sessionId());
 		Relayed relayed = await(this.relay.channel()
-			.relay(sockJs.sessionId(), new RelayMessage.Receive(requestId, this.relay.channel().instance(),
-					sockJs.sessionId(), sockJs.transport(), credentials))
+			.relay(sockJs.sessionId(),
+					new RelayMessage.Receive(requestId, this.relay.channel().instance(), sockJs.sessionId(),
+							sockJs.transport(), credentials))
 			.toCompletableFuture());
 		if (relayed == null || relayed.holder() == null) {
 			this.relay.forget(requestId);
@@ -194,7 +201,8 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 		response.setContentType(SOCKJS_CONTENT_TYPE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
 		AsyncContext async = request.startAsync(request, response);
-		// The holder ends the response; a holder that went silent is found by the relay's sweep.
+		// The holder ends the response; a holder that went silent is found by the relay's
+		// sweep.
 		async.setTimeout(0);
 		stream.begin(async, relayed.holder());
 	}

@@ -28,7 +28,9 @@ public class LocalUserEvents implements UserEvents {
 		return CompletableFuture.completedFuture(null);
 	}
 
-	/** Writes an encoded event to every session of the user connected to this instance. */
+	/**
+	 * Writes an encoded event to every session of the user connected to this instance.
+	 */
 	public void deliverLocally(String userId, byte[] json) {
 		SimpUser user = this.users.getUser(userId);
 		if (user != null) {

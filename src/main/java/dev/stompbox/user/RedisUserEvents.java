@@ -25,9 +25,9 @@ import dev.stompbox.redis.SettledChanges;
 import dev.stompbox.session.SessionGate;
 
 /**
- * Cluster user events. Redis keeps, per user, the instances that hold a session of theirs;
- * an event is published only to those instances' channels ({@code route.lua}), and each
- * writes it to its local sessions of the user.
+ * Cluster user events. Redis keeps, per user, the instances that hold a session of
+ * theirs; an event is published only to those instances' channels ({@code route.lua}),
+ * and each writes it to its local sessions of the user.
  */
 public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycle {
 
@@ -75,15 +75,17 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 	@Override
 	public CompletionStage<Void> send(String userId, UserEvent event) {
 		String payload = frame(userId, this.json.writeValueAsString(event));
-		return this.scripts.<Long>run(ROUTE, ScriptOutputType.INTEGER, new String[] { this.keys.userInstances(userId) },
-				payload, this.keys.instancePrefix(), RedisKeys.EVENTS_SUFFIX, RedisKeys.LEASE_SUFFIX)
+		return this.scripts
+			.<Long>run(ROUTE, ScriptOutputType.INTEGER, new String[] { this.keys.userInstances(userId) }, payload,
+					this.keys.instancePrefix(), RedisKeys.EVENTS_SUFFIX, RedisKeys.LEASE_SUFFIX)
 			.thenApply((instances) -> null);
 	}
 
 	@Override
 	public void start() {
 		try {
-			this.subscriptions.subscribe((channel, payload) -> receive(payload), this.keys.instanceChannel(this.instance))
+			this.subscriptions
+				.subscribe((channel, payload) -> receive(payload), this.keys.instanceChannel(this.instance))
 				.toCompletableFuture()
 				.get(10, TimeUnit.SECONDS);
 		}
@@ -116,7 +118,8 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 			return;
 		}
 		String userId = event.getUser().getName();
-		// Routed only while the session is open: its disconnect may have been handled already.
+		// Routed only while the session is open: its disconnect may have been handled
+		// already.
 		this.sessionGate.whileOpen(sessionId, () -> {
 			if (this.routed.putIfAbsent(sessionId, userId) == null
 					&& this.sessions.merge(userId, 1, Integer::sum) == 1) {
@@ -149,7 +152,9 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 		this.routes.retryNow();
 	}
 
-	/** Writes whether this instance holds a session of the user; retried until it holds. */
+	/**
+	 * Writes whether this instance holds a session of the user; retried until it holds.
+	 */
 	private CompletionStage<?> route(String userId) {
 		if (this.sessions.containsKey(userId)) {
 			return this.connections.commands().sadd(this.keys.userInstances(userId), this.instance.value());
@@ -165,7 +170,9 @@ public class RedisUserEvents implements UserEvents, LeaseListener, SmartLifecycl
 		this.local.deliverLocally(userId, text.substring(colon + 1 + length).getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** {@code <length of user id>:<user id><event JSON>}: user ids may hold any character. */
+	/**
+	 * {@code <length of user id>:<user id><event JSON>}: user ids may hold any character.
+	 */
 	private static String frame(String userId, String eventJson) {
 		return userId.length() + ":" + userId + eventJson;
 	}

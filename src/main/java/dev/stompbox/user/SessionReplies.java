@@ -39,8 +39,8 @@ public class SessionReplies {
 	}
 
 	/**
-	 * Reports a failed request: a failure ACK when it carried a {@code requestId}, and always
-	 * an entry on {@code /user/queue/errors}.
+	 * Reports a failed request: a failure ACK when it carried a {@code requestId}, and
+	 * always an entry on {@code /user/queue/errors}.
 	 */
 	public void failed(String sessionId, StompboxException failure, @Nullable String requestId, String ackType,
 			@Nullable String destination) {
@@ -57,9 +57,9 @@ public class SessionReplies {
 	}
 
 	/**
-	 * Writes encoded JSON to one session's queue. Addressed by session id, so Spring resolves
-	 * it to that session alone; each session gets its own message, as Spring's ordered
-	 * delivery needs (it makes the headers of a message it sent immutable).
+	 * Writes encoded JSON to one session's queue. Addressed by session id, so Spring
+	 * resolves it to that session alone; each session gets its own message, as Spring's
+	 * ordered delivery needs (it makes the headers of a message it sent immutable).
 	 */
 	void sendJson(String sessionId, UserQueue queue, byte[] json) {
 		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);

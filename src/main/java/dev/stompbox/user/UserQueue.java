@@ -1,6 +1,9 @@
 package dev.stompbox.user;
 
-/** The per-session queues a client subscribes to under {@code /user} (PROTOCOL.md sections 4 to 6). */
+/**
+ * The per-session queues a client subscribes to under {@code /user} (PROTOCOL.md sections
+ * 4 to 6).
+ */
 public enum UserQueue {
 
 	ACKS("/queue/acks"), ERRORS("/queue/errors"), SYSTEM("/queue/system"), EVENTS("/queue/events");
@@ -24,7 +27,9 @@ public enum UserQueue {
 		return USER_PREFIX + this.destination;
 	}
 
-	/** The destination that reaches the sessions of one user, or one session by its id. */
+	/**
+	 * The destination that reaches the sessions of one user, or one session by its id.
+	 */
 	String addressedTo(String userOrSessionId) {
 		return USER_PREFIX + "/" + userOrSessionId.replace("/", "%2F") + this.destination;
 	}

@@ -21,7 +21,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Calls the server API of a server on a local port over plain HTTP/1.1, as a backend would. */
+/**
+ * Calls the server API of a server on a local port over plain HTTP/1.1, as a backend
+ * would.
+ */
 record ApiCalls(int port) {
 
 	/** A backend's token: it may use the server API. */
@@ -67,7 +70,10 @@ record ApiCalls(int port) {
 		}
 	}
 
-	/** Publishes {@code count} messages with bodies {@code "m1"}, {@code "m2"}... and returns their ids. */
+	/**
+	 * Publishes {@code count} messages with bodies {@code "m1"}, {@code "m2"}... and
+	 * returns their ids.
+	 */
 	List<String> publish(String room, int count) {
 		List<String> ids = new ArrayList<>();
 		for (int i = 1; i <= count; i++) {

@@ -13,7 +13,9 @@ import dev.stompbox.support.TestTokens;
 import static dev.stompbox.api.ApiCalls.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** History through the server API when a room keeps only 3 messages (PROTOCOL.md 7.1, 10). */
+/**
+ * History through the server API when a room keeps only 3 messages (PROTOCOL.md 7.1, 10).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.history.size=3" })
 class ServerApiHistoryRetentionIntegrationTests {

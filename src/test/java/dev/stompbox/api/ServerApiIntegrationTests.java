@@ -26,7 +26,10 @@ import static dev.stompbox.api.ApiCalls.jsonOfSize;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The server API for backends over real HTTP, checked against real STOMP clients (PROTOCOL.md 7.1). */
+/**
+ * The server API for backends over real HTTP, checked against real STOMP clients
+ * (PROTOCOL.md 7.1).
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ServerApiIntegrationTests {
 
@@ -84,7 +87,8 @@ class ServerApiIntegrationTests {
 			assertThat(first.status()).isEqualTo(202);
 			assertThat(retry.status()).isEqualTo(202);
 			assertThat(retry.json().path("id").asString()).isEqualTo(first.json().path("id").asString());
-			String after = this.api.post("/api/rooms/api-dedupe/messages", PUBLISHER, "{\"body\":\"after\"}").json()
+			String after = this.api.post("/api/rooms/api-dedupe/messages", PUBLISHER, "{\"body\":\"after\"}")
+				.json()
 				.path("id")
 				.asString();
 			// Delivery is in id order, so the retry would arrive between these two.
@@ -101,7 +105,8 @@ class ServerApiIntegrationTests {
 	void ephemeralMessageIsDeliveredButNotKept() {
 		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.forUser("alice"))) {
 			BlockingQueue<Received> room = alice.subscribeAndJoin("api-ephemeral");
-			String kept = this.api.post("/api/rooms/api-ephemeral/messages", PUBLISHER, "{\"body\":\"kept\"}").json()
+			String kept = this.api.post("/api/rooms/api-ephemeral/messages", PUBLISHER, "{\"body\":\"kept\"}")
+				.json()
 				.path("id")
 				.asString();
 			Reply ephemeral = this.api.post("/api/rooms/api-ephemeral/messages", PUBLISHER,
@@ -156,8 +161,9 @@ class ServerApiIntegrationTests {
 	}
 
 	/**
-	 * Sends the user an event of their own and checks it is the first one they get: events to
-	 * one session arrive in order, so an earlier one meant for someone else would come first.
+	 * Sends the user an event of their own and checks it is the first one they get:
+	 * events to one session arrive in order, so an earlier one meant for someone else
+	 * would come first.
 	 */
 	private void assertNothingElseBefore(StompTestClient client, String userId) {
 		Reply reply = this.api.post("/api/users/" + userId + "/events", PUBLISHER, "{\"type\":\"own\",\"body\":null}");
@@ -189,8 +195,9 @@ class ServerApiIntegrationTests {
 			// Bob's only session goes: he is no longer present, Alice still is.
 			bob.close();
 			await().atMost(StompTestClient.TIMEOUT)
-				.untilAsserted(() -> assertThat(members(this.api.get("/api/rooms/api-presence/presence", PUBLISHER)
-					.json())).containsExactly("pr-alice:Alice:2"));
+				.untilAsserted(
+						() -> assertThat(members(this.api.get("/api/rooms/api-presence/presence", PUBLISHER).json()))
+							.containsExactly("pr-alice:Alice:2"));
 		}
 	}
 
@@ -241,8 +248,7 @@ class ServerApiIntegrationTests {
 		for (String limit : List.of("0", "-1", "abc", "1.5", "99999999999")) {
 			assertError(this.api.get("/api/rooms/lobby/presence?limit=" + limit, PUBLISHER), 400, "bad-request");
 		}
-		assertError(this.api.get("/api/rooms/lobby/presence?after=" + "u".repeat(129), PUBLISHER), 400,
-				"bad-request");
+		assertError(this.api.get("/api/rooms/lobby/presence?after=" + "u".repeat(129), PUBLISHER), 400, "bad-request");
 	}
 
 	@Test
@@ -298,10 +304,12 @@ class ServerApiIntegrationTests {
 
 	@Test
 	void callsWithInvalidTokenAreUnauthorized() {
-		String forged = TestTokens.builder("backend").scope("stompbox:publish")
+		String forged = TestTokens.builder("backend")
+			.scope("stompbox:publish")
 			.secret("another-secret-that-is-at-least-32-bytes")
 			.sign();
-		String expired = TestTokens.builder("backend").scope("stompbox:publish")
+		String expired = TestTokens.builder("backend")
+			.scope("stompbox:publish")
 			.expiresIn(Duration.ofMinutes(-5))
 			.sign();
 		String unsigned = TestTokens.builder("backend").scope("stompbox:publish").unsigned();
@@ -351,8 +359,8 @@ class ServerApiIntegrationTests {
 	@Test
 	void bodyOverOneMebibyteWithContentLengthIsTooLarge() {
 		byte[] body = jsonOfSize(ONE_MIB + 1);
-		Reply reply = this.api.send(this.api.request("/api/rooms/lobby/messages", PUBLISHER)
-			.POST(BodyPublishers.ofByteArray(body)));
+		Reply reply = this.api
+			.send(this.api.request("/api/rooms/lobby/messages", PUBLISHER).POST(BodyPublishers.ofByteArray(body)));
 		assertError(reply, 413, "too-large");
 	}
 
@@ -369,8 +377,8 @@ class ServerApiIntegrationTests {
 	@Test
 	void bodyOfExactlyOneMebibyteIsAcceptedWithContentLengthAndChunked() {
 		byte[] body = jsonOfSize(ONE_MIB);
-		Reply declared = this.api.send(this.api.request("/api/rooms/api-big/messages", PUBLISHER)
-			.POST(BodyPublishers.ofByteArray(body)));
+		Reply declared = this.api
+			.send(this.api.request("/api/rooms/api-big/messages", PUBLISHER).POST(BodyPublishers.ofByteArray(body)));
 		assertThat(declared.status()).as(declared.body()).isEqualTo(202);
 		Reply chunked = this.api.send(this.api.request("/api/rooms/api-big/messages", PUBLISHER)
 			.POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The generator reads every message whatever way the bytes are split into reads and frames. */
+/**
+ * The generator reads every message whatever way the bytes are split into reads and
+ * frames.
+ */
 class FrameDecoderTests {
 
 	@Test

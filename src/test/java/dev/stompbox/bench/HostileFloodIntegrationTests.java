@@ -14,9 +14,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A small hostile flood next to bystanders (the {@code hostile} workload, functionally, never
- * timed): PROTOCOL.md section 5, every bad frame is answered and no bad input from one client
- * affects another's connection. One attacker per kind of closing frame, so each kind is sent.
+ * A small hostile flood next to bystanders (the {@code hostile} workload, functionally,
+ * never timed): PROTOCOL.md section 5, every bad frame is answered and no bad input from
+ * one client affects another's connection. One attacker per kind of closing frame, so
+ * each kind is sent.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -81,8 +82,9 @@ class HostileFloodIntegrationTests {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> unanswered = (Map<String, Object>) this.report.totals().get("hostile_unanswered");
 		for (Attacker.Kind kind : kinds) {
-			assertThat(unanswered).as("unanswered " + kind.label() + "; answers: "
-					+ this.report.totals().get("hostile_answers")).doesNotContainKey(kind.label());
+			assertThat(unanswered)
+				.as("unanswered " + kind.label() + "; answers: " + this.report.totals().get("hostile_answers"))
+				.doesNotContainKey(kind.label());
 		}
 	}
 

@@ -13,7 +13,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Against two instances on one Redis the generator spreads its clients and still counts every delivery. */
+/**
+ * Against two instances on one Redis the generator spreads its clients and still counts
+ * every delivery.
+ */
 class LoadGeneratorClusterIntegrationTests {
 
 	private static final PrintStream LOG = System.err;

@@ -35,7 +35,8 @@ class LoadGeneratorIntegrationTests {
 	@Test
 	void fanoutCountsEveryDeliveryOfEveryMessageAndAnOutsiderSeesThem() throws Exception {
 		String runId = "lgtest-fanout";
-		// An ordinary client joins room 0 first: the messages the generator says it sent there really went through.
+		// An ordinary client joins room 0 first: the messages the generator says it sent
+		// there really went through.
 		try (StompTestClient outsider = StompTestClient.connect(this.port, TestTokens.forUser("outsider"))) {
 			BlockingQueue<Received> room0 = outsider.subscribeAndJoin(runId + "-r0");
 
@@ -73,8 +74,10 @@ class LoadGeneratorIntegrationTests {
 	void ladderRunsEachStepOnTheSameConnections() throws Exception {
 		Report report = LoadGenerator.run(LOG, "fanout", "--targets", "localhost:" + this.port, "--secret",
 				TestTokens.SECRET, "--rooms", "2", "--subscribers", "2", "--ladder", "100,200", "--warmup", "0.2",
-				// A step ends the ladder below 90% of its rate: half-second steps (50 deliveries)
-				// fell short on a busy CI machine; two-second ones ride out a 200 ms stall.
+				// A step ends the ladder below 90% of its rate: half-second steps (50
+				// deliveries)
+				// fell short on a busy CI machine; two-second ones ride out a 200 ms
+				// stall.
 				"--duration", "2");
 		report.print(LOG);
 
@@ -85,9 +88,9 @@ class LoadGeneratorIntegrationTests {
 
 	@Test
 	void stormBringsEveryClientBackJoined() throws Exception {
-		Report report = LoadGenerator.run(LOG, "storm", "--targets", "ws://localhost:" + this.port + "/ws",
-				"--secret", TestTokens.SECRET, "--clients", "10", "--rooms", "2", "--jitter-ms", "200", "--rounds",
-				"2", "--pause-ms", "100");
+		Report report = LoadGenerator.run(LOG, "storm", "--targets", "ws://localhost:" + this.port + "/ws", "--secret",
+				TestTokens.SECRET, "--clients", "10", "--rooms", "2", "--jitter-ms", "200", "--rounds", "2",
+				"--pause-ms", "100");
 		report.print(LOG);
 
 		assertThat(report.steps()).hasSize(2);
@@ -98,8 +101,8 @@ class LoadGeneratorIntegrationTests {
 
 	@Test
 	void usersGetEachOfTheirEventsExactlyOnce() throws Exception {
-		Report report = LoadGenerator.run(LOG, "users", "--targets", "ws://localhost:" + this.port + "/ws",
-				"--secret", TestTokens.SECRET, "--users", "5", "--messages", "50", "--rate", "500");
+		Report report = LoadGenerator.run(LOG, "users", "--targets", "ws://localhost:" + this.port + "/ws", "--secret",
+				TestTokens.SECRET, "--users", "5", "--messages", "50", "--rate", "500");
 		report.print(LOG);
 
 		assertThat(report.count("events")).isEqualTo(50);
@@ -111,15 +114,15 @@ class LoadGeneratorIntegrationTests {
 
 	@Test
 	void idleHoldsEveryConnectionJoined() throws Exception {
-		Report report = LoadGenerator.run(LOG, "idle", "--targets", "ws://localhost:" + this.port + "/ws",
-				"--secret", TestTokens.SECRET, "--connections", "20", "--rooms", "3", "--hold", "0.2", "--bind",
-				"127.0.0.1");
+		Report report = LoadGenerator.run(LOG, "idle", "--targets", "ws://localhost:" + this.port + "/ws", "--secret",
+				TestTokens.SECRET, "--connections", "20", "--rooms", "3", "--hold", "0.2", "--bind", "127.0.0.1");
 		report.print(LOG);
 
 		assertThat(report.count("ready")).isEqualTo(20);
 		assertThat(report.count("still_open")).isEqualTo(20);
 		assertThat(report.count("disconnects")).isZero();
-		// Read from /actuator/prometheus, which wants a token: NaN if the scrape was refused.
+		// Read from /actuator/prometheus, which wants a token: NaN if the scrape was
+		// refused.
 		assertThat((double) report.steps().get(0).get("heap_mib_after")).isPositive();
 	}
 

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The loopback workload counts what it claims: every write it makes on the schedule, and every
- * byte of them read at the other ends. Its figures are for the machine, not checked here.
+ * The loopback workload counts what it claims: every write it makes on the schedule, and
+ * every byte of them read at the other ends. Its figures are for the machine, not checked
+ * here.
  */
 class LoopbackFloorTests {
 

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-/** The servers' write calls per delivery come from /proc/PID/io, and are blank where it cannot be read. */
+/**
+ * The servers' write calls per delivery come from /proc/PID/io, and are blank where it
+ * cannot be read.
+ */
 class ServerProbeTests {
 
 	private static final String IO = """
@@ -39,7 +42,10 @@ class ServerProbeTests {
 		assertThat((double) unreadable.get("srv_us_per_dlv")).isCloseTo(0.5, within(1e-9));
 	}
 
-	/** A reading {@code second} seconds in, the servers having used a millisecond of CPU a second. */
+	/**
+	 * A reading {@code second} seconds in, the servers having used a millisecond of CPU a
+	 * second.
+	 */
 	private static ServerProbe.Sample sample(long second, long writeCalls) {
 		return new ServerProbe.Sample(second * 1_000_000_000, second * 1_000_000, writeCalls, -1, -1, 0, -1);
 	}

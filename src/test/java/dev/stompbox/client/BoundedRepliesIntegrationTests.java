@@ -16,11 +16,13 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md 1.1 section 4: no reply grows with the room. Its own server, with a presence
- * list limit of 3 and a recovery limit of 5, so that a few users and messages exceed them.
+ * PROTOCOL.md 1.1 section 4: no reply grows with the room. Its own server, with a
+ * presence list limit of 3 and a recovery limit of 5, so that a few users and messages
+ * exceed them.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { TestTokens.SECRET_PROPERTY, "stompbox.presence.list-limit=" + BoundedRepliesIntegrationTests.LIST_LIMIT,
+		properties = { TestTokens.SECRET_PROPERTY,
+				"stompbox.presence.list-limit=" + BoundedRepliesIntegrationTests.LIST_LIMIT,
 				"stompbox.recovery-limit=" + BoundedRepliesIntegrationTests.RECOVERY_LIMIT })
 class BoundedRepliesIntegrationTests {
 

@@ -26,7 +26,9 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** PROTOCOL.md section 3: message ids and the envelope every room message is delivered in. */
+/**
+ * PROTOCOL.md section 3: message ids and the envelope every room message is delivered in.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class EnvelopeIntegrationTests {
 
@@ -42,8 +44,8 @@ class EnvelopeIntegrationTests {
 	void envelopeHasServerStampedIdFromAndTsBesideTheSendersTypeBodyAndClientMsgId(Transport transport) {
 		String room = Fixtures.room("env");
 		String alice = Fixtures.user("alice");
-		try (StompTestClient sender = StompTestClient.connect(this.port,
-				TestTokens.builder(alice).name("Alice").sign(), transport);
+		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.builder(alice).name("Alice").sign(),
+				transport);
 				StompTestClient receiver = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("bob")),
 						transport);
 				StompTestClient listener = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("lis")),
@@ -67,7 +69,8 @@ class EnvelopeIntegrationTests {
 			assertThat(envelope.path("id").asString()).matches("\\d+-\\d+").isEqualTo(ack.path("id").asString());
 			assertThat(envelope.path("roomId").asString()).isEqualTo(room);
 			assertThat(envelope.path("type").asString()).isEqualTo("chat");
-			assertThat(envelope.path("from")).isEqualTo(Fixtures.json("{\"userId\": \"" + alice + "\", \"name\": \"Alice\"}"));
+			assertThat(envelope.path("from"))
+				.isEqualTo(Fixtures.json("{\"userId\": \"" + alice + "\", \"name\": \"Alice\"}"));
 			assertThat(envelope.path("body")).isEqualTo(Fixtures.json("{\"text\": \"hi\"}"));
 			assertThat(envelope.path("ts").isIntegralNumber()).isTrue();
 			assertThat(envelope.path("ts").asLong()).isBetween(before, after);
@@ -179,8 +182,10 @@ class EnvelopeIntegrationTests {
 			}
 			sending.add(CompletableFuture.runAsync(() -> {
 				for (int n = 0; n < fromApi; n++) {
-					assertThat(Fixtures.api(this.port, "POST", "/api/rooms/" + room + "/messages",
-							"{\"type\": \"api\", \"body\": " + n + "}").statusCode()).isEqualTo(202);
+					assertThat(Fixtures
+						.api(this.port, "POST", "/api/rooms/" + room + "/messages",
+								"{\"type\": \"api\", \"body\": " + n + "}")
+						.statusCode()).isEqualTo(202);
 				}
 			}, pool));
 			CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

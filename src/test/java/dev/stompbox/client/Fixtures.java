@@ -34,7 +34,8 @@ final class Fixtures {
 
 	/**
 	 * How long to keep polling for a message that must not come. Only used after a later
-	 * marker has arrived on the same connection, so a wrong message would already be queued.
+	 * marker has arrived on the same connection, so a wrong message would already be
+	 * queued.
 	 */
 	static final Duration NOTHING_MORE = Duration.ofMillis(300);
 
@@ -72,7 +73,9 @@ final class Fixtures {
 		}
 	}
 
-	/** Subscribes with a receipt, waits for it, and returns the subscription to end it. */
+	/**
+	 * Subscribes with a receipt, waits for it, and returns the subscription to end it.
+	 */
 	static StompSession.Subscription subscribe(StompTestClient client, String destination,
 			BlockingQueue<Received> queue) {
 		StompHeaders headers = new StompHeaders();
@@ -87,7 +90,8 @@ final class Fixtures {
 	static void awaitReceipt(StompSession.Receiptable receiptable, String what) {
 		CompletableFuture<Void> receipted = new CompletableFuture<>();
 		receiptable.addReceiptTask(() -> receipted.complete(null));
-		receiptable.addReceiptLostTask(() -> receipted.completeExceptionally(new AssertionError("No RECEIPT for " + what)));
+		receiptable
+			.addReceiptLostTask(() -> receipted.completeExceptionally(new AssertionError("No RECEIPT for " + what)));
 		try {
 			receipted.get(StompTestClient.TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
 		}
@@ -128,7 +132,9 @@ final class Fixtures {
 		return JSON.readTree(text);
 	}
 
-	/** Queues every frame of one subscription, like the test client's own subscriptions. */
+	/**
+	 * Queues every frame of one subscription, like the test client's own subscriptions.
+	 */
 	record Queueing(BlockingQueue<Received> queue) implements StompFrameHandler {
 
 		@Override

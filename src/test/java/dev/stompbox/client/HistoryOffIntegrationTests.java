@@ -7,7 +7,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import dev.stompbox.support.BoundedReplies;
 import dev.stompbox.support.TestTokens;
 
-/** PROTOCOL.md section 4.1 with {@code STOMPBOX_HISTORY_SIZE=0}: nothing kept, nothing claimed recovered. */
+/**
+ * PROTOCOL.md section 4.1 with {@code STOMPBOX_HISTORY_SIZE=0}: nothing kept, nothing
+ * claimed recovered.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.history.size=0" })
 class HistoryOffIntegrationTests {

@@ -15,8 +15,8 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 4.1: recovery when a room keeps fewer messages than a client missed.
- * Its own server, keeping 5 messages a room.
+ * PROTOCOL.md section 4.1: recovery when a room keeps fewer messages than a client
+ * missed. Its own server, keeping 5 messages a room.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.history.size=" + HistoryRetentionIntegrationTests.KEPT })

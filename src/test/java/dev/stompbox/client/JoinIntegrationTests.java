@@ -18,7 +18,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PROTOCOL.md section 4.1: the join ACK, recovery with {@code since}, and the first-message race. */
+/**
+ * PROTOCOL.md section 4.1: the join ACK, recovery with {@code since}, and the
+ * first-message race.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class JoinIntegrationTests {
 
@@ -39,8 +42,8 @@ class JoinIntegrationTests {
 			assertThat(ack.path("type").asString()).isEqualTo("join");
 			assertThat(ack.path("ok").asBoolean()).isTrue();
 			assertThat(ack.path("roomId").asString()).isEqualTo(room);
-			assertThat(ack.path("members")).isEqualTo(
-					Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 1}]"));
+			assertThat(ack.path("members"))
+				.isEqualTo(Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 1}]"));
 			assertThat(ack.path("memberCount").asInt()).isEqualTo(1);
 			assertThat(ack.get("lastId").isNull()).as("lastId of an empty room: %s", ack).isTrue();
 			assertThat(ack.path("recovered").isArray()).isTrue();
@@ -64,8 +67,8 @@ class JoinIntegrationTests {
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribe("/topic/rooms/" + room);
 			JsonNode second = aliceTab2.join(room);
-			assertThat(second.path("members")).isEqualTo(
-					Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 2}]"));
+			assertThat(second.path("members"))
+				.isEqualTo(Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 2}]"));
 			bobTab.subscribe("/topic/rooms/" + room);
 			JsonNode third = bobTab.join(room);
 			assertThat(membersByUser(third)).containsExactlyInAnyOrderEntriesOf(Map.of(alice, 2, bob, 1));
@@ -168,7 +171,8 @@ class JoinIntegrationTests {
 				StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
 			List<String> sent = sendMessages(sender, room, 2);
 			client.subscribe("/topic/rooms/" + room);
-			// The client saw message 123-0, which this room never had: messages it missed are lost.
+			// The client saw message 123-0, which this room never had: messages it missed
+			// are lost.
 			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "123-0"));
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
 			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
@@ -251,9 +255,9 @@ class JoinIntegrationTests {
 
 	/**
 	 * The join ACK promise: a message published after the ACK reaches the joiner's room
-	 * subscription. Every round uses a fresh room, so the joiner's subscription is always new.
-	 * Half the rounds join without waiting for the SUBSCRIBE's RECEIPT: the promise is the
-	 * ACK's, not the RECEIPT's.
+	 * subscription. Every round uses a fresh room, so the joiner's subscription is always
+	 * new. Half the rounds join without waiting for the SUBSCRIBE's RECEIPT: the promise
+	 * is the ACK's, not the RECEIPT's.
 	 */
 	@OverBothTransports
 	void messageSentRightAfterTheJoinAckAlwaysArrives(Transport transport) {
@@ -290,8 +294,8 @@ class JoinIntegrationTests {
 
 	private static Map<String, Integer> membersByUser(JsonNode ack) {
 		Map<String, Integer> members = new HashMap<>();
-		ack.path("members").forEach((member) -> members.put(member.path("userId").asString(),
-				member.path("sessions").asInt()));
+		ack.path("members")
+			.forEach((member) -> members.put(member.path("userId").asString(), member.path("sessions").asInt()));
 		return members;
 	}
 

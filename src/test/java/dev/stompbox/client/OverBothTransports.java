@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.stompbox.support.StompTestClient.Transport;
 
-/** Runs a test once over {@code /ws} and once over {@code /sockjs}: PROTOCOL.md promises both the same. */
+/**
+ * Runs a test once over {@code /ws} and once over {@code /sockjs}: PROTOCOL.md promises
+ * both the same.
+ */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @ParameterizedTest(name = "over {0}")

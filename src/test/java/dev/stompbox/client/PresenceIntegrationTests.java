@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * PROTOCOL.md section 4.2: join and leave events per user, not per tab, and the presence
- * snapshot. A watcher that subscribes to the presence topic without joining sees the events.
+ * snapshot. A watcher that subscribes to the presence topic without joining sees the
+ * events.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class PresenceIntegrationTests {
@@ -54,8 +55,8 @@ class PresenceIntegrationTests {
 
 			aliceTab2.subscribe("/topic/rooms/" + room);
 			JsonNode secondTab = aliceTab2.join(room);
-			assertThat(secondTab.path("members")).isEqualTo(
-					Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 2}]"));
+			assertThat(secondTab.path("members"))
+				.isEqualTo(Fixtures.json("[{\"userId\": \"" + alice + "\", \"name\": \"Alice\", \"sessions\": 2}]"));
 
 			bobTab.subscribeAndJoin(room);
 			JsonNode bobJoined = Fixtures.next(events, "presence");
@@ -118,7 +119,8 @@ class PresenceIntegrationTests {
 
 			aliceTab1.close();
 			awaitSessions(room, alice, 1);
-			// bob's join is the marker: had alice's first tab closing sent a leave, it came first.
+			// bob's join is the marker: had alice's first tab closing sent a leave, it
+			// came first.
 			bobTab.subscribeAndJoin(room);
 			JsonNode bobJoined = Fixtures.next(events, "presence");
 			assertThat(bobJoined.path("userId").asString()).isEqualTo(bob);
@@ -161,10 +163,13 @@ class PresenceIntegrationTests {
 		}
 	}
 
-	/** Waits until the server counts the user's sessions in the room as given (0: absent). */
+	/**
+	 * Waits until the server counts the user's sessions in the room as given (0: absent).
+	 */
 	private void awaitSessions(String room, String userId, int sessions) {
 		Awaitility.await().atMost(StompTestClient.TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
-			JsonNode snapshot = Fixtures.json(Fixtures.api(this.port, "GET", "/api/rooms/" + room + "/presence", null).body());
+			JsonNode snapshot = Fixtures
+				.json(Fixtures.api(this.port, "GET", "/api/rooms/" + room + "/presence", null).body());
 			int counted = 0;
 			for (JsonNode member : snapshot.path("members")) {
 				if (userId.equals(member.path("userId").asString())) {
@@ -193,7 +198,8 @@ class PresenceIntegrationTests {
 			assertThat(snapshot).isEqualTo(Fixtures.json("{\"roomId\": \"" + room + "\", \"members\": [{\"userId\": \""
 					+ alice + "\", \"name\": \"Alice\", \"sessions\": 2}], \"memberCount\": 1}"));
 
-			// A presence change after the snapshot reaches the topic, not the snapshot subscription.
+			// A presence change after the snapshot reaches the topic, not the snapshot
+			// subscription.
 			bobTab.subscribeAndJoin(room);
 			assertThat(Fixtures.next(events, "presence topic").path("userId").asString()).isEqualTo(bob);
 			bobTab.send("/app/rooms/" + room + "/leave", Map.of("requestId", "bye"));

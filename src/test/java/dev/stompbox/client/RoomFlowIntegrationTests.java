@@ -22,7 +22,8 @@ class RoomFlowIntegrationTests {
 
 	@Test
 	void messageSentByOneMemberReachesEveryMemberWithServerStampedEnvelope() {
-		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.builder("alice").name("Alice").sign());
+		try (StompTestClient alice = StompTestClient.connect(this.port,
+				TestTokens.builder("alice").name("Alice").sign());
 				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob"))) {
 			BlockingQueue<Received> aliceRoom = alice.subscribeAndJoin("lobby");
 			BlockingQueue<Received> bobRoom = bob.subscribeAndJoin("lobby");

@@ -18,7 +18,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PROTOCOL.md sections 4.3 and 4.4: sending, retries, ephemeral messages, leaving and commands. */
+/**
+ * PROTOCOL.md sections 4.3 and 4.4: sending, retries, ephemeral messages, leaving and
+ * commands.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class SendingIntegrationTests {
 
@@ -49,7 +52,8 @@ class SendingIntegrationTests {
 
 			client.join(room);
 			client.send("/app/rooms/" + room + "/messages", Map.of("body", "marker"));
-			assertThat(Fixtures.next(messages, "room").path("body").asString()).as("the refused message was not delivered")
+			assertThat(Fixtures.next(messages, "room").path("body").asString())
+				.as("the refused message was not delivered")
 				.isEqualTo("marker");
 		}
 	}
@@ -113,7 +117,8 @@ class SendingIntegrationTests {
 			alice.send("/app/rooms/" + room + "/messages",
 					Map.of("requestId", "a", "clientMsgId", "c-1", "body", "from alice"));
 			String aliceId = alice.awaitAck("a").path("id").asString();
-			bob.send("/app/rooms/" + room + "/messages", Map.of("requestId", "b", "clientMsgId", "c-1", "body", "from bob"));
+			bob.send("/app/rooms/" + room + "/messages",
+					Map.of("requestId", "b", "clientMsgId", "c-1", "body", "from bob"));
 			String bobId = bob.awaitAck("b").path("id").asString();
 			assertThat(bobId).isNotEqualTo(aliceId);
 			assertThat(Fixtures.next(observed, "room").path("id").asString()).isEqualTo(aliceId);
@@ -200,7 +205,8 @@ class SendingIntegrationTests {
 			assertThat(ack.path("type").asString()).isEqualTo("command");
 			assertThat(ack.path("ok").asBoolean()).isTrue();
 
-			List<ClientCommand> stored = this.commands.recent().stream()
+			List<ClientCommand> stored = this.commands.recent()
+				.stream()
 				.filter((command) -> command.userId().equals(user))
 				.toList();
 			assertThat(stored).hasSize(1);

@@ -37,8 +37,8 @@ class SubscriptionIntegrationTests {
 		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("sub")),
 				transport)) {
 			for (String destination : new String[] { "/topic/rooms/" + room, "/topic/rooms/" + room + "/presence",
-					"/app/rooms/" + room + "/presence", "/user/queue/acks", "/user/queue/errors",
-					"/user/queue/system", "/user/queue/events" }) {
+					"/app/rooms/" + room + "/presence", "/user/queue/acks", "/user/queue/errors", "/user/queue/system",
+					"/user/queue/events" }) {
 				// Fails unless the RECEIPT arrives.
 				Fixtures.subscribe(client, destination, Fixtures.newQueue());
 			}
@@ -84,8 +84,9 @@ class SubscriptionIntegrationTests {
 			headers.setDestination("/app/rooms/" + room + "/messages");
 			headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
 			headers.setReceipt("send-1");
-			Fixtures.awaitReceipt(client.session()
-				.send(headers, "{\"body\": \"receipted\"}".getBytes(StandardCharsets.UTF_8)), "SEND");
+			Fixtures.awaitReceipt(
+					client.session().send(headers, "{\"body\": \"receipted\"}".getBytes(StandardCharsets.UTF_8)),
+					"SEND");
 			assertThat(Fixtures.next(messages, "room").path("body").asString()).isEqualTo("receipted");
 		}
 	}
@@ -101,7 +102,9 @@ class SubscriptionIntegrationTests {
 		}
 	}
 
-	/** The same over raw frames: nothing from the client library hides or adds a RECEIPT. */
+	/**
+	 * The same over raw frames: nothing from the client library hides or adds a RECEIPT.
+	 */
 	@Test
 	void rawSubscribeAndUnsubscribeWithReceiptsAreReceiptedInOrder() {
 		String room = Fixtures.room("raw");

@@ -10,7 +10,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A backend's event for a user (PROTOCOL.md section 7.1) reaches every session of that user, and only them. */
+/**
+ * A backend's event for a user (PROTOCOL.md section 7.1) reaches every session of that
+ * user, and only them.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class UserEventsIntegrationTests {
 
@@ -35,13 +38,14 @@ class UserEventsIntegrationTests {
 				JsonNode event = Fixtures.next(tab.queue("/user/queue/events"), "events of " + tab.sessionId());
 				assertThat(event.propertyNames()).containsExactlyInAnyOrder("type", "body", "ts");
 				assertThat(event.path("type").asString()).isEqualTo("notification");
-				assertThat(event.path("body"))
-					.isEqualTo(Fixtures.json("{\"text\": \"you have mail\", \"count\": 3}"));
+				assertThat(event.path("body")).isEqualTo(Fixtures.json("{\"text\": \"you have mail\", \"count\": 3}"));
 				assertThat(event.path("ts").asLong()).isBetween(before, System.currentTimeMillis());
 			}
-			// An event for carol after alice's is the marker: alice's would have come first.
-			assertThat(Fixtures.api(this.port, "POST", "/api/users/" + carol + "/events",
-					"{\"type\": \"marker\", \"body\": null}").statusCode()).isEqualTo(202);
+			// An event for carol after alice's is the marker: alice's would have come
+			// first.
+			assertThat(Fixtures
+				.api(this.port, "POST", "/api/users/" + carol + "/events", "{\"type\": \"marker\", \"body\": null}")
+				.statusCode()).isEqualTo(202);
 			JsonNode atCarol = Fixtures.next(other.queue("/user/queue/events"), "carol's events");
 			assertThat(atCarol.path("type").asString()).isEqualTo("marker");
 			Fixtures.assertNothingMore(tab1.queue("/user/queue/events"), "alice's first tab");

@@ -35,8 +35,8 @@ final class Backend {
 	}
 
 	static Reply post(int port, String path, String json) {
-		return send(request(port, path).header("Authorization", "Bearer " + PUBLISHER)
-			.POST(BodyPublishers.ofString(json)));
+		return send(
+				request(port, path).header("Authorization", "Bearer " + PUBLISHER).POST(BodyPublishers.ofString(json)));
 	}
 
 	static Reply get(int port, String path) {

@@ -56,8 +56,10 @@ class ClusterBackendsIntegrationTests {
 	@BeforeAll
 	static void startCluster() {
 		redis = RedisTestServer.start();
-		// A long presence timeout keeps lease renewals, Redis traffic of their own, out of the
-		// command counts below; the rate limit is raised for the 100 messages sent at once.
+		// A long presence timeout keeps lease renewals, Redis traffic of their own, out
+		// of the
+		// command counts below; the rate limit is raised for the 100 messages sent at
+		// once.
 		cluster = StompboxCluster.start(redis, 3,
 				Map.of("stompbox.presence.timeout", "10m", "stompbox.rate-limit", 1000));
 		backendClient = RedisClient.create(redis.url());
@@ -114,13 +116,16 @@ class ClusterBackendsIntegrationTests {
 			List<StompTestClient> tabs = List.of(tab0, tab1);
 			tabs.forEach(StompTestClient::ensureUserQueues);
 			victor.ensureUserQueues();
-			// Routed to the instances that hold uma's sessions, not broadcast to every instance.
+			// Routed to the instances that hold uma's sessions, not broadcast to every
+			// instance.
 			String umasInstances = cluster.bean(0, RedisKeys.class).userInstances("uma");
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> backendRedis.smembers(umasInstances),
 						(instances) -> instances.equals(Set.of(instance(0), instance(1))));
-			assertThat(Backend.post(cluster.port(2), "/api/users/uma/events",
-					"{\"type\":\"notice\",\"body\":{\"text\":\"hello uma\"}}").status()).isEqualTo(202);
+			assertThat(Backend
+				.post(cluster.port(2), "/api/users/uma/events",
+						"{\"type\":\"notice\",\"body\":{\"text\":\"hello uma\"}}")
+				.status()).isEqualTo(202);
 			for (StompTestClient tab : tabs) {
 				JsonNode event = next(tab.queue("/user/queue/events"));
 				assertThat(event.path("type").asString()).isEqualTo("notice");
@@ -153,7 +158,8 @@ class ClusterBackendsIntegrationTests {
 			third.close();
 			await().atMost(Duration.ofSeconds(5)).until(() -> subscribers(channel) == 1);
 			first.close();
-			// Once the disconnect was handled (fay left), gus still keeps instance 0 listening.
+			// Once the disconnect was handled (fay left), gus still keeps instance 0
+			// listening.
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> !Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence").body().contains("fay"));
 			assertThat(subscribers(channel)).isEqualTo(1);
@@ -164,7 +170,8 @@ class ClusterBackendsIntegrationTests {
 
 	@Test
 	void messagesOnTheIngressChannelAreDeliveredExactlyOnceWhateverTheNumberOfInstances() {
-		// Every instance reads the ingress channel (PROTOCOL.md 1.1); claims in Redis make one
+		// Every instance reads the ingress channel (PROTOCOL.md 1.1); claims in Redis
+		// make one
 		// of them deliver each message.
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> java.util.stream.IntStream.range(0, cluster.size())
@@ -282,7 +289,8 @@ class ClusterBackendsIntegrationTests {
 			report("published message (no clientMsgId; 3 instances subscribed)", perPublish, messages);
 			report("published message with clientMsgId", perDedupedPublish, messages);
 			report("SUBSCRIBE + join of a room new to the instance", perJoin, joins);
-			// One script run per message, whatever the number of subscribers and instances.
+			// One script run per message, whatever the number of subscribers and
+			// instances.
 			assertThat(perPublish.getOrDefault("evalsha", 0L) + perPublish.getOrDefault("eval", 0L))
 				.isEqualTo(messages);
 			assertThat(perPublish.get("publish")).isEqualTo(messages);
@@ -293,9 +301,9 @@ class ClusterBackendsIntegrationTests {
 	}
 
 	/**
-	 * Waits until no script has run for longer than the ingress's claim grace: instances that do
-	 * not hold the ingress preference claim another test's ingress messages 1.5 s after they
-	 * arrived, and those scripts must not be counted here.
+	 * Waits until no script has run for longer than the ingress's claim grace: instances
+	 * that do not hold the ingress preference claim another test's ingress messages 1.5 s
+	 * after they arrived, and those scripts must not be counted here.
 	 */
 	private static void awaitNoScriptsRunning() {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -323,8 +331,8 @@ class ClusterBackendsIntegrationTests {
 	}
 
 	/**
-	 * Calls per command since the last {@code CONFIG RESETSTAT}, commands run inside scripts
-	 * included; without the test's own and the instances' once-a-second PING.
+	 * Calls per command since the last {@code CONFIG RESETSTAT}, commands run inside
+	 * scripts included; without the test's own and the instances' once-a-second PING.
 	 */
 	private static Map<String, Long> commandStats() {
 		Map<String, Long> calls = new TreeMap<>();
@@ -351,9 +359,10 @@ class ClusterBackendsIntegrationTests {
 			.append(command)
 			.append('=')
 			.append(String.format("%.2f", (double) count / operations)));
-		System.out.printf("Redis commands per %s: %.2f sent by the instance (EVALSHA/EVAL/SUBSCRIBE), "
-				+ "%.2f executed in all (scripts' own calls included); per command:%s%n", what,
-				(double) roundTrips / operations, (double) total / operations, breakdown);
+		System.out.printf(
+				"Redis commands per %s: %.2f sent by the instance (EVALSHA/EVAL/SUBSCRIBE), "
+						+ "%.2f executed in all (scripts' own calls included); per command:%s%n",
+				what, (double) roundTrips / operations, (double) total / operations, breakdown);
 	}
 
 }

@@ -28,10 +28,11 @@ import dev.stompbox.support.StompboxCluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md 1.1's bounded replies over Redis: presence pages read from the room's ordered
- * set of users, recovery cut to the recovery limit and 512 KiB by the read script, each read
- * on one instance what others wrote. Two instances with a presence list limit of 3 and a
- * recovery limit of 5, and on the same Redis one instance that keeps no history.
+ * PROTOCOL.md 1.1's bounded replies over Redis: presence pages read from the room's
+ * ordered set of users, recovery cut to the recovery limit and 512 KiB by the read
+ * script, each read on one instance what others wrote. Two instances with a presence list
+ * limit of 3 and a recovery limit of 5, and on the same Redis one instance that keeps no
+ * history.
  */
 class ClusterBoundedRepliesIntegrationTests {
 
@@ -88,9 +89,9 @@ class ClusterBoundedRepliesIntegrationTests {
 	}
 
 	/**
-	 * A history read is decoded on the executor the history is given: not on the one thread
-	 * that hands on every Redis answer, which every other client's ACK waits on. The
-	 * instance's own executor is its history threads.
+	 * A history read is decoded on the executor the history is given: not on the one
+	 * thread that hands on every Redis answer, which every other client's ACK waits on.
+	 * The instance's own executor is its history threads.
 	 */
 	@Test
 	void historyIsDecodedOffTheThreadThatHandsOnRedisAnswers() throws Exception {
@@ -128,7 +129,10 @@ class ClusterBoundedRepliesIntegrationTests {
 			.matches("stompbox-history-\\d+|main");
 	}
 
-	/** Members written by a version that kept no ordered set of users are paged all the same. */
+	/**
+	 * Members written by a version that kept no ordered set of users are paged all the
+	 * same.
+	 */
 	@Test
 	void membersOfARoomWrittenWithoutTheOrderedSetAreStillPaged() throws Exception {
 		String room = BoundedReplies.room("older");
@@ -136,8 +140,7 @@ class ClusterBoundedRepliesIntegrationTests {
 		RedisAsyncCommands<String, String> commands = cluster.bean(0, RedisConnections.class).commands();
 		commands.hset(prefix + "users", Map.of("b", "1", "a", "2", "c", "1", "d", "1")).get();
 		commands.hset(prefix + "names", Map.of("a", "Ann", "b", "Bo", "c", "Cy", "d", "Di")).get();
-		assertThat(BoundedReplies.pageThroughPresence(cluster.port(1), room, 3, 4)).containsExactly("a", "b", "c",
-				"d");
+		assertThat(BoundedReplies.pageThroughPresence(cluster.port(1), room, 3, 4)).containsExactly("a", "b", "c", "d");
 		assertThat(commands.zcard(prefix + "order").get()).isEqualTo(4);
 	}
 

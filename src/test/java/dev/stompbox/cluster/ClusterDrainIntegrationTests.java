@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A deploy in cluster mode: an instance drains, its clients reconnect to another one, and
- * those who come back within seconds are never seen to leave; those who do not, leave once.
+ * those who come back within seconds are never seen to leave; those who do not, leave
+ * once.
  */
 class ClusterDrainIntegrationTests {
 
@@ -58,7 +59,8 @@ class ClusterDrainIntegrationTests {
 			List<JsonNode> joins = Rooms.take(events, 3, StompTestClient.TIMEOUT);
 			assertThat(joins).extracting((event) -> event.path("type").asString()).containsOnly("join");
 
-			// The deploy: instance 1 drains; alice reconnects to instance 0 at once, carol never.
+			// The deploy: instance 1 drains; alice reconnects to instance 0 at once,
+			// carol never.
 			java.util.concurrent.CompletableFuture<Void> draining = java.util.concurrent.CompletableFuture
 				.runAsync(() -> cluster.instance(1).close());
 			StompTestClient aliceAgain = StompTestClient.connect(cluster.port(0), TestTokens.forUser("alice"));
@@ -66,7 +68,8 @@ class ClusterDrainIntegrationTests {
 			aliceAgain.subscribeAndJoin(room);
 			draining.get(8, TimeUnit.SECONDS);
 
-			// Carol's lease-bound entry expires a few seconds later: exactly one leave, hers.
+			// Carol's lease-bound entry expires a few seconds later: exactly one leave,
+			// hers.
 			JsonNode leave = StompTestClient.awaitOn(events, (event) -> true, "presence events");
 			assertThat(leave.path("type").asString()).isEqualTo("leave");
 			assertThat(leave.path("userId").asString()).isEqualTo("carol");

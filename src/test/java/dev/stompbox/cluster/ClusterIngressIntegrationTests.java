@@ -38,9 +38,9 @@ import static org.awaitility.Awaitility.await;
  * PROTOCOL.md section 7.2: what a backend publishes to {@code stompbox:out} is delivered
  * exactly once while at least one instance runs, through a rolling restart where each
  * instance stops after the next one started, when the same JSON is published twice, and
- * after Redis restarted empty.
- * What the instances deliver is watched in Redis itself: the room's channel, and the
- * events channel of an observer that the user's events are routed to.
+ * after Redis restarted empty. What the instances deliver is watched in Redis itself: the
+ * room's channel, and the events channel of an observer that the user's events are routed
+ * to.
  */
 class ClusterIngressIntegrationTests {
 
@@ -64,7 +64,10 @@ class ClusterIngressIntegrationTests {
 
 	private final Map<String, Integer> delivered = new ConcurrentHashMap<>();
 
-	/** What arrived, in the order it arrived: "room:n" or "user:n" for the message numbered n. */
+	/**
+	 * What arrived, in the order it arrived: "room:n" or "user:n" for the message
+	 * numbered n.
+	 */
 	private final List<String> arrivals = new CopyOnWriteArrayList<>();
 
 	@BeforeEach
@@ -188,11 +191,14 @@ class ClusterIngressIntegrationTests {
 		this.redis.recover();
 		this.connection = this.client.connect();
 		RedisCommands<String, String> backend = this.connection.sync();
-		// Both lost their subscriptions and place themselves again at once, with no instance
-		// placed to answer their markers: one starts a new epoch (one never used before the
+		// Both lost their subscriptions and place themselves again at once, with no
+		// instance
+		// placed to answer their markers: one starts a new epoch (one never used before
+		// the
 		// restart) and the other takes its place from it.
 		await().atMost(Duration.ofSeconds(15))
-			.until(() -> backend.exists(keys.ingressEpoch()) == 1 && this.cluster.bean(0, RedisIngress.class).isAligned()
+			.until(() -> backend.exists(keys.ingressEpoch()) == 1
+					&& this.cluster.bean(0, RedisIngress.class).isAligned()
 					&& this.cluster.bean(1, RedisIngress.class).isAligned());
 		assertThat(Long.parseLong(backend.get(keys.ingressEpoch()))).isGreaterThan(1);
 		observe(keys, backend);
@@ -205,7 +211,9 @@ class ClusterIngressIntegrationTests {
 		assertThat(this.delivered).isEqualTo(this.expected);
 	}
 
-	/** Until everything published arrived, or 10 s; then what a second delivery would add. */
+	/**
+	 * Until everything published arrived, or 10 s; then what a second delivery would add.
+	 */
 	private void awaitDeliveries() {
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (!this.delivered.keySet().containsAll(this.expected.keySet()) && System.nanoTime() < deadline) {
@@ -229,8 +237,8 @@ class ClusterIngressIntegrationTests {
 	}
 
 	/**
-	 * Watches the room's channel, and routes the user's events to an observer's channel as
-	 * if the user had a session on an instance called {@code observer}.
+	 * Watches the room's channel, and routes the user's events to an observer's channel
+	 * as if the user had a session on an instance called {@code observer}.
 	 */
 	private void observe(RedisKeys keys, RedisCommands<String, String> backend) {
 		String roomChannel = keys.roomChannel(RoomId.of(ROOM));
@@ -244,8 +252,8 @@ class ClusterIngressIntegrationTests {
 				if (item.find()) {
 					String kind = channel.equals(roomChannel) ? "room" : "user";
 					ClusterIngressIntegrationTests.this.arrivals.add(kind + ":" + item.group(1));
-					ClusterIngressIntegrationTests.this.delivered.merge(kind + ":" + item.group(1) + ":" + item.group(2),
-							1, Integer::sum);
+					ClusterIngressIntegrationTests.this.delivered
+						.merge(kind + ":" + item.group(1) + ":" + item.group(2), 1, Integer::sum);
 				}
 			}
 
@@ -255,8 +263,8 @@ class ClusterIngressIntegrationTests {
 	}
 
 	/**
-	 * Room messages and user events, and every fifth of each a second JSON published twice
-	 * back to back, neither with a {@code clientMsgId}.
+	 * Room messages and user events, and every fifth of each a second JSON published
+	 * twice back to back, neither with a {@code clientMsgId}.
 	 */
 	private void publish(RedisCommands<String, String> backend, AtomicBoolean publishing) {
 		for (int n = 0; publishing.get(); n++) {

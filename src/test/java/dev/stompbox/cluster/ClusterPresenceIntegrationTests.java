@@ -77,7 +77,8 @@ class ClusterPresenceIntegrationTests {
 			// The second tab sent no event: the next one is max's.
 			assertEvent(next(events), "join", "max", 2);
 
-			// The snapshot on another instance and the server API on a third read the same state.
+			// The snapshot on another instance and the server API on a third read the
+			// same state.
 			JsonNode snapshot = StompTestClient.awaitOn(tabB.subscribeNoWait("/app/rooms/" + room + "/presence", false),
 					(message) -> true, "presence snapshot");
 			assertThat(sessions(snapshot.path("members"))).isEqualTo(Map.of("ulla", 2, "max", 1));
@@ -112,7 +113,8 @@ class ClusterPresenceIntegrationTests {
 				StompTestClient observer = connect(clients, i, "watcher-" + i);
 				observers.add(observer.subscribe(presenceTopic(room)));
 			}
-			// sam has a session on a survivor and one on the doomed instance; dora has two tabs
+			// sam has a session on a survivor and one on the doomed instance; dora has
+			// two tabs
 			// and dave one, all on the doomed instance.
 			Rooms.join(connect(clients, 0, "sam"), room, Map.of("requestId", "sam-0"));
 			Rooms.join(connect(clients, doomed, "sam"), room, Map.of("requestId", "sam-1"));
@@ -131,12 +133,16 @@ class ClusterPresenceIntegrationTests {
 			cluster.bean(doomed, InstanceLease.class).stop();
 			cluster.bean(doomed, RedisConnections.class).close();
 
-			// The lease expires at most three quarters of a timeout after the death and a survivor
-			// reaps within a quarter of a timeout after that; the rest is margin for a loaded machine.
+			// The lease expires at most three quarters of a timeout after the death and a
+			// survivor
+			// reaps within a quarter of a timeout after that; the rest is margin for a
+			// loaded machine.
 			JsonNode first = Rooms.take(observers.getFirst(), 1, PRESENCE_TIMEOUT.plusSeconds(3)).getFirst();
 			long firstMillis = (System.nanoTime() - died) / 1_000_000;
-			// Every survivor reaps on each renewal of its lease, a quarter of the timeout apart: a
-			// second survivor emitting the same leave again would do so within this window.
+			// Every survivor reaps on each renewal of its lease, a quarter of the timeout
+			// apart: a
+			// second survivor emitting the same leave again would do so within this
+			// window.
 			long windowEnd = System.nanoTime() + PRESENCE_TIMEOUT.toNanos();
 			for (int i = 0; i < observers.size(); i++) {
 				List<JsonNode> seen = new ArrayList<>();
@@ -155,11 +161,13 @@ class ClusterPresenceIntegrationTests {
 					.containsExactlyInAnyOrder("dora", "dave");
 				assertThat(seen.getLast().path("count").asInt()).isEqualTo(1);
 			}
-			// The leaves were sent in the step that removed the sessions: the members are right now.
+			// The leaves were sent in the step that removed the sessions: the members are
+			// right now.
 			await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
 				for (int i = 0; i < doomed; i++) {
-					assertThat(sessions(Backend.get(cluster.port(i), "/api/rooms/" + room + "/presence").json()
-						.path("members"))).isEqualTo(Map.of("sam", 1));
+					assertThat(sessions(
+							Backend.get(cluster.port(i), "/api/rooms/" + room + "/presence").json().path("members")))
+						.isEqualTo(Map.of("sam", 1));
 				}
 			});
 			JsonNode rejoin = Rooms.join(connect(clients, 1, "nina"), room, Map.of("requestId", "nina"));

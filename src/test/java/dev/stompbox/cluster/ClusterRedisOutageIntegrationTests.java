@@ -40,9 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Redis stopping under a running cluster and coming back empty, as a restarted Memorystore
- * would: clients keep their connections, are told {@code unavailable} meanwhile, and the
- * instances find their way back by themselves.
+ * Redis stopping under a running cluster and coming back empty, as a restarted
+ * Memorystore would: clients keep their connections, are told {@code unavailable}
+ * meanwhile, and the instances find their way back by themselves.
  */
 class ClusterRedisOutageIntegrationTests {
 
@@ -53,7 +53,8 @@ class ClusterRedisOutageIntegrationTests {
 	@BeforeAll
 	static void startCluster() {
 		redis = RedisTestServer.start();
-		// A short presence timeout: leases are renewed every second, so the cluster settles
+		// A short presence timeout: leases are renewed every second, so the cluster
+		// settles
 		// soon after Redis comes back.
 		cluster = StompboxCluster.start(redis, 3,
 				Map.of("stompbox.rate-limit", 1000, "stompbox.presence.timeout", "3s"));
@@ -164,7 +165,8 @@ class ClusterRedisOutageIntegrationTests {
 			startRedis();
 			CompletableFuture<Integer> ingressReaders = CompletableFuture
 				.supplyAsync(() -> maxIngressReaders(Duration.ofSeconds(2)));
-			// Every instance subscribes again by itself: the stream reaches every instance.
+			// Every instance subscribes again by itself: the stream reaches every
+			// instance.
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> atInstance1.stream().anyMatch((arrival) -> arrival.at() > recovered)
 						&& atInstance2.stream().anyMatch((arrival) -> arrival.at() > recovered));
@@ -185,7 +187,8 @@ class ClusterRedisOutageIntegrationTests {
 			assertThat(stream.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 			int sent = counter.get();
 			await().atMost(Duration.ofSeconds(10)).until(() -> answered.size() == sent);
-			// The collector reads the sender's ACKs, so this one is waited for in what it collected.
+			// The collector reads the sender's ACKs, so this one is waited for in what it
+			// collected.
 			sentAt.put("after", System.nanoTime());
 			sender.send(Rooms.messages(room), Map.of("requestId", "after", "body", Map.of("text", "after")));
 			await().atMost(Duration.ofSeconds(5)).until(() -> answered.containsKey("after"));
@@ -197,8 +200,10 @@ class ClusterRedisOutageIntegrationTests {
 			reader1.interrupt();
 			reader2.interrupt();
 
-			// Nothing acknowledged before Redis came back was lost, nothing came twice or out of
-			// order. (A send racing the stop may still have been run, and ACKed, by Redis.)
+			// Nothing acknowledged before Redis came back was lost, nothing came twice or
+			// out of
+			// order. (A send racing the stop may still have been run, and ACKed, by
+			// Redis.)
 			List<String> ackedBefore = answered.values()
 				.stream()
 				.filter((ack) -> ack.ok() && ack.sent() < recovered)
@@ -209,7 +214,8 @@ class ClusterRedisOutageIntegrationTests {
 				assertThat(ids).containsAll(ackedBefore).doesNotHaveDuplicates();
 				Rooms.assertStrictlyIncreasing(ids);
 			}
-			// What was ACKed after recover() but before another instance had subscribed again
+			// What was ACKed after recover() but before another instance had subscribed
+			// again
 			// reaches it too: on resubscribing it catches up from the room's stream.
 			List<String> ackedAfter = answered.values()
 				.stream()
@@ -224,8 +230,10 @@ class ClusterRedisOutageIntegrationTests {
 					+ " after it; refused: " + refused.size() + "; ACKed after recover() but never delivered: on"
 					+ " instance 1 " + lostOn1 + ", on instance 2 " + lostOn2);
 			assertThat(lostOn1 + lostOn2).isZero();
-			// Counted, not asserted: every instance reads the ingress channel (claims in Redis
-			// decide which one delivers), so this is the number of instances subscribed again.
+			// Counted, not asserted: every instance reads the ingress channel (claims in
+			// Redis
+			// decide which one delivers), so this is the number of instances subscribed
+			// again.
 		}
 		finally {
 			stream.shutdownNow();
@@ -249,7 +257,8 @@ class ClusterRedisOutageIntegrationTests {
 			startRedis();
 			clusterIsReady();
 
-			// The room is unknown to the new Redis: the client saw messages that are gone.
+			// The room is unknown to the new Redis: the client saw messages that are
+			// gone.
 			reader.ensureUserQueues();
 			JsonNode empty = await().atMost(Duration.ofSeconds(10)).until(() -> {
 				reader.send("/app/rooms/" + room + "/join", Map.of("requestId", "empty", "since", seen));
@@ -258,7 +267,8 @@ class ClusterRedisOutageIntegrationTests {
 			assertThat(empty.path("recoveredAll").asBoolean()).isFalse();
 			assertThat(empty.path("lastId").isNull()).isTrue();
 
-			// A new incarnation of the room has its own epoch, after the id the client saw.
+			// A new incarnation of the room has its own epoch, after the id the client
+			// saw.
 			String fresh = await().atMost(Duration.ofSeconds(10)).until(() -> {
 				Backend.Reply reply = Backend.post(cluster.port(2), "/api/rooms/" + room + "/messages",
 						"{\"body\":{\"text\":\"after the restart\"}}");
@@ -319,7 +329,8 @@ class ClusterRedisOutageIntegrationTests {
 			RedisClient client = RedisClient.create(redis.url());
 			try (StatefulRedisConnection<String, String> connection = client.connect();
 					StatefulRedisConnection<String, String> probe = client.connect()) {
-				// A script that keeps Redis busy for 3 s: the connections stay open, nothing answers.
+				// A script that keeps Redis busy for 3 s: the connections stay open,
+				// nothing answers.
 				RedisFuture<String> busy = connection.async()
 					.eval("local t = redis.call('TIME') local start = t[1] * 1000000 + t[2] "
 							+ "repeat local n = redis.call('TIME') until n[1] * 1000000 + n[2] - start > 3000000 "
@@ -330,8 +341,8 @@ class ClusterRedisOutageIntegrationTests {
 				sender.send(Rooms.messages(room), Map.of("requestId", "hung", "body", Map.of("text", "hung")));
 				JsonNode ack = sender.awaitAck("hung");
 				answeredIn = Duration.ofNanos(System.nanoTime() - sent);
-				System.out.println("ACK of a send while Redis hangs: " + ack + " after " + answeredIn.toMillis()
-						+ " ms");
+				System.out
+					.println("ACK of a send while Redis hangs: " + ack + " after " + answeredIn.toMillis() + " ms");
 				assertThat(busy.get(10, TimeUnit.SECONDS)).isEqualTo("done");
 				assertThat(ack.path("ok").asBoolean()).isFalse();
 				assertThat(ack.path("error").asString()).isEqualTo("unavailable");
@@ -339,7 +350,8 @@ class ClusterRedisOutageIntegrationTests {
 			finally {
 				client.shutdown();
 			}
-			// Redis runs the refused send once it wakes up: a client that retries without a
+			// Redis runs the refused send once it wakes up: a client that retries without
+			// a
 			// clientMsgId sends it twice. Reported, not asserted.
 			String id = Rooms.send(sender, room, "after", Map.of("text", "after"));
 			List<JsonNode> seen = new ArrayList<>();
@@ -351,8 +363,8 @@ class ClusterRedisOutageIntegrationTests {
 			while (!next.path("id").asString().equals(id));
 			boolean deliveredAfterAll = seen.stream()
 				.anyMatch((envelope) -> "hung".equals(envelope.path("body").path("text").asString()));
-			System.out.println("A send answered unavailable while Redis hung was delivered after all: "
-					+ deliveredAfterAll);
+			System.out
+				.println("A send answered unavailable while Redis hung was delivered after all: " + deliveredAfterAll);
 			assertThat(answeredIn).isLessThan(Duration.ofSeconds(2));
 		}
 	}
@@ -361,7 +373,9 @@ class ClusterRedisOutageIntegrationTests {
 		return answered.values().stream().filter(matching).count();
 	}
 
-	/** The most instances subscribed to the ingress channel at once, sampled for a while. */
+	/**
+	 * The most instances subscribed to the ingress channel at once, sampled for a while.
+	 */
 	private static int maxIngressReaders(Duration sampling) {
 		RedisClient client = RedisClient.create(redis.url());
 		try (StatefulRedisConnection<String, String> connection = client.connect()) {

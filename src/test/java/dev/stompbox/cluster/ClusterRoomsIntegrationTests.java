@@ -31,8 +31,9 @@ import static dev.stompbox.cluster.Rooms.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Room flows with the clients spread over three instances: order under concurrent senders,
- * the join ACK against the first-message race, dedupe and recovery across instances.
+ * Room flows with the clients spread over three instances: order under concurrent
+ * senders, the join ACK against the first-message race, dedupe and recovery across
+ * instances.
  */
 class ClusterRoomsIntegrationTests {
 
@@ -144,13 +145,15 @@ class ClusterRoomsIntegrationTests {
 			for (int i = 0; i < 50; i++) {
 				String room = "race-" + i;
 				Rooms.join(sender, room, Map.of("requestId", "sender-join-" + i));
-				// Half of the time the join follows the SUBSCRIBE without waiting for its RECEIPT,
+				// Half of the time the join follows the SUBSCRIBE without waiting for its
+				// RECEIPT,
 				// as browser clients do: the join ACK alone must then close the race.
 				BlockingQueue<Received> messages = (i % 2 == 0) ? listener.subscribe(topic(room))
 						: listener.subscribeNoWait(topic(room), false);
 				Rooms.join(listener, room, Map.of("requestId", "join-" + i));
 				sender.send(Rooms.messages(room), Map.of("requestId", "first-" + i, "body", Map.of("n", i)));
-				// The sender's ACK first: a SEND refused (say, unavailable on a loaded machine) is
+				// The sender's ACK first: a SEND refused (say, unavailable on a loaded
+				// machine) is
 				// then told apart from a message published and lost.
 				JsonNode sent = sender.awaitAck("first-" + i);
 				assertThat(sent.path("ok").asBoolean()).as("ACK of the message to %s: %s", room, sent).isTrue();
@@ -226,7 +229,8 @@ class ClusterRoomsIntegrationTests {
 			assertThat(reply.status()).as(reply.body()).isEqualTo(202);
 			ids.add(reply.json().path("id").asString());
 		}
-		// Kept: the last HISTORY_SIZE, ids[5] on; a client that saw ids[4] missed nothing lost.
+		// Kept: the last HISTORY_SIZE, ids[5] on; a client that saw ids[4] missed nothing
+		// lost.
 		List<String> kept = ids.subList(5, ids.size());
 		try (StompTestClient client = StompTestClient.connect(cluster.port(1), TestTokens.forUser("otto"))) {
 			client.subscribe(topic(room));

@@ -42,10 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SockJS's HTTP transports with no session affinity (PROTOCOL.md section 1): every request
- * of a session may reach either instance. Raw requests alternate between the two as a
- * round-robin balancer would send them; Spring's SockJS client goes through such a balancer,
- * which also refuses WebSocket upgrades.
+ * SockJS's HTTP transports with no session affinity (PROTOCOL.md section 1): every
+ * request of a session may reach either instance. Raw requests alternate between the two
+ * as a round-robin balancer would send them; Spring's SockJS client goes through such a
+ * balancer, which also refuses WebSocket upgrades.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClusterSockJsRelayIntegrationTests {
@@ -103,7 +103,8 @@ class ClusterSockJsRelayIntegrationTests {
 				}
 			}
 			poller.until((frame) -> roomTexts(poller.frames).size() >= count);
-			// A frame after them all: a message delivered twice would most likely come before it.
+			// A frame after them all: a message delivered twice would most likely come
+			// before it.
 			Thread.sleep(300);
 			assertThat(session.send(b, subscribe("end", "/user/queue/errors", "r-end"))).isEqualTo(204);
 			poller.until((frame) -> frame.contains("receipt-id:r-end"));
@@ -121,12 +122,14 @@ class ClusterSockJsRelayIntegrationTests {
 			streamer.until((frame) -> frame.startsWith("CONNECTED"));
 			String room = "stream-room";
 			assertThat(session.send(b, subscribe("acks", "/user/queue/acks", "r-acks"),
-					subscribe("room", "/topic/rooms/" + room, "r-room"))).isEqualTo(204);
+					subscribe("room", "/topic/rooms/" + room, "r-room")))
+				.isEqualTo(204);
 			streamer.until((frame) -> frame.contains("receipt-id:r-room"));
 			assertThat(session.send(a, join(room))).isEqualTo(204);
 			streamer.until((frame) -> frame.contains("\"type\":\"join\""));
 
-			// Big enough that the 512 KiB a streaming response carries ends it every ~16 messages:
+			// Big enough that the 512 KiB a streaming response carries ends it every ~16
+			// messages:
 			// the client streams from A, then B, then A again.
 			int count = 40;
 			for (int i = 0; i < count; i++) {
@@ -181,7 +184,8 @@ class ClusterSockJsRelayIntegrationTests {
 
 	@Test
 	void anOversizedXhrSendOnTheOtherInstanceGets413AndEndsTheSessionWhereItIs() throws Exception {
-		String oversized = JSON.writeValueAsString(List.of("SEND\ndestination:/app/x\n\n" + "x".repeat(200_000) + "\u0000"));
+		String oversized = JSON
+			.writeValueAsString(List.of("SEND\ndestination:/app/x\n\n" + "x".repeat(200_000) + "\u0000"));
 		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("gus"))) {
 			Poller poller = new Poller(session);
 			assertThat(session.poll(a).kind()).isEqualTo('o');
@@ -193,7 +197,8 @@ class ClusterSockJsRelayIntegrationTests {
 			assertThat(session.send(b, subscribe("alive", "/user/queue/acks", "r-alive"))).isEqualTo(204);
 			poller.until((frame) -> frame.contains("receipt-id:r-alive"));
 
-			// A poll waiting at the session's instance, as a client keeps one, takes the ERROR frame.
+			// A poll waiting at the session's instance, as a client keeps one, takes the
+			// ERROR frame.
 			CompletableFuture<Answer> waiting = CompletableFuture.supplyAsync(() -> {
 				try {
 					return session.poll(a);
@@ -230,7 +235,8 @@ class ClusterSockJsRelayIntegrationTests {
 			assertThat(session.send(b, connect())).isEqualTo(204);
 			Answer connected = session.poll(a);
 			assertThat(connected.messages()).anyMatch((frame) -> frame.startsWith("CONNECTED"));
-			// Its Redis connections drop at once, as a crashed instance's do; its record stays.
+			// Its Redis connections drop at once, as a crashed instance's do; its record
+			// stays.
 			doomed.getBean(RedisConnections.class).close();
 			assertThat(session.send(b, subscribe("x", "/user/queue/acks", "after-crash"))).isEqualTo(404);
 			assertThat(session.post(a, "xhr", "").statusCode()).isEqualTo(404);
@@ -270,10 +276,11 @@ class ClusterSockJsRelayIntegrationTests {
 	}
 
 	/**
-	 * Measures what a relayed frame adds: round trips of a frame the server answers without
-	 * Redis ({@code SUBSCRIBE /app/instance}), sent with {@code xhr_send} and answered on an
-	 * {@code xhr_streaming} response, all on the session's own instance, then all on the other.
-	 * Prints the latencies and the Redis commands each round trip cost.
+	 * Measures what a relayed frame adds: round trips of a frame the server answers
+	 * without Redis ({@code SUBSCRIBE /app/instance}), sent with {@code xhr_send} and
+	 * answered on an {@code xhr_streaming} response, all on the session's own instance,
+	 * then all on the other. Prints the latencies and the Redis commands each round trip
+	 * cost.
 	 */
 	@Test
 	void relayCostIsMeasured() throws Exception {
@@ -296,16 +303,19 @@ class ClusterSockJsRelayIntegrationTests {
 					.get("stompbox.sockjs.relay")
 					.tag("kind", kind)
 					.timer();
-				System.out.printf("  stompbox.sockjs.relay{kind=%s} at the relaying instance: %d, mean %.3f ms, max %.3f ms%n",
+				System.out.printf(
+						"  stompbox.sockjs.relay{kind=%s} at the relaying instance: %d, mean %.3f ms, max %.3f ms%n",
 						kind, timer.count(), timer.mean(TimeUnit.MILLISECONDS), timer.max(TimeUnit.MILLISECONDS));
 			}
 			assertThat(relayed.commands().getOrDefault("publish", 0L)).isGreaterThanOrEqualTo(2L * rounds);
 		}
 	}
 
-	/** A session opened on A; its requests, after the opening one, all go to the given instance. */
-	private Measured roundTrips(int port, int rounds, StatefulRedisConnection<String, String> probe)
-			throws Exception {
+	/**
+	 * A session opened on A; its requests, after the opening one, all go to the given
+	 * instance.
+	 */
+	private Measured roundTrips(int port, int rounds, StatefulRedisConnection<String, String> probe) throws Exception {
 		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("bench-" + port))) {
 			Streamer opening = new Streamer(session, a);
 			assertThat(opening.next()).isEqualTo("o");
@@ -402,8 +412,8 @@ class ClusterSockJsRelayIntegrationTests {
 	}
 
 	private static String message(String room, int i, int padding) {
-		String body = JSON.writeValueAsString(Map.of("requestId", "m" + i, "body",
-				Map.of("text", "m" + i, "pad", "x".repeat(padding))));
+		String body = JSON.writeValueAsString(
+				Map.of("requestId", "m" + i, "body", Map.of("text", "m" + i, "pad", "x".repeat(padding))));
 		return "SEND\ndestination:/app/rooms/" + room + "/messages\ncontent-type:application/json\n\n" + body
 				+ "\u0000";
 	}
@@ -496,15 +506,16 @@ class ClusterSockJsRelayIntegrationTests {
 		}
 
 		/**
-		 * Moves the stream to the instance: a session holds one receiving request at a time,
-		 * so the current response is filled up to the 512 KiB that end it (room messages the
-		 * session sends itself), and the next one goes to the instance.
+		 * Moves the stream to the instance: a session holds one receiving request at a
+		 * time, so the current response is filled up to the 512 KiB that end it (room
+		 * messages the session sends itself), and the next one goes to the instance.
 		 */
 		Streamer reopenOn(int at) throws IOException, InterruptedException {
 			this.alternate = false;
 			String room = "fill-" + at;
 			assertThat(this.session.send(at, subscribe("fill", "/topic/rooms/" + room, "r-fill"),
-					subscribe("fill-acks", "/user/queue/acks", "r-fill-acks"))).isEqualTo(204);
+					subscribe("fill-acks", "/user/queue/acks", "r-fill-acks")))
+				.isEqualTo(204);
 			until((frame) -> frame.contains("receipt-id:r-fill-acks"));
 			assertThat(this.session.send(at, join(room))).isEqualTo(204);
 			until((frame) -> frame.contains("\"type\":\"join\""));

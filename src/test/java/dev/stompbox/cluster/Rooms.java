@@ -49,8 +49,8 @@ final class Rooms {
 	}
 
 	/**
-	 * The next {@code count} messages of a queue, waiting at most {@code timeout} for all of
-	 * them; fails with what did arrive when they do not.
+	 * The next {@code count} messages of a queue, waiting at most {@code timeout} for all
+	 * of them; fails with what did arrive when they do not.
 	 */
 	static List<JsonNode> take(BlockingQueue<Received> queue, int count, Duration timeout) {
 		List<JsonNode> taken = new ArrayList<>(count);

@@ -31,11 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A session's end is final: a client that sends CONNECT, SUBSCRIBE and dozens of joins in one
- * WebSocket message and resets the connection a few milliseconds later leaves nothing behind,
- * whichever of its frames were still queued or half done when the connection went: no member
- * entry, no interest in a room, no Redis subscription, no registry entry, no user route. The
- * presence timeout is long, so that reaping a lease cannot hide what was left behind.
+ * A session's end is final: a client that sends CONNECT, SUBSCRIBE and dozens of joins in
+ * one WebSocket message and resets the connection a few milliseconds later leaves nothing
+ * behind, whichever of its frames were still queued or half done when the connection
+ * went: no member entry, no interest in a room, no Redis subscription, no registry entry,
+ * no user route. The presence timeout is long, so that reaping a lease cannot hide what
+ * was left behind.
  */
 class SessionEndIntegrationTests {
 
@@ -98,7 +99,8 @@ class SessionEndIntegrationTests {
 
 		await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			for (int room = 0; room < ROOMS; room++) {
-				Backend.Reply reply = Backend.get(cluster.port(room % cluster.size()), "/api/rooms/end-" + room + "/presence");
+				Backend.Reply reply = Backend.get(cluster.port(room % cluster.size()),
+						"/api/rooms/end-" + room + "/presence");
 				assertThat(reply.status()).as(reply.body()).isEqualTo(200);
 				JsonNode members = reply.json().path("members");
 				assertThat(members.isArray()).as(reply.body()).isTrue();
@@ -133,7 +135,10 @@ class SessionEndIntegrationTests {
 		assertThat(instance.getBean(RedisUserEvents.class).localUsers()).as("user routes on %s", name).isZero();
 	}
 
-	/** CONNECT, SUBSCRIBE and a join of every room in one message, then a reset 0-50 ms later. */
+	/**
+	 * CONNECT, SUBSCRIBE and a join of every room in one message, then a reset 0-50 ms
+	 * later.
+	 */
 	private static void connectJoinAndReset(int port, String user, String topic) {
 		ResettingSocket.open(port)
 			.sendAndReset(ResettingSocket.connectSubscribeAndJoin(TestTokens.forUser(user), topic, ROOM_IDS), 50);

@@ -27,10 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A leave, a disconnect, a user route's removal and an UNSUBSCRIBE that fail while Redis is
- * unreachable are not lost: once it answers again they hold. Redis keeps its data through
- * this blip (the network between the instance and Redis is cut, see {@link RedisProxy}), so
- * whatever was not retried stays behind for good.
+ * A leave, a disconnect, a user route's removal and an UNSUBSCRIBE that fail while Redis
+ * is unreachable are not lost: once it answers again they hold. Redis keeps its data
+ * through this blip (the network between the instance and Redis is cut, see
+ * {@link RedisProxy}), so whatever was not retried stays behind for good.
  */
 class SessionEndRedisBlipIntegrationTests {
 
@@ -88,13 +88,11 @@ class SessionEndRedisBlipIntegrationTests {
 			assertThat(redisConnection.sync().smembers(bobsRoute)).containsExactly("node-0");
 
 			proxy.cut();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> !cluster.bean(0, RedisAvailability.class).isAvailable());
+			await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.bean(0, RedisAvailability.class).isAvailable());
 			alice.send("/app/rooms/blip-a/leave", Map.of("requestId", "leave-a"));
 			assertThat(alice.awaitAck("leave-a").path("ok").asBoolean()).as("a leave while Redis is away").isFalse();
 			bob.close();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> cluster.bean(0, ConnectionRegistry.class).count() == 1);
+			await().atMost(Duration.ofSeconds(10)).until(() -> cluster.bean(0, ConnectionRegistry.class).count() == 1);
 			proxy.restore();
 
 			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
@@ -107,7 +105,8 @@ class SessionEndRedisBlipIntegrationTests {
 				assertThat(cluster.bean(0, RedisPresence.class).pendingChanges()).isZero();
 			});
 			assertThat(redisConnection.sync().pubsubNumsub("stompbox:room:blip-a").get("stompbox:room:blip-a"))
-				.as("alice still listens to her room").isEqualTo(1L);
+				.as("alice still listens to her room")
+				.isEqualTo(1L);
 			assertThat(cluster.bean(0, RedisUserEvents.class).localUsers()).isEqualTo(1);
 		}
 		finally {
@@ -116,7 +115,9 @@ class SessionEndRedisBlipIntegrationTests {
 		}
 	}
 
-	/** STOMPBOX_MAX_ROOMS: one join too many is refused, and nothing else is disturbed. */
+	/**
+	 * STOMPBOX_MAX_ROOMS: one join too many is refused, and nothing else is disturbed.
+	 */
 	@Test
 	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceeded() {
 		StompTestClient carol = StompTestClient.connect(cluster.port(0), TestTokens.forUser("carol"));

@@ -130,7 +130,8 @@ class BadInputIntegrationTests {
 		assertThat(error.path("error").asString()).isEqualTo("bad-request");
 		assertThat(error.path("destination").asString()).isEqualTo(destination);
 		assertThat(error.path("message").asString()).isNotBlank();
-		// Frames are handled in order: once a later SUBSCRIBE is receipted, the refused one
+		// Frames are handled in order: once a later SUBSCRIBE is receipted, the refused
+		// one
 		// would have been too.
 		this.mallory.subscribe("/topic/rooms/fence");
 		assertThat(receipted).as("RECEIPT for the refused SUBSCRIBE").isNotDone();
@@ -162,7 +163,8 @@ class BadInputIntegrationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "/queue/errors-usersomeone", "/queue/acks", "/topic/other", "/user/bystander/queue/acks" })
 	void subscribeOutsideRoomsAndOwnQueuesIsForbiddenWithoutReceipt(String destination) {
-		// /queue/errors-user<session id> is where Spring keeps a session's errors: no client may read it.
+		// /queue/errors-user<session id> is where Spring keeps a session's errors: no
+		// client may read it.
 		CompletableFuture<Void> receipted = subscribeWithReceipt(this.mallory, destination);
 		JsonNode error = this.mallory.awaitError();
 		assertThat(error.path("error").asString()).isEqualTo("forbidden");
@@ -248,10 +250,8 @@ class BadInputIntegrationTests {
 		headers.setDestination(destination);
 		headers.setReceipt("refused-" + destination);
 		CompletableFuture<Void> receipted = new CompletableFuture<>();
-		client.session()
-			.subscribe(headers, new org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter() {
-			})
-			.addReceiptTask(() -> receipted.complete(null));
+		client.session().subscribe(headers, new org.springframework.messaging.simp.stomp.StompSessionHandlerAdapter() {
+		}).addReceiptTask(() -> receipted.complete(null));
 		return receipted;
 	}
 

@@ -15,15 +15,15 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a connection may do before its CONNECT is complete (PROTOCOL.md sections 2 and 6): it
- * has {@code STOMPBOX_CONNECT_TIMEOUT} (3 s here: room for a first CONNECT on a busy machine)
- * from its handshake, then gets an ERROR frame {@code unauthorized} and close 1008, over
- * WebSocket and SockJS alike; and its first frame, the CONNECT, may take 8 KiB, so a client
- * that trickles bytes without a NUL holds no more than that before it gets {@code too-large}
- * and close 1009.
+ * What a connection may do before its CONNECT is complete (PROTOCOL.md sections 2 and 6):
+ * it has {@code STOMPBOX_CONNECT_TIMEOUT} (3 s here: room for a first CONNECT on a busy
+ * machine) from its handshake, then gets an ERROR frame {@code unauthorized} and close
+ * 1008, over WebSocket and SockJS alike; and its first frame, the CONNECT, may take 8
+ * KiB, so a client that trickles bytes without a NUL holds no more than that before it
+ * gets {@code too-large} and close 1009.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { TestTokens.SECRET_PROPERTY, "stompbox.connect-timeout=" + BeforeConnectIntegrationTests.TIMEOUT_MS + "ms" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { TestTokens.SECRET_PROPERTY,
+		"stompbox.connect-timeout=" + BeforeConnectIntegrationTests.TIMEOUT_MS + "ms" })
 class BeforeConnectIntegrationTests {
 
 	static final int TIMEOUT_MS = 3000;
@@ -79,7 +79,7 @@ class BeforeConnectIntegrationTests {
 		try (XhrStreamingSession client = XhrStreamingSession.open(this.port)) {
 			assertThat(client.send(RawFrames.connect(TestTokens.forUser("alice"), "0,0"))).isEqualTo(204);
 			String connected = client.nextCommandFrame();
-		assertThat(RawFrames.command(connected)).as(connected).isEqualTo("CONNECTED");
+			assertThat(RawFrames.command(connected)).as(connected).isEqualTo("CONNECTED");
 			Thread.sleep(TIMEOUT_MS + 1000);
 			assertThat(client.send(RawFrames.subscribe("acks", "/user/queue/acks", "r1"))).isEqualTo(204);
 			assertThat(RawFrames.isReceipt(client.nextCommandFrame(), "r1")).isTrue();
@@ -90,7 +90,8 @@ class BeforeConnectIntegrationTests {
 	void bytesTrickledWithoutANulPastTheConnectLimitGetTooLargeAnd1009() {
 		try (RawStompSocket trickler = RawStompSocket.open(this.port, "/ws")) {
 			trickler.send("CONNECT\naccept-version:1.2\n");
-			// Ten WebSocket messages of 1000 bytes: under the frame limit, over a CONNECT's.
+			// Ten WebSocket messages of 1000 bytes: under the frame limit, over a
+			// CONNECT's.
 			for (int i = 0; i < 10; i++) {
 				trickler.send("x-padding-" + i + ":" + "p".repeat(986) + "\n");
 			}
@@ -116,11 +117,14 @@ class BeforeConnectIntegrationTests {
 					+ TestTokens.forUser("alice") + "\nx-padding:";
 			client.send(connect + "p".repeat(8000 - RawFrames.bytes(connect)) + "\n\n" + RawFrames.NUL);
 			String connected = client.nextCommandFrame();
-		assertThat(RawFrames.command(connected)).as(connected).isEqualTo("CONNECTED");
+			assertThat(RawFrames.command(connected)).as(connected).isEqualTo("CONNECTED");
 		}
 	}
 
-	/** Only the first frame is bounded: a large SEND right behind the CONNECT is an ordinary frame. */
+	/**
+	 * Only the first frame is bounded: a large SEND right behind the CONNECT is an
+	 * ordinary frame.
+	 */
 	@Test
 	void aLargeFrameInTheSameMessageAsTheConnectIsNotBoundByTheConnectLimit() {
 		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
@@ -128,7 +132,7 @@ class BeforeConnectIntegrationTests {
 			client.send(RawFrames.connect(TestTokens.forUser("alice"), "0,0")
 					+ RawFrames.subscribe("errors", "/user/queue/errors", "r-errors") + big);
 			String connected = client.nextCommandFrame();
-		assertThat(RawFrames.command(connected)).as(connected).isEqualTo("CONNECTED");
+			assertThat(RawFrames.command(connected)).as(connected).isEqualTo("CONNECTED");
 			assertThat(RawFrames.isReceipt(client.nextCommandFrame(), "r-errors")).isTrue();
 			String answer = client.nextCommandFrame();
 			assertThat(RawFrames.isMessageOn(answer, "/user/queue/errors")).as(answer).isTrue();
@@ -137,7 +141,10 @@ class BeforeConnectIntegrationTests {
 		}
 	}
 
-	/** The close frame is written before the session's end is handled: its end is waited for. */
+	/**
+	 * The close frame is written before the session's end is handled: its end is waited
+	 * for.
+	 */
 	private void awaitEnded(String sessionId) {
 		long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
 		while (this.registry.isOpen(sessionId)) {

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A well-behaved client connected while another one misbehaves. PROTOCOL.md section 5: no
  * bad input from one client affects another client's connection, so after the bad input
- * this client must still be connected, have been told nothing, and still get room messages.
+ * this client must still be connected, have been told nothing, and still get room
+ * messages.
  */
 final class Bystander implements AutoCloseable {
 
@@ -34,8 +35,8 @@ final class Bystander implements AutoCloseable {
 	}
 
 	/**
-	 * Connects as a user of its own ({@code bystander-...}: a user's next connection inherits its
-	 * last one's rate bucket), subscribes to the room and joins it.
+	 * Connects as a user of its own ({@code bystander-...}: a user's next connection
+	 * inherits its last one's rate bucket), subscribes to the room and joins it.
 	 */
 	static Bystander inRoom(int port, String roomId) {
 		StompTestClient client = StompTestClient.connect(port,
@@ -54,9 +55,10 @@ final class Bystander implements AutoCloseable {
 	}
 
 	/**
-	 * Checks that this client noticed nothing: it is connected, got no ERROR frame, error or
-	 * system notice, and a room message sent now reaches it. Returns the room messages that
-	 * arrived before that one, for tests that check what the misbehaving client got through.
+	 * Checks that this client noticed nothing: it is connected, got no ERROR frame, error
+	 * or system notice, and a room message sent now reaches it. Returns the room messages
+	 * that arrived before that one, for tests that check what the misbehaving client got
+	 * through.
 	 */
 	List<JsonNode> assertUnaffected() {
 		assertThat(this.client.isConnected()).as("bystander connected").isTrue();

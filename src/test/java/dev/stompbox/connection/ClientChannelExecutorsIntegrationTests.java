@@ -13,11 +13,11 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Client frames and Spring's replies run on threads of their own, not on the server's timer
- * threads, which Spring Boot would hand both channels as the context's only executor.
+ * Client frames and Spring's replies run on threads of their own, not on the server's
+ * timer threads, which Spring Boot would hand both channels as the context's only
+ * executor.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = TestTokens.SECRET_PROPERTY)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ClientChannelExecutorsIntegrationTests {
 
 	@Autowired

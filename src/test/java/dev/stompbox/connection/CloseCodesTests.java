@@ -14,7 +14,10 @@ import dev.stompbox.error.ErrorCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Close codes of PROTOCOL.md section 6, chosen from the ERROR frame that ends a connection. */
+/**
+ * Close codes of PROTOCOL.md section 6, chosen from the ERROR frame that ends a
+ * connection.
+ */
 class CloseCodesTests {
 
 	@Test
@@ -100,7 +103,8 @@ class CloseCodesTests {
 	void connectionDroppedAfterTheServersCloseIsCountedUnderTheCodeChosen() {
 		Map<String, Object> attributes = new HashMap<>();
 		CloseCodes.abortedAfterClose(attributes, CloseStatus.SESSION_NOT_RELIABLE);
-		assertThat(CloseCodes.counted(attributes, CloseStatus.NO_CLOSE_FRAME)).isEqualTo(CloseStatus.SESSION_NOT_RELIABLE);
+		assertThat(CloseCodes.counted(attributes, CloseStatus.NO_CLOSE_FRAME))
+			.isEqualTo(CloseStatus.SESSION_NOT_RELIABLE);
 	}
 
 }

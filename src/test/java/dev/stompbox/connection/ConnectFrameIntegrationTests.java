@@ -12,7 +12,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The STOMP session's edges with the default settings: CONNECTED's heart-beat, DISCONNECT's receipt. */
+/**
+ * The STOMP session's edges with the default settings: CONNECTED's heart-beat,
+ * DISCONNECT's receipt.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ConnectFrameIntegrationTests {
 

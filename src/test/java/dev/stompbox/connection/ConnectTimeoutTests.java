@@ -23,7 +23,10 @@ import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 
-/** One timer per connection, due the CONNECT timeout after it opened, dropped once it connects or ends. */
+/**
+ * One timer per connection, due the CONNECT timeout after it opened, dropped once it
+ * connects or ends.
+ */
 class ConnectTimeoutTests {
 
 	private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");

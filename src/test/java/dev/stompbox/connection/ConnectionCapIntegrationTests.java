@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code STOMPBOX_MAX_CONNECTIONS}: at the cap a handshake gets HTTP 503 (PROTOCOL.md section
- * 6 names close 1013 for a connection that gets past the handshake in a race), the open
- * connections are untouched, and a connection slot that frees up can be used again.
+ * {@code STOMPBOX_MAX_CONNECTIONS}: at the cap a handshake gets HTTP 503 (PROTOCOL.md
+ * section 6 names close 1013 for a connection that gets past the handshake in a race),
+ * the open connections are untouched, and a connection slot that frees up can be used
+ * again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.max-connections=" + ConnectionCapIntegrationTests.CAP })
@@ -107,7 +108,10 @@ class ConnectionCapIntegrationTests {
 		assertThat(this.registry.count()).isEqualTo(CAP);
 	}
 
-	/** PROTOCOL.md section 2: the origin first, so a foreign page learns nothing of the load. */
+	/**
+	 * PROTOCOL.md section 2: the origin first, so a foreign page learns nothing of the
+	 * load.
+	 */
 	@Test
 	void atTheCapAForeignOriginGets403AndEveryRefusalIsCountedByItsReason() {
 		double origin = refused("origin");

@@ -35,10 +35,11 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 /**
- * The guard in front of the STOMP handler: whole frames up to the limit pass, parts are joined,
- * anything over the limit, counted in UTF-8 bytes, gets ERROR {@code too-large} and close 1009;
- * so does a first frame over {@link ConnectionGuard#CONNECT_FRAME_LIMIT}, and a connection
- * whose timer for the CONNECT runs out gets ERROR {@code unauthorized} and close 1008.
+ * The guard in front of the STOMP handler: whole frames up to the limit pass, parts are
+ * joined, anything over the limit, counted in UTF-8 bytes, gets ERROR {@code too-large}
+ * and close 1009; so does a first frame over {@link ConnectionGuard#CONNECT_FRAME_LIMIT},
+ * and a connection whose timer for the CONNECT runs out gets ERROR {@code unauthorized}
+ * and close 1008.
  */
 class ConnectionGuardTests {
 
@@ -133,8 +134,8 @@ class ConnectionGuardTests {
 	@Test
 	void sessionPassedOnClosesWithTheCodeOfTheErrorFrameItSent() throws Exception {
 		WebSocketSession passedOn = this.delegate.session;
-		passedOn.sendMessage(new TextMessage(StompErrorFrames.encode(
-				dev.stompbox.error.ErrorCode.UNAUTHORIZED.exception("A token is required"))));
+		passedOn.sendMessage(new TextMessage(
+				StompErrorFrames.encode(dev.stompbox.error.ErrorCode.UNAUTHORIZED.exception("A token is required"))));
 		passedOn.close(CloseStatus.PROTOCOL_ERROR);
 		verify(this.session).close(CloseStatus.POLICY_VIOLATION);
 	}
@@ -170,12 +171,13 @@ class ConnectionGuardTests {
 
 	@Test
 	void errorFrameTheStompHandlerSendsIsCountedByItsCode() throws Exception {
-		this.delegate.session.sendMessage(new TextMessage(StompErrorFrames.encode(
-				ErrorCode.FORBIDDEN.exception("not yours"))));
+		this.delegate.session
+			.sendMessage(new TextMessage(StompErrorFrames.encode(ErrorCode.FORBIDDEN.exception("not yours"))));
 		this.delegate.session.sendMessage(new TextMessage("MESSAGE\ndestination:/topic/rooms/a\n\n{}\u0000"));
 		assertThat(this.meters.get("stompbox.errors").tag("code", "forbidden").counter().count()).isEqualTo(1);
 		assertThat(this.meters.get("stompbox.errors").counters().stream().mapToDouble(Counter::count).sum())
-			.as("errors counted in all").isEqualTo(1);
+			.as("errors counted in all")
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -183,8 +185,7 @@ class ConnectionGuardTests {
 		this.guard.afterConnectionClosed(this.session, CloseStatus.GOING_AWAY);
 		this.guard.afterConnectionClosed(this.session, CloseStatus.GOING_AWAY);
 		assertThat(this.meters.get("stompbox.connects").counter().count()).isEqualTo(1);
-		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "going-away").counter().count())
-			.isEqualTo(1);
+		assertThat(this.meters.get("stompbox.disconnects").tag("reason", "going-away").counter().count()).isEqualTo(1);
 	}
 
 	@Test
@@ -283,7 +284,8 @@ class ConnectionGuardTests {
 		assertThat(RawFrames.command(frame)).isEqualTo("ERROR");
 		assertThat(RawFrames.header(frame, "message")).isEqualTo("too-large");
 		verify(this.session).close(CloseStatus.TOO_BIG_TO_PROCESS);
-		assertThat(this.delegate.messages).as("messages passed on").hasSizeLessThanOrEqualTo(1)
+		assertThat(this.delegate.messages).as("messages passed on")
+			.hasSizeLessThanOrEqualTo(1)
 			.noneSatisfy((message) -> assertThat(message.getPayloadLength()).isGreaterThan(LIMIT));
 	}
 

@@ -19,9 +19,9 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Connections the server ends on purpose (PROTOCOL.md sections 2 and 6): before the maximum
- * connection lifetime, here {@value #LIFETIME_SECONDS} s, and when the token expires, each
- * with a {@code reconnect} notice on {@code /user/queue/system} first.
+ * Connections the server ends on purpose (PROTOCOL.md sections 2 and 6): before the
+ * maximum connection lifetime, here {@value #LIFETIME_SECONDS} s, and when the token
+ * expires, each with a {@code reconnect} notice on {@code /user/queue/system} first.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { TestTokens.SECRET_PROPERTY,
 		"stompbox.max-connection-lifetime=" + ConnectionLifetimeIntegrationTests.LIFETIME_SECONDS + "s" })
@@ -49,10 +49,12 @@ class ConnectionLifetimeIntegrationTests {
 			RawFrames.subscribeAndAwaitReceipt(client, "system", SYSTEM);
 			CloseStatus status = client.awaitClose(LIFETIME.plus(MARGIN).plusSeconds(2));
 			long lived = System.currentTimeMillis() - connectedAt;
-			assertThat(lived).as("connection lifetime in ms").isLessThanOrEqualTo(LIFETIME.plus(MARGIN).toMillis())
+			assertThat(lived).as("connection lifetime in ms")
+				.isLessThanOrEqualTo(LIFETIME.plus(MARGIN).toMillis())
 				.isGreaterThanOrEqualTo(LIFETIME.toMillis() * 8 / 10);
 			assertThat(status.getCode()).isIn(CloseStatus.NORMAL.getCode(), CloseStatus.GOING_AWAY.getCode());
-			// Frames are recorded in arrival order, and all of them arrived before the close.
+			// Frames are recorded in arrival order, and all of them arrived before the
+			// close.
 			List<String> before = new ArrayList<>();
 			String noticeFrame = RawFrames.awaitFrame(client, (f) -> RawFrames.isMessageOn(f, SYSTEM), before);
 			assertThat(before).as("frames before the notice").isEmpty();
@@ -74,7 +76,9 @@ class ConnectionLifetimeIntegrationTests {
 			assertThat(notice.path("type").asString()).isEqualTo("reconnect");
 			assertThat(notice.path("reason").asString()).isEqualTo("max-lifetime");
 			assertThat(notice.has("retryAfterMs")).isTrue();
-			client.lost().orTimeout(LIFETIME.plus(MARGIN).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
+			client.lost()
+				.orTimeout(LIFETIME.plus(MARGIN).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+				.join();
 			assertThat(System.currentTimeMillis() - connectedAt).isLessThanOrEqualTo(LIFETIME.plus(MARGIN).toMillis());
 		}
 	}
@@ -89,7 +93,8 @@ class ConnectionLifetimeIntegrationTests {
 			RawFrames.subscribeAndAwaitReceipt(client, "system", SYSTEM);
 			CloseStatus status = client.awaitClose(Duration.ofSeconds(10));
 			long closedAt = System.currentTimeMillis();
-			assertThat(closedAt).as("closed at, against exp " + expiresAt).isGreaterThanOrEqualTo(expiresAt)
+			assertThat(closedAt).as("closed at, against exp " + expiresAt)
+				.isGreaterThanOrEqualTo(expiresAt)
 				.isLessThanOrEqualTo(expiresAt + 5000);
 			assertThat(status.getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 			String notice = RawFrames.awaitFrame(client, (f) -> RawFrames.isMessageOn(f, SYSTEM), null);

@@ -19,11 +19,11 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A frame's {@code content-length} (PROTOCOL.md section 5): one that is not a non-negative
- * integer gets an ERROR frame {@code bad-request} and close 1002, one over
- * {@code STOMPBOX_MAX_FRAME_SIZE} (65536 here) {@code too-large} and close 1009, each as soon
- * as the header is read, whether or not a body and NUL follow. A valid one still decides
- * where the body ends, NUL bytes in it included.
+ * A frame's {@code content-length} (PROTOCOL.md section 5): one that is not a
+ * non-negative integer gets an ERROR frame {@code bad-request} and close 1002, one over
+ * {@code STOMPBOX_MAX_FRAME_SIZE} (65536 here) {@code too-large} and close 1009, each as
+ * soon as the header is read, whether or not a body and NUL follow. A valid one still
+ * decides where the body ends, NUL bytes in it included.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ContentLengthIntegrationTests {
@@ -104,7 +104,8 @@ class ContentLengthIntegrationTests {
 	@Test
 	void aNulInsideTheContentLengthIsPartOfTheBody() {
 		try (RawStompSocket sender = joined("sender")) {
-			// Without content-length the frame would end at the first NUL, and the rest be garbage.
+			// Without content-length the frame would end at the first NUL, and the rest
+			// be garbage.
 			String nul = RawFrames.NUL;
 			sender.send("SEND\ndestination:" + MESSAGES + "\ncontent-length:5\n\nab" + nul + "cd" + nul);
 			String answer = RawFrames.awaitFrame(sender, (frame) -> !frame.isBlank(), null);

@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
-/** The broker's subscriptions by exact destination, as the simple broker registers them. */
+/**
+ * The broker's subscriptions by exact destination, as the simple broker registers them.
+ */
 class DestinationSubscriptionsTests {
 
 	private final ConnectionRegistry sessions = new ConnectionRegistry();
@@ -56,7 +58,8 @@ class DestinationSubscriptionsTests {
 
 		this.registry.unregisterSubscription(message(SimpMessageType.UNSUBSCRIBE, "s1", "a", null));
 
-		assertThat(this.registry.subscribers("/topic/rooms/lobby")).containsExactlyEntriesOf(Map.of("s1", List.of("b")));
+		assertThat(this.registry.subscribers("/topic/rooms/lobby"))
+			.containsExactlyEntriesOf(Map.of("s1", List.of("b")));
 	}
 
 	@Test
@@ -67,7 +70,8 @@ class DestinationSubscriptionsTests {
 
 		this.registry.unregisterAllSubscriptions("s1");
 
-		assertThat(this.registry.subscribers("/topic/rooms/lobby")).containsExactlyEntriesOf(Map.of("s2", List.of("x")));
+		assertThat(this.registry.subscribers("/topic/rooms/lobby"))
+			.containsExactlyEntriesOf(Map.of("s2", List.of("x")));
 		assertThat(this.registry.subscribers("/queue/acks-users1")).isEmpty();
 	}
 
@@ -77,12 +81,13 @@ class DestinationSubscriptionsTests {
 		subscribe("s1", "a", "/topic/rooms/other");
 
 		assertThat(this.registry.subscribers("/topic/rooms/lobby")).isEmpty();
-		assertThat(this.registry.subscribers("/topic/rooms/other")).containsExactlyEntriesOf(Map.of("s1", List.of("a")));
+		assertThat(this.registry.subscribers("/topic/rooms/other"))
+			.containsExactlyEntriesOf(Map.of("s1", List.of("a")));
 	}
 
 	/**
-	 * Spring handles a closed session's DISCONNECT beside the frames it still had queued: a
-	 * SUBSCRIBE handled after the session ended must not outlive its clean-up.
+	 * Spring handles a closed session's DISCONNECT beside the frames it still had queued:
+	 * a SUBSCRIBE handled after the session ended must not outlive its clean-up.
 	 */
 	@Test
 	void aSessionThatHasEndedRegistersNothing() {

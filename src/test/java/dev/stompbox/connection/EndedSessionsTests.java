@@ -13,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
-/** Frames a session still had queued when it ended do no work; its clean-up still runs. */
+/**
+ * Frames a session still had queued when it ended do no work; its clean-up still runs.
+ */
 class EndedSessionsTests {
 
 	private final ConnectionRegistry registry = new ConnectionRegistry();

@@ -15,7 +15,10 @@ import dev.stompbox.error.ErrorCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A failed check of an inbound frame becomes an ERROR frame for its session, not a log line. */
+/**
+ * A failed check of an inbound frame becomes an ERROR frame for its session, not a log
+ * line.
+ */
 class ErrorFrameOnFailureTests {
 
 	private final List<Message<?>> outbound = new CopyOnWriteArrayList<>();

@@ -70,7 +70,10 @@ class FanoutLanesTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.secondSteps.size() == 2);
 		// The thread left behind has ended; the lane goes on on its new one.
 		await().atMost(Duration.ofSeconds(5))
-			.until(() -> Thread.getAllStackTraces().keySet().stream().noneMatch((t) -> t.getName().equals(threads.get(0))));
+			.until(() -> Thread.getAllStackTraces()
+				.keySet()
+				.stream()
+				.noneMatch((t) -> t.getName().equals(threads.get(0))));
 		CountDownLatch after = new CountDownLatch(1);
 		this.lanes.execute(1, () -> after::countDown);
 		assertThat(after.await(5, TimeUnit.SECONDS)).isTrue();
@@ -97,7 +100,8 @@ class FanoutLanesTests {
 		}
 		gate.countDown();
 		await().atMost(Duration.ofSeconds(5)).until(() -> steps.size() == 8);
-		// So each subscriber has the frames of tasks 1 to 3 queued when the first write to it runs.
+		// So each subscriber has the frames of tasks 1 to 3 queued when the first write
+		// to it runs.
 		assertThat(steps).containsExactly("first 0", "second 0", "first 1", "first 2", "first 3", "second 1",
 				"second 2", "second 3");
 	}
@@ -196,12 +200,13 @@ class FanoutLanesTests {
 	@Test
 	void tasksAreRefusedOnceShutDown() {
 		this.lanes.shutdown();
-		assertThatExceptionOfType(RejectedExecutionException.class)
-			.isThrownBy(() -> this.lanes.execute(0, () -> () -> {
-			}));
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> this.lanes.execute(0, () -> () -> {
+		}));
 	}
 
-	/** An Error that ends the thread it is thrown on, without a stack trace to fill in. */
+	/**
+	 * An Error that ends the thread it is thrown on, without a stack trace to fill in.
+	 */
 	private static final class ThreadEndingError extends Error {
 
 		ThreadEndingError() {

@@ -14,7 +14,9 @@ import dev.stompbox.metrics.OutboundKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Frames to and from clients sorted into the kinds the message counters are tagged with. */
+/**
+ * Frames to and from clients sorted into the kinds the message counters are tagged with.
+ */
 class FrameKindsTests {
 
 	@ParameterizedTest

@@ -45,7 +45,8 @@ class FrameSizeIntegrationTests {
 
 	@BeforeEach
 	void connectBystander() {
-		// Not in the room of the big frames: an envelope around a body of nearly 64 KiB is
+		// Not in the room of the big frames: an envelope around a body of nearly 64 KiB
+		// is
 		// more than a Spring client accepts by default.
 		this.bystander = Bystander.inRoom(this.port, "small");
 	}
@@ -71,7 +72,8 @@ class FrameSizeIntegrationTests {
 				sender.send(RawFrames.sendOfSize(MESSAGES, "far-over", 5 * LIMIT));
 			}
 			catch (IllegalStateException ex) {
-				// The server may refuse and close before the client has written the whole frame.
+				// The server may refuse and close before the client has written the whole
+				// frame.
 			}
 			assertTooLargeAndClosed(sender);
 		}
@@ -118,7 +120,10 @@ class FrameSizeIntegrationTests {
 		this.bystander.assertUnaffected();
 	}
 
-	/** The container's buffer for SockJS holds whole frames up to the limit (WholeMessageHandshakeHandler). */
+	/**
+	 * The container's buffer for SockJS holds whole frames up to the limit
+	 * (WholeMessageHandshakeHandler).
+	 */
 	@Test
 	void frameJustUnderTheLimitOverSockJsIsAccepted() {
 		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser("sender"),
@@ -182,7 +187,9 @@ class FrameSizeIntegrationTests {
 		assertThat(sender.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
 	}
 
-	/** Its ACK is positive and the room message arrives; they may come in either order. */
+	/**
+	 * Its ACK is positive and the room message arrives; they may come in either order.
+	 */
 	private static void assertAckedAndDelivered(RawStompSocket sender, String requestId) {
 		JsonNode ack = null;
 		JsonNode delivered = null;

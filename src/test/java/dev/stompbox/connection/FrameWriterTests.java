@@ -16,7 +16,8 @@ import static org.mockito.Mockito.verify;
  * Only a plain WebSocket session on Jetty gathers frames and writes through Jetty's own
  * non-blocking flusher ({@link WebSocketContainerIntegrationTests} checks that one does);
  * anything else, SockJS above all, whose frames must be wrapped in its own, writes each
- * message as it comes, on a virtual thread, so that a write that blocks holds no server thread.
+ * message as it comes, on a virtual thread, so that a write that blocks holds no server
+ * thread.
  */
 class FrameWriterTests {
 

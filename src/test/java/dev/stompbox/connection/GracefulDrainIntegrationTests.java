@@ -30,10 +30,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Graceful drain (PROTOCOL.md section 6): with a few hundred clients connected, closing the
- * application as SIGTERM does tells every client {@code reconnect} / {@code shutdown}, then
- * closes it with 1001; readiness goes DOWN before the first close and the whole context is
- * gone within 8 s.
+ * Graceful drain (PROTOCOL.md section 6): with a few hundred clients connected, closing
+ * the application as SIGTERM does tells every client {@code reconnect} /
+ * {@code shutdown}, then closes it with 1001; readiness goes DOWN before the first close
+ * and the whole context is gone within 8 s.
  */
 class GracefulDrainIntegrationTests {
 
@@ -49,7 +49,8 @@ class GracefulDrainIntegrationTests {
 		StandardWebSocketClient webSocket = new StandardWebSocketClient();
 		List<Client> clients = new ArrayList<>();
 		try {
-			// One user each: a user may hold only STOMPBOX_MAX_CONNECTIONS_PER_USER connections.
+			// One user each: a user may hold only STOMPBOX_MAX_CONNECTIONS_PER_USER
+			// connections.
 			for (int i = 0; i < CLIENTS; i++) {
 				clients.add(Client.open(webSocket, port, TestTokens.forUser("drained-" + i)));
 			}
@@ -90,7 +91,8 @@ class GracefulDrainIntegrationTests {
 
 	private static void watchReadiness(int port, AtomicLong notReadyAt) {
 		HttpClient http = HttpClient.newHttpClient();
-		HttpRequest probe = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+		HttpRequest probe = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
 			.timeout(Duration.ofSeconds(1))
 			.build();
 		while (!Thread.currentThread().isInterrupted()) {
@@ -129,7 +131,8 @@ class GracefulDrainIntegrationTests {
 			headers.setSecWebSocketProtocol("v12.stomp");
 			client.session = webSocket.execute(client, headers, URI.create("ws://localhost:" + port + "/ws"))
 				.get(10, TimeUnit.SECONDS);
-			// The container takes one sender at a time: the SUBSCRIBE goes out from its read thread.
+			// The container takes one sender at a time: the SUBSCRIBE goes out from its
+			// read thread.
 			synchronized (client) {
 				client.session.sendMessage(new TextMessage("CONNECT\naccept-version:1.2\nhost:localhost\n"
 						+ "heart-beat:0,0\nAuthorization:Bearer " + token + "\n\n\u0000"));
@@ -142,8 +145,8 @@ class GracefulDrainIntegrationTests {
 			String frame = message.getPayload();
 			if (frame.startsWith("CONNECTED")) {
 				synchronized (this) {
-					session.sendMessage(new TextMessage(
-							"SUBSCRIBE\nid:0\ndestination:/user/queue/system\nreceipt:sub\n\n\u0000"));
+					session.sendMessage(
+							new TextMessage("SUBSCRIBE\nid:0\ndestination:/user/queue/system\nreceipt:sub\n\n\u0000"));
 				}
 			}
 			else if (frame.startsWith("RECEIPT")) {

@@ -13,8 +13,8 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * STOMP heart-beats with a configured {@code stompbox.heartbeat} of one second (the default,
- * 10 s each way, is checked in {@link ConnectFrameIntegrationTests}). Shares its
+ * STOMP heart-beats with a configured {@code stompbox.heartbeat} of one second (the
+ * default, 10 s each way, is checked in {@link ConnectFrameIntegrationTests}). Shares its
  * configuration, and so its server, with {@link RateLimitIntegrationTests}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,

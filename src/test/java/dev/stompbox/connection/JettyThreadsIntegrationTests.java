@@ -33,8 +33,8 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Jetty runs with a few threads per core, not Boot's 200, unless the operator says otherwise,
- * and clients that stall in the middle of a request body cannot hold them all.
+ * Jetty runs with a few threads per core, not Boot's 200, unless the operator says
+ * otherwise, and clients that stall in the middle of a request body cannot hold them all.
  */
 class JettyThreadsIntegrationTests {
 
@@ -64,7 +64,10 @@ class JettyThreadsIntegrationTests {
 		assertThat(JettyThreads.defaultMax(16)).isEqualTo(128);
 	}
 
-	/** The I/O timeout shortened from its 10 s, so that waiting it out takes the test little time. */
+	/**
+	 * The I/O timeout shortened from its 10 s, so that waiting it out takes the test
+	 * little time.
+	 */
 	static final Duration IO_TIMEOUT = Duration.ofSeconds(2);
 
 	static final String SHORT_IO_TIMEOUT = JettyThreads.REQUEST_IO_TIMEOUT_PROPERTY + "=2s";
@@ -80,7 +83,8 @@ class JettyThreadsIntegrationTests {
 		@Test
 		void theServerRunsOnAPoolSizedToTheCores() {
 			QueuedThreadPool pool = pool(this.context);
-			assertThat(pool.getMaxThreads()).isEqualTo(JettyThreads.defaultMax(Runtime.getRuntime().availableProcessors()));
+			assertThat(pool.getMaxThreads())
+				.isEqualTo(JettyThreads.defaultMax(Runtime.getRuntime().availableProcessors()));
 			assertThat(pool.getName()).isEqualTo("qtp-stompbox");
 		}
 
@@ -88,8 +92,8 @@ class JettyThreadsIntegrationTests {
 		int port;
 
 		/**
-		 * A poll waits for the server with no I/O at all, which is not a stalled read or write;
-		 * every poll and send comes on a connection of its own.
+		 * A poll waits for the server with no I/O at all, which is not a stalled read or
+		 * write; every poll and send comes on a connection of its own.
 		 */
 		@ParameterizedTest
 		@EnumSource(value = StompTestClient.Transport.class, names = { "SOCKJS_XHR", "SOCKJS_XHR_POLLING" })
@@ -98,7 +102,8 @@ class JettyThreadsIntegrationTests {
 			try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("paula"), transport)) {
 				BlockingQueue<Received> room = client.subscribeAndJoin("quiet");
 				Thread.sleep(IO_TIMEOUT.plusSeconds(1).toMillis());
-				client.send("/app/rooms/quiet/messages", Map.of("requestId", "r1", "body", Map.of("text", "still here")));
+				client.send("/app/rooms/quiet/messages",
+						Map.of("requestId", "r1", "body", Map.of("text", "still here")));
 				assertThat(client.awaitAck("r1").path("ok").asBoolean()).isTrue();
 				Received message = room.poll(StompTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 				assertThat(message).as("the message after the quiet spell").isNotNull();
@@ -108,7 +113,10 @@ class JettyThreadsIntegrationTests {
 
 	}
 
-	/** Demo mode, where {@code POST /auth/demo-token} reads a body before any token is asked for. */
+	/**
+	 * Demo mode, where {@code POST /auth/demo-token} reads a body before any token is
+	 * asked for.
+	 */
 	@Nested
 	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 			properties = { "stompbox.demo=true", JettyThreadsIntegrationTests.SHORT_IO_TIMEOUT })
@@ -129,12 +137,15 @@ class JettyThreadsIntegrationTests {
 					Socket socket = new Socket("127.0.0.1", this.port);
 					socket.getOutputStream()
 						.write(("POST /auth/demo-token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-								+ "Content-Length: 100000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+								+ "Content-Length: 100000\r\n\r\n{")
+							.getBytes(StandardCharsets.US_ASCII));
 					uploads.add(socket);
 				}
 				long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-				HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/liveness"))
-					// Under Jetty's 30 s idle timeout: the threads must come free before it.
+				HttpRequest health = HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/liveness"))
+					// Under Jetty's 30 s idle timeout: the threads must come free before
+					// it.
 					.timeout(Duration.ofSeconds(20))
 					.build();
 				while (true) {

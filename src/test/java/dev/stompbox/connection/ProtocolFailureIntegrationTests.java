@@ -20,10 +20,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Protocol-level failures (PROTOCOL.md sections 2 and 5): a frame that is not STOMP, a SEND
- * to a destination prefix clients may not use, a frame before CONNECT and a CONNECT without
- * a token each get one STOMP ERROR frame and the connection is closed. A client connected
- * at the same time notices nothing.
+ * Protocol-level failures (PROTOCOL.md sections 2 and 5): a frame that is not STOMP, a
+ * SEND to a destination prefix clients may not use, a frame before CONNECT and a CONNECT
+ * without a token each get one STOMP ERROR frame and the connection is closed. A client
+ * connected at the same time notices nothing.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ProtocolFailureIntegrationTests {
@@ -143,10 +143,8 @@ class ProtocolFailureIntegrationTests {
 		try (RawStompSocket mallory = connected("mallory")) {
 			RawFrames.subscribeAndAwaitReceipt(mallory, "errors", "/user/queue/errors");
 			mallory.send(RawFrames.send("/app", "{\"requestId\": \"bare\"}"));
-			String answer = RawFrames.awaitFrame(mallory,
-					(frame) -> "ERROR".equals(RawFrames.command(frame))
-							|| RawFrames.isMessageOn(frame, "/user/queue/errors"),
-					null);
+			String answer = RawFrames.awaitFrame(mallory, (frame) -> "ERROR".equals(RawFrames.command(frame))
+					|| RawFrames.isMessageOn(frame, "/user/queue/errors"), null);
 			if ("ERROR".equals(RawFrames.command(answer))) {
 				assertThat(RawFrames.header(answer, "message")).isEqualTo("bad-request");
 			}

@@ -33,7 +33,10 @@ class RateLimitIntegrationTests {
 
 	static final int RATE = 5;
 
-	/** Shorter than the 2 s of production, so the tests that flood do not wait that long for their answers. */
+	/**
+	 * Shorter than the 2 s of production, so the tests that flood do not wait that long
+	 * for their answers.
+	 */
 	static final long LONGEST_HOLD_MS = 600;
 
 	private static final int BURST = 6 * RATE;
@@ -58,7 +61,8 @@ class RateLimitIntegrationTests {
 	@BeforeEach
 	void connect() {
 		this.bystander = Bystander.inRoom(this.port, ROOM);
-		// A user of its own for each test: a reconnect within two seconds inherits the bucket.
+		// A user of its own for each test: a reconnect within two seconds inherits the
+		// bucket.
 		this.flooder = StompTestClient.connect(this.port, TestTokens.forUser("flooder-" + UUID.randomUUID()));
 		this.flooder.subscribeAndJoin(ROOM);
 	}
@@ -79,7 +83,8 @@ class RateLimitIntegrationTests {
 		double seconds = (System.nanoTime() - start) / 1e9;
 		List<JsonNode> limited = acks.values().stream().filter((ack) -> !ack.path("ok").asBoolean()).toList();
 		int accepted = BURST - limited.size();
-		// A full bucket holds 2 x RATE, less the client's start; it refills at RATE a second meanwhile.
+		// A full bucket holds 2 x RATE, less the client's start; it refills at RATE a
+		// second meanwhile.
 		assertThat(accepted).isGreaterThanOrEqualTo(2 * RATE - START)
 			.isLessThanOrEqualTo(2 * RATE + (int) Math.ceil(RATE * seconds) + 1);
 		assertThat(limited).isNotEmpty().allSatisfy((ack) -> {
@@ -105,8 +110,9 @@ class RateLimitIntegrationTests {
 
 	/**
 	 * The answers of a session over its rate come at that rate, up to the longest hold: a
-	 * client that waits for its answers, as a flood from a closed loop does, is slowed down
-	 * rather than answered as fast as the server can refuse. Every frame is still answered.
+	 * client that waits for its answers, as a flood from a closed loop does, is slowed
+	 * down rather than answered as fast as the server can refuse. Every frame is still
+	 * answered.
 	 */
 	@Test
 	void answersOfASessionOverItsRateArePacedAndAllArrive() {
@@ -117,7 +123,8 @@ class RateLimitIntegrationTests {
 		Map<String, JsonNode> acks = awaitAcks(this.flooder, BURST);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		long limited = acks.values().stream().filter((ack) -> !ack.path("ok").asBoolean()).count();
-		// Each refused frame held the answers one frame's time of the rate longer, never more
+		// Each refused frame held the answers one frame's time of the rate longer, never
+		// more
 		// than the longest hold ahead of the last refusal.
 		Duration paced = Duration.ofSeconds(1).dividedBy(RATE).multipliedBy(limited);
 		Duration longest = Duration.ofMillis(LONGEST_HOLD_MS);
@@ -181,7 +188,8 @@ class RateLimitIntegrationTests {
 		for (int i = 0; i < BURST; i++) {
 			this.flooder.subscribeNoWait("/topic/rooms/sub-" + i, false);
 		}
-		// Frames of a session are handled in order: the errors of the SUBSCRIBEs come before this ACK.
+		// Frames of a session are handled in order: the errors of the SUBSCRIBEs come
+		// before this ACK.
 		this.flooder.send(MESSAGES, Map.of("requestId", "after-subs", "body", "x"));
 		this.flooder.awaitAck("after-subs");
 		List<JsonNode> errors = new java.util.ArrayList<>();
@@ -189,7 +197,8 @@ class RateLimitIntegrationTests {
 		List<JsonNode> refused = errors.stream()
 			.filter((error) -> error.path("destination").asString().startsWith("/topic/rooms/sub-"))
 			.toList();
-		// A full bucket holds 2 x RATE, less what connecting, subscribing and joining took.
+		// A full bucket holds 2 x RATE, less what connecting, subscribing and joining
+		// took.
 		assertThat(refused).hasSizeGreaterThanOrEqualTo(BURST - 2 * RATE - RATE).allSatisfy((error) -> {
 			assertThat(error.path("error").asString()).isEqualTo("rate-limited");
 			assertThat(error.path("message").asString()).isNotBlank();
@@ -197,13 +206,17 @@ class RateLimitIntegrationTests {
 		assertThat(this.flooder.isConnected()).isTrue();
 		assertThat(this.flooder.errorFrames()).isEmpty();
 		// A refused subscription is not registered: the room's messages do not reach it.
-		String room = refused.get(refused.size() - 1).path("destination").asString().substring("/topic/rooms/".length());
+		String room = refused.get(refused.size() - 1)
+			.path("destination")
+			.asString()
+			.substring("/topic/rooms/".length());
 		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(300)).until(() -> {
 			String requestId = "join-" + System.nanoTime();
 			this.bystander.client().send("/app/rooms/" + room + "/join", Map.of("requestId", requestId));
 			return this.bystander.client().awaitAck(requestId).path("ok").asBoolean();
 		});
-		this.bystander.client().send("/app/rooms/" + room + "/messages", Map.of("requestId", "to-refused", "body", "x"));
+		this.bystander.client()
+			.send("/app/rooms/" + room + "/messages", Map.of("requestId", "to-refused", "body", "x"));
 		assertThat(this.bystander.client().awaitAck("to-refused").path("ok").asBoolean()).isTrue();
 		assertThat(StompTestClient.poll(this.flooder.queue("/topic/rooms/" + room), Duration.ofMillis(500))).isNull();
 	}
@@ -216,8 +229,10 @@ class RateLimitIntegrationTests {
 			for (int i = 0; i < BURST; i++) {
 				raw.send("UNSUBSCRIBE\nid:none-" + i + "\n\n" + RawFrames.NUL);
 			}
-			// A SEND's RECEIPT follows its outcome on the session's ordered path, so every error
-			// of the UNSUBSCRIBEs is in by then; a DISCONNECT's RECEIPT is Spring's, and can
+			// A SEND's RECEIPT follows its outcome on the session's ordered path, so
+			// every error
+			// of the UNSUBSCRIBEs is in by then; a DISCONNECT's RECEIPT is Spring's, and
+			// can
 			// overtake errors still queued.
 			List<String> before = new java.util.ArrayList<>();
 			raw.send("SEND\ndestination:/app/rooms/none/leave\nreceipt:after\ncontent-type:application/json\n\n{}"
@@ -238,7 +253,8 @@ class RateLimitIntegrationTests {
 		for (int i = 0; i < BURST; i++) {
 			first.send(MESSAGES, Map.of("requestId", "f" + i, "body", i));
 		}
-		// Closed at once, not after the answers, which the pacing holds back for a while: the
+		// Closed at once, not after the answers, which the pacing holds back for a while:
+		// the
 		// bucket would refill meanwhile. The burst is handled before the close, in order.
 		first.close();
 		long carried = subscriptionsAccepted(user);
@@ -249,14 +265,18 @@ class RateLimitIntegrationTests {
 		this.bystander.assertUnaffected();
 	}
 
-	/** Connects as the user and sends 2 x RATE SUBSCRIBEs at once: how many got their RECEIPT. */
+	/**
+	 * Connects as the user and sends 2 x RATE SUBSCRIBEs at once: how many got their
+	 * RECEIPT.
+	 */
 	private long subscriptionsAccepted(String user) {
 		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
 			assertThat(RawFrames.command(socket.connect(TestTokens.forUser(user)))).isEqualTo("CONNECTED");
 			for (int i = 0; i < 2 * RATE; i++) {
 				socket.send(RawFrames.subscribe("s" + i, "/user/queue/errors", "r" + i));
 			}
-			// A SEND's RECEIPT comes after the answers of the frames before it, refused or not.
+			// A SEND's RECEIPT comes after the answers of the frames before it, refused
+			// or not.
 			socket.send("SEND\ndestination:/app/rooms/" + ROOM + "/leave\nreceipt:end\n\n{}" + RawFrames.NUL);
 			List<String> before = new java.util.ArrayList<>();
 			RawFrames.awaitFrame(socket, (frame) -> RawFrames.isReceipt(frame, "end"), before);

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The token bucket behind {@code STOMPBOX_RATE_LIMIT}: the rate a second, bursts of twice that. */
+/**
+ * The token bucket behind {@code STOMPBOX_RATE_LIMIT}: the rate a second, bursts of twice
+ * that.
+ */
 class RateLimiterTests {
 
 	private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -36,7 +39,8 @@ class RateLimiterTests {
 		for (int i = 0; i < 100; i++) {
 			assertThat(limiter.tryAcquire(START + i)).isFalse();
 		}
-		assertThat(limiter.tryAcquire(START + SECOND / 5 + EPSILON)).as("one permit after a fifth of a second").isTrue();
+		assertThat(limiter.tryAcquire(START + SECOND / 5 + EPSILON)).as("one permit after a fifth of a second")
+			.isTrue();
 	}
 
 	@Test

@@ -11,7 +11,8 @@ import dev.stompbox.support.RawStompSocket;
 
 /**
  * STOMP frames written by hand for {@link RawStompSocket}, and readers for the frames the
- * server answers with. Frames are short strings here so a test shows exactly what is sent.
+ * server answers with. Frames are short strings here so a test shows exactly what is
+ * sent.
  */
 final class RawFrames {
 
@@ -33,7 +34,9 @@ final class RawFrames {
 		return sendHeaders(destination) + json + NUL;
 	}
 
-	/** A SEND frame of exactly {@code totalBytes} UTF-8 bytes, its body a JSON message. */
+	/**
+	 * A SEND frame of exactly {@code totalBytes} UTF-8 bytes, its body a JSON message.
+	 */
 	static String sendOfSize(String destination, String requestId, int totalBytes) {
 		String head = sendHeaders(destination) + "{\"requestId\":\"" + requestId + "\",\"body\":\"";
 		String tail = "\"}" + NUL;
@@ -96,8 +99,8 @@ final class RawFrames {
 	}
 
 	/**
-	 * Reads frames until one matches, each within the socket's timeout, and returns it; the
-	 * frames skipped on the way are added to {@code skipped} when it is given.
+	 * Reads frames until one matches, each within the socket's timeout, and returns it;
+	 * the frames skipped on the way are added to {@code skipped} when it is given.
 	 */
 	static String awaitFrame(RawStompSocket socket, Predicate<String> matching, @Nullable List<String> skipped) {
 		List<String> seen = (skipped != null) ? skipped : new ArrayList<>();
@@ -110,7 +113,10 @@ final class RawFrames {
 		}
 	}
 
-	/** Subscribes and waits for the RECEIPT, so what the server sends next reaches the socket. */
+	/**
+	 * Subscribes and waits for the RECEIPT, so what the server sends next reaches the
+	 * socket.
+	 */
 	static void subscribeAndAwaitReceipt(RawStompSocket socket, String id, String destination) {
 		String receipt = "receipt-" + id;
 		socket.send(subscribe(id, destination, receipt));

@@ -20,10 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The RECEIPT of a SEND comes after its outcome, its ACK or its error, has been sent
- * (PROTOCOL.md section 4.3), whether the SEND was accepted (its ACK waits for the publish),
- * refused by its handler (not joined, bad JSON) or refused before it by the rate limit. A
- * client that waits for the RECEIPT then knows the outcome. Checked on the wire, under load:
- * a burst of SENDs, each with a receipt, in one go.
+ * (PROTOCOL.md section 4.3), whether the SEND was accepted (its ACK waits for the
+ * publish), refused by its handler (not joined, bad JSON) or refused before it by the
+ * rate limit. A client that waits for the RECEIPT then knows the outcome. Checked on the
+ * wire, under load: a burst of SENDs, each with a receipt, in one go.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.rate-limit=50" })
@@ -69,15 +69,16 @@ class ReceiptOrderIntegrationTests {
 	}
 
 	/**
-	 * Every third SEND is accepted with a requestId; the others are refused in their handler:
-	 * to a room not joined, or with a body that is not JSON. Past the burst budget of the rate
-	 * limit, SENDs are refused before their handler.
+	 * Every third SEND is accepted with a requestId; the others are refused in their
+	 * handler: to a room not joined, or with a body that is not JSON. Past the burst
+	 * budget of the rate limit, SENDs are refused before their handler.
 	 */
 	private static String request(int i) {
 		return switch (i % 3) {
 			case 0 -> RawFrames.send("/app/rooms/lobby/messages",
 					"{\"requestId\":\"q" + i + "\",\"clientMsgId\":\"c" + i + "\",\"body\":" + i + "}");
-			case 1 -> RawFrames.send("/app/rooms/elsewhere/messages", "{\"requestId\":\"q" + i + "\",\"body\":" + i + "}");
+			case 1 ->
+				RawFrames.send("/app/rooms/elsewhere/messages", "{\"requestId\":\"q" + i + "\",\"body\":" + i + "}");
 			default -> RawFrames.send("/app/rooms/bad" + i + "/messages", "{not json");
 		};
 	}
@@ -119,7 +120,10 @@ class ReceiptOrderIntegrationTests {
 		}
 	}
 
-	/** The number of the request an ACK or error answers: from its requestId, else its destination. */
+	/**
+	 * The number of the request an ACK or error answers: from its requestId, else its
+	 * destination.
+	 */
 	private int requestNumber(String frame) {
 		JsonNode body = this.json.readTree(RawFrames.body(frame));
 		JsonNode requestId = body.get("requestId");
@@ -139,7 +143,8 @@ class ReceiptOrderIntegrationTests {
 	void connectedComesBeforeTheReceiptsOfFramesSentWithTheConnect() {
 		for (int round = 0; round < 20; round++) {
 			try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-				StringBuilder message = new StringBuilder(RawFrames.connect(TestTokens.forUser("eager-" + round), "0,0"));
+				StringBuilder message = new StringBuilder(
+						RawFrames.connect(TestTokens.forUser("eager-" + round), "0,0"));
 				for (int i = 0; i < 5; i++) {
 					message.append(RawFrames.subscribe("s" + i, "/user/queue/errors", "r" + i));
 				}

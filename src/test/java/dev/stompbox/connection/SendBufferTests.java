@@ -33,11 +33,11 @@ import static org.mockito.Mockito.verify;
 /**
  * A session's send buffer. Writes never block the caller: a frame queued while a write is
  * pending is written once that write is done, in order, and the caller returns at once; a
- * session whose write stays pending is given up as too slow once too much waits or the write
- * has waited too long, whether another frame comes for it or the sweep finds it, and closed
- * off the caller's thread. Spring sends an ERROR frame and closes at once; while an earlier
- * frame is still being written, the ERROR frame waits in the send buffer and must still go
- * out before the close. With Spring's own decorator it is dropped.
+ * session whose write stays pending is given up as too slow once too much waits or the
+ * write has waited too long, whether another frame comes for it or the sweep finds it,
+ * and closed off the caller's thread. Spring sends an ERROR frame and closes at once;
+ * while an earlier frame is still being written, the ERROR frame waits in the send buffer
+ * and must still go out before the close. With Spring's own decorator it is dropped.
  */
 class SendBufferTests {
 
@@ -166,8 +166,10 @@ class SendBufferTests {
 	void sessionGivenUpAsTooSlowIsClosedWithoutWaiting() throws Exception {
 		CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> send(EARLIER), this.threads);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
-		CompletableFuture.runAsync(() -> close(CloseStatus.SESSION_NOT_RELIABLE), this.threads).get(5, TimeUnit.SECONDS);
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		CompletableFuture.runAsync(() -> close(CloseStatus.SESSION_NOT_RELIABLE), this.threads)
+			.get(5, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
 		this.release.countDown();
 		writer.get(10, TimeUnit.SECONDS);
 	}
@@ -216,7 +218,8 @@ class SendBufferTests {
 		assertThat(small.enqueue(new TextMessage("x".repeat(200)))).isTrue();
 		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(small::flush)
 			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(CloseStatus.SESSION_NOT_RELIABLE));
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
 		assertThat(small.enqueue(LATER)).as("queued once given up").isFalse();
 		this.release.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(() -> small.getBufferSize() == 0);
@@ -230,7 +233,8 @@ class SendBufferTests {
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		Thread.sleep(100);
 		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(() -> impatient.sendMessage(LATER));
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
 	}
 
 	@Test
@@ -242,7 +246,8 @@ class SendBufferTests {
 		verify(this.transport, never()).close(any());
 		Thread.sleep(100);
 		impatient.checkLimits();
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
 		assertThat(impatient.enqueue(LATER)).as("queued once given up").isFalse();
 	}
 
@@ -256,7 +261,8 @@ class SendBufferTests {
 		verify(this.transport, never()).close(any());
 		Thread.sleep(SendBuffer.CLOSE_WAIT_MS + 100);
 		this.session.checkLimits();
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> verify(this.transport).close(CloseStatus.PROTOCOL_ERROR));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> verify(this.transport).close(CloseStatus.PROTOCOL_ERROR));
 		verify(this.transport, never()).sendMessage(ERROR);
 	}
 

@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SockJS (PROTOCOL.md sections 1 and 5): the websocket, xhr-streaming and xhr-polling
  * transports and no others, and an {@code xhr_send} body over twice
- * {@code STOMPBOX_MAX_FRAME_SIZE} (2 × 65536 here) answered with 413 while its session ends
- * with the {@code too-large} ERROR frame and close 1009, whether its length is declared or
- * it comes chunked.
+ * {@code STOMPBOX_MAX_FRAME_SIZE} (2 × 65536 here) answered with 413 while its session
+ * ends with the {@code too-large} ERROR frame and close 1009, whether its length is
+ * declared or it comes chunked.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class SockJsTransportsIntegrationTests {
@@ -72,8 +72,8 @@ class SockJsTransportsIntegrationTests {
 
 	@ParameterizedTest(name = "{0} {1}")
 	@CsvSource({ "GET, /000/{session}/eventsource", "GET, /000/{session}/htmlfile?c=callback",
-			"GET, /000/{session}/jsonp?c=callback", "POST, /000/{session}/jsonp_send?c=callback",
-			"GET, /iframe.html", "GET, /iframe-0.1.2.html" })
+			"GET, /000/{session}/jsonp?c=callback", "POST, /000/{session}/jsonp_send?c=callback", "GET, /iframe.html",
+			"GET, /iframe-0.1.2.html" })
 	void otherTransportsAreNotFound(String method, String path) throws Exception {
 		String session = UUID.randomUUID().toString().substring(0, 8);
 		assertThat(status(method, path.replace("{session}", session), BodyPublishers.ofString("d=[\"x\"]")))
@@ -123,8 +123,9 @@ class SockJsTransportsIntegrationTests {
 	}
 
 	/**
-	 * A SockJS message array of exactly {@code size} bytes holding one heart-beat end-of-line,
-	 * padded with JSON whitespace: within the limit, the STOMP session takes it in its stride.
+	 * A SockJS message array of exactly {@code size} bytes holding one heart-beat
+	 * end-of-line, padded with JSON whitespace: within the limit, the STOMP session takes
+	 * it in its stride.
 	 */
 	private static BodyPublisher body(int size, boolean lengthDeclared) {
 		byte[] body = new byte[size];

@@ -25,17 +25,24 @@ import static org.awaitility.Awaitility.await;
 /**
  * Every write has a time limit (PROTOCOL.md section 6: one write blocked for 10 s and the
  * connection is cut off; no server thread stays blocked on it), a quiet room and a client
- * with heart-beats off included: nothing else is sent to such a client, so the limit cannot
- * wait to be checked until the next frame for it comes. The limit is shortened to 1 s here.
+ * with heart-beats off included: nothing else is sent to such a client, so the limit
+ * cannot wait to be checked until the next frame for it comes. The limit is shortened to
+ * 1 s here.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.internal.send-time-limit=1s" })
 class StalledWriteIntegrationTests {
 
-	/** Large enough that a few fill a stalled client's socket buffers, under the frame limit. */
+	/**
+	 * Large enough that a few fill a stalled client's socket buffers, under the frame
+	 * limit.
+	 */
 	private static final String TEXT = "x".repeat(50_000);
 
-	/** Linux grows a socket's send buffer to 4 MB: a write blocks after at most about this many. */
+	/**
+	 * Linux grows a socket's send buffer to 4 MB: a write blocks after at most about this
+	 * many.
+	 */
 	private static final int MOST_MESSAGES = 400;
 
 	private static final Duration PENDING_FOR = Duration.ofMillis(300);
@@ -62,17 +69,20 @@ class StalledWriteIntegrationTests {
 			try {
 				BlockingQueue<Received> room = reader.subscribeAndJoin("quiet");
 				sender.subscribeAndJoin("quiet");
-				// One message at a time, each read by the reader, until a write to the stalled client waits.
+				// One message at a time, each read by the reader, until a write to the
+				// stalled client waits.
 				int sent = 0;
 				while (!writeStaysPending(stalledId)) {
-					assertThat(sent).as("messages sent before a write to the stalled client waits").isLessThan(MOST_MESSAGES);
+					assertThat(sent).as("messages sent before a write to the stalled client waits")
+						.isLessThan(MOST_MESSAGES);
 					sender.send("/app/rooms/quiet/messages", Map.of("body", Map.of("n", sent, "text", TEXT)));
 					assertThat(receive(room).json().path("body").path("n").asInt()).isEqualTo(sent);
 					sent++;
 				}
 				// The room is quiet now: nothing more is sent to anyone.
-				await().atMost(Duration.ofSeconds(2)).untilAsserted(
-						() -> assertThat(threadsWriting()).as("threads inside a write to a client").isEmpty());
+				await().atMost(Duration.ofSeconds(2))
+					.untilAsserted(
+							() -> assertThat(threadsWriting()).as("threads inside a write to a client").isEmpty());
 				await().atMost(Duration.ofSeconds(8)).until(() -> !this.connections.isOpen(stalledId));
 				assertThat(slowDisconnects() - slowBefore).as("closed as slow").isEqualTo(1);
 				assertThat(stalled.closedByServer()).as("stalled client closed").isTrue();
@@ -94,8 +104,8 @@ class StalledWriteIntegrationTests {
 	}
 
 	/**
-	 * Whether a write to the session is pending and stays so: one may also wait a moment while
-	 * the kernel's buffers still take what is in flight.
+	 * Whether a write to the session is pending and stays so: one may also wait a moment
+	 * while the kernel's buffers still take what is in flight.
 	 */
 	private boolean writeStaysPending(String sessionId) throws InterruptedException {
 		SendBuffer buffer = this.sendBuffers.get(sessionId);

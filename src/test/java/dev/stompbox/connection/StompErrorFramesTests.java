@@ -14,7 +14,10 @@ import dev.stompbox.error.ErrorCode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One STOMP ERROR frame per failed client frame, its {@code message} header an error code. */
+/**
+ * One STOMP ERROR frame per failed client frame, its {@code message} header an error
+ * code.
+ */
 class StompErrorFramesTests {
 
 	private final StompErrorFrames errorFrames = new StompErrorFrames();
@@ -38,23 +41,23 @@ class StompErrorFramesTests {
 
 	@Test
 	void malformedHeaderIsABadRequest() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null,
-				new StompConversionException("Illegal header: 'nonsense'. A header must be of the form <name>:[<value>]"));
+		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null, new StompConversionException(
+				"Illegal header: 'nonsense'. A header must be of the form <name>:[<value>]"));
 		assertThat(code(frame)).isEqualTo("bad-request");
 	}
 
 	@Test
 	void frameOverTheDecoderBufferIsTooLarge() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null,
-				new StompConversionException("The configured STOMP buffer size limit of 65536 bytes has been exceeded"));
+		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null, new StompConversionException(
+				"The configured STOMP buffer size limit of 65536 bytes has been exceeded"));
 		assertThat(code(frame)).isEqualTo("too-large");
 	}
 
 	@Test
 	void frameBeforeConnectIsUnauthorized() {
 		// Spring refuses it before the frame has a session id.
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(clientFrame(StompCommand.SEND, null),
-				new IllegalStateException("Unknown session: s1"));
+		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(
+				clientFrame(StompCommand.SEND, null), new IllegalStateException("Unknown session: s1"));
 		assertThat(code(frame)).isEqualTo("unauthorized");
 	}
 
@@ -67,8 +70,8 @@ class StompErrorFramesTests {
 
 	@Test
 	void unexpectedFailureOfAConnectedSessionIsInternal() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(clientFrame(StompCommand.SEND, "s1"),
-				new IllegalStateException("bug"));
+		Message<byte[]> frame = this.errorFrames
+			.handleClientMessageProcessingError(clientFrame(StompCommand.SEND, "s1"), new IllegalStateException("bug"));
 		assertThat(code(frame)).isEqualTo("internal");
 		assertThat(new String(frame.getPayload(), StandardCharsets.UTF_8)).doesNotContain("bug");
 	}

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * session's limit is not registered and is answered {@code limit-exceeded} on
  * {@code /user/queue/errors}; the connection stays. Only registered subscriptions count.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { TestTokens.SECRET_PROPERTY, "stompbox.max-subscriptions=" + SubscriptionLimitIntegrationTests.LIMIT })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { TestTokens.SECRET_PROPERTY,
+		"stompbox.max-subscriptions=" + SubscriptionLimitIntegrationTests.LIMIT })
 class SubscriptionLimitIntegrationTests {
 
 	/** Above the bystander's five: its four user queues and its room. */
@@ -72,8 +72,9 @@ class SubscriptionLimitIntegrationTests {
 		assertThat(error.path("message").asString()).isNotBlank();
 		// Not registered: a message to that room does not reach this connection.
 		this.bystander.client().subscribeAndJoin("limits-over");
-		this.bystander.client().send("/app/rooms/limits-over/messages",
-				java.util.Map.of("requestId", "to-over", "body", "not for the refused subscription"));
+		this.bystander.client()
+			.send("/app/rooms/limits-over/messages",
+					java.util.Map.of("requestId", "to-over", "body", "not for the refused subscription"));
 		assertThat(this.bystander.client().awaitAck("to-over").path("ok").asBoolean()).isTrue();
 		List<String> skipped = new ArrayList<>();
 		this.socket.send(RawFrames.disconnect("bye"));
@@ -93,7 +94,8 @@ class SubscriptionLimitIntegrationTests {
 		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
 		assertThat(awaitError().path("error").asString()).isEqualTo("limit-exceeded");
 		this.socket.send(RawFrames.send("/app/rooms/limits-1/join", "{\"requestId\":\"j\"}"));
-		this.socket.send(RawFrames.send("/app/rooms/limits-1/messages", "{\"requestId\":\"m\",\"body\":\"still here\"}"));
+		this.socket
+			.send(RawFrames.send("/app/rooms/limits-1/messages", "{\"requestId\":\"m\",\"body\":\"still here\"}"));
 		String message = awaitFrame(this.socket, (frame) -> isMessageOn(frame, "/topic/rooms/limits-1"), null);
 		assertThat(body(message)).contains("still here");
 		assertThat(this.socket.isOpen()).isTrue();
@@ -142,8 +144,9 @@ class SubscriptionLimitIntegrationTests {
 	}
 
 	private JsonNode awaitError() {
-		String frame = awaitFrame(this.socket, (candidate) -> isMessageOn(candidate, "/user/queue/errors")
-				|| "ERROR".equals(command(candidate)), null);
+		String frame = awaitFrame(this.socket,
+				(candidate) -> isMessageOn(candidate, "/user/queue/errors") || "ERROR".equals(command(candidate)),
+				null);
 		assertThat(command(frame)).as(frame).isEqualTo("MESSAGE");
 		return JSON.readTree(body(frame));
 	}

@@ -14,9 +14,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A room message is encoded once and the frame shared by subscribers whose subscription ids
- * are equal: each subscriber still gets the frame with its own id, a connection subscribed
- * twice gets it once for each of its ids, and every copy carries the same body.
+ * A room message is encoded once and the frame shared by subscribers whose subscription
+ * ids are equal: each subscriber still gets the frame with its own id, a connection
+ * subscribed twice gets it once for each of its ids, and every copy carries the same
+ * body.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class TopicFanoutIntegrationTests {
@@ -32,7 +33,8 @@ class TopicFanoutIntegrationTests {
 
 	@Test
 	void subscribersWithEqualAndDifferentIdsEachGetTheirOwnSubscriptionHeader() {
-		try (RawStompSocket alice = joined("alice", "sub-0"); RawStompSocket bob = joined("bob", "sub-0");
+		try (RawStompSocket alice = joined("alice", "sub-0");
+				RawStompSocket bob = joined("bob", "sub-0");
 				RawStompSocket carol = joined("carol", "room", "room-again")) {
 			alice.send(RawFrames.send("/app/rooms/" + ROOM + "/messages",
 					"{\"requestId\": \"m1\", \"body\": {\"text\": \"héllo ✓\"}}"));
@@ -48,15 +50,17 @@ class TopicFanoutIntegrationTests {
 			List<String> all = new ArrayList<>(toCarol);
 			all.add(toAlice);
 			all.add(toBob);
-			assertThat(all).extracting((frame) -> RawFrames.header(frame, "message-id")).containsOnly(
-					RawFrames.header(toAlice, "message-id"));
+			assertThat(all).extracting((frame) -> RawFrames.header(frame, "message-id"))
+				.containsOnly(RawFrames.header(toAlice, "message-id"));
 			assertThat(all).extracting(RawFrames::body).containsOnly(RawFrames.body(toAlice));
 			assertThat(JSON.readTree(RawFrames.body(toAlice)).path("body").path("text").asString())
 				.isEqualTo("héllo ✓");
 		}
 	}
 
-	/** Connects, subscribes to the room under each of the ids and to the acks, and joins. */
+	/**
+	 * Connects, subscribes to the room under each of the ids and to the acks, and joins.
+	 */
 	private RawStompSocket joined(String userId, String... roomSubscriptionIds) {
 		RawStompSocket socket = RawStompSocket.open(this.port, "/ws");
 		assertThat(RawFrames.command(socket.connect(TestTokens.forUser(userId)))).isEqualTo("CONNECTED");

@@ -24,10 +24,11 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The container's own limits, which it enforces before Stompbox sees a message: no idle
- * timeout (Jetty's default closes a silent connection after 30 s, whatever heart-beats the
- * client chose), and a message limit above the frame limit, so that an oversized frame is
- * answered with the too-large ERROR frame ({@link FrameSizeIntegrationTests}). And what the
- * container keeps of a handshake once the session is open: not the HTTP request.
+ * timeout (Jetty's default closes a silent connection after 30 s, whatever heart-beats
+ * the client chose), and a message limit above the frame limit, so that an oversized
+ * frame is answered with the too-large ERROR frame ({@link FrameSizeIntegrationTests}).
+ * And what the container keeps of a handshake once the session is open: not the HTTP
+ * request.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.max-frame-size=100KB" })
@@ -80,7 +81,8 @@ class WebSocketContainerIntegrationTests {
 			assertThat(FrameWriter.of(WebSocketSessionDecorator.unwrap(buffer))).isInstanceOf(JettyFrameWriter.class);
 			List<String> frames = new ArrayList<>();
 			for (int i = 0; i < 20; i++) {
-				// Frames of 300 bytes fill more than one batch buffer; the last is larger than a batch takes.
+				// Frames of 300 bytes fill more than one batch buffer; the last is larger
+				// than a batch takes.
 				String body = "m" + i + "-" + ((i < 19) ? "x".repeat(300) : "y".repeat(5000));
 				frames.add("MESSAGE\ndestination:/topic/t\nsubscription:s\n\n" + body + "\0");
 				assertThat(buffer.enqueue(new TextMessage(frames.get(i)))).isTrue();

@@ -23,9 +23,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A SockJS session over xhr-streaming spoken by hand, for what SockJS clients would not send:
- * an oversized {@code xhr_send} body, no CONNECT at all. The STOMP frames the server sends
- * and the SockJS close frame are read from the stream as they come.
+ * A SockJS session over xhr-streaming spoken by hand, for what SockJS clients would not
+ * send: an oversized {@code xhr_send} body, no CONNECT at all. The STOMP frames the
+ * server sends and the SockJS close frame are read from the stream as they come.
  */
 final class XhrStreamingSession implements AutoCloseable {
 
@@ -91,7 +91,9 @@ final class XhrStreamingSession implements AutoCloseable {
 		return send(BodyPublishers.ofString(JSON.writeValueAsString(List.of(frames)), StandardCharsets.UTF_8));
 	}
 
-	/** Sends a body of any size and shape to {@code xhr_send} and returns the HTTP status. */
+	/**
+	 * Sends a body of any size and shape to {@code xhr_send} and returns the HTTP status.
+	 */
 	int send(BodyPublisher body) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(this.base + "/xhr_send"))
 			.timeout(WAIT)
@@ -147,7 +149,10 @@ final class XhrStreamingSession implements AutoCloseable {
 		}
 	}
 
-	/** One SockJS frame a line: the prelude and heart-beats of h, o, a[...] messages, c[code,reason]. */
+	/**
+	 * One SockJS frame a line: the prelude and heart-beats of h, o, a[...] messages,
+	 * c[code,reason].
+	 */
 	private void read() {
 		try (BufferedReader lines = new BufferedReader(new InputStreamReader(this.stream, StandardCharsets.UTF_8))) {
 			String line;

@@ -17,9 +17,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * One headless Chromium (Debian's {@code chromium}, driven through its
- * {@code chromium-driver}) with a fresh profile; each {@link Page} is a window of its own, so
- * a test class starts the browser once. Missing Chromium fails the test with a message that
- * says what to install: it never skips.
+ * {@code chromium-driver}) with a fresh profile; each {@link Page} is a window of its
+ * own, so a test class starts the browser once. Missing Chromium fails the test with a
+ * message that says what to install: it never skips.
  */
 final class Chromium implements AutoCloseable {
 
@@ -29,8 +29,9 @@ final class Chromium implements AutoCloseable {
 		.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
 
 	/**
-	 * Selenium warns that it has no DevTools (CDP) support for this Chromium's version; the
-	 * tests use WebDriver only. Held here so the setting is not collected with the logger.
+	 * Selenium warns that it has no DevTools (CDP) support for this Chromium's version;
+	 * the tests use WebDriver only. Held here so the setting is not collected with the
+	 * logger.
 	 */
 	private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
@@ -65,7 +66,8 @@ final class Chromium implements AutoCloseable {
 		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 				"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 				"--disable-dev-shm-usage", "--disable-extensions", "--user-data-dir=" + profile,
-				// Every page is a window of this one browser: none of them may be slowed down
+				// Every page is a window of this one browser: none of them may be slowed
+				// down
 				// as a background one would.
 				"--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
 				"--disable-renderer-backgrounding");

@@ -32,11 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The demo page in real headless Chromium against two instances in demo mode on one Redis:
- * pages on different instances see each other's messages, presence, typing and drawings, over
- * WebSocket and SockJS; a page whose instance stops moves to the other and shows what was
- * sent meanwhile; a page whose connections reach their lifetime rolls over make-before-break.
- * A picture of every page at the end of each test is kept under target/screenshots.
+ * The demo page in real headless Chromium against two instances in demo mode on one
+ * Redis: pages on different instances see each other's messages, presence, typing and
+ * drawings, over WebSocket and SockJS; a page whose instance stops moves to the other and
+ * shows what was sent meanwhile; a page whose connections reach their lifetime rolls over
+ * make-before-break. A picture of every page at the end of each test is kept under
+ * target/screenshots.
  */
 class DemoPageBrowserIntegrationTests {
 
@@ -128,7 +129,8 @@ class DemoPageBrowserIntegrationTests {
 		bob.awaitMembers("Alice", "Bob");
 		assertThat(bob.notices()).contains("Carol joined", "Carol left");
 
-		// Errors from /user/queue/errors are shown: here for a send the page itself would never make.
+		// Errors from /user/queue/errors are shown: here for a send the page itself would
+		// never make.
 		alice.script("window.stompbox.state.current.publish('/app/rooms/elsewhere/messages', {body: 'x'});");
 		alice.await("the not-joined error shown",
 				() -> alice.errors().stream().anyMatch((error) -> error.contains("not-joined")));
@@ -160,7 +162,8 @@ class DemoPageBrowserIntegrationTests {
 		for (Page page : List.of(alice, bob, carol)) {
 			page.await("a blank board", () -> page.ink() == 0);
 		}
-		// The clear is history too: a page opened now starts blank, then sees new strokes.
+		// The clear is history too: a page opened now starts blank, then sees new
+		// strokes.
 		Page dave = open("dave", cluster.port(0), "?name=Dave&room=board");
 		dave.awaitStatus("connected to node-0");
 		dave.awaitMembers("Alice", "Bob", "Carol", "Dave");
@@ -185,7 +188,8 @@ class DemoPageBrowserIntegrationTests {
 		List<String> alicesNotices = alice.notices();
 		List<String> bobsNotices = bob.notices();
 
-		// Switching is make-before-break: no leave or join seen by others, nothing lost or doubled.
+		// Switching is make-before-break: no leave or join seen by others, nothing lost
+		// or doubled.
 		bob.chooseTransport("sockjs");
 		bob.awaitStatus("connected to node-1 · SockJS · #sockjs");
 		alice.say("after the switch");
@@ -205,10 +209,10 @@ class DemoPageBrowserIntegrationTests {
 	}
 
 	/**
-	 * Behind a balancer with no affinity that passes no WebSocket (a corporate proxy), every
-	 * request of a SockJS session may land on either instance: the pages connect over
-	 * xhr-streaming, and over xhr-polling when forced to, see each other, and show every
-	 * message once.
+	 * Behind a balancer with no affinity that passes no WebSocket (a corporate proxy),
+	 * every request of a SockJS session may land on either instance: the pages connect
+	 * over xhr-streaming, and over xhr-polling when forced to, see each other, and show
+	 * every message once.
 	 */
 	@Test
 	void pagesOverSockJsBehindARoundRobinBalancerThatRefusesWebSocketsSeeEachOtherAndEveryMessageOnce() {
@@ -252,7 +256,10 @@ class DemoPageBrowserIntegrationTests {
 		}
 	}
 
-	/** A page on the SockJS transport that logs in once SockJS is limited to the transport given. */
+	/**
+	 * A page on the SockJS transport that logs in once SockJS is limited to the transport
+	 * given.
+	 */
 	private Page sockJsPage(String label, int port, String room, String forcedTransport, String name) {
 		Page page = open(label, port, "?room=" + room + "&transport=sockjs");
 		page.await("the login form", () -> page.find("name").isDisplayed());
@@ -331,10 +338,11 @@ class DemoPageBrowserIntegrationTests {
 	}
 
 	/**
-	 * A room with more history than one join ACK recovers: the page fetches the rest in pages
-	 * and shows all of it in order. Each history request is held in the page until a live
-	 * message has reached it, so live messages surely arrive in the middle of the recovery:
-	 * they wait for it and are not shown twice when a later page brings them too.
+	 * A room with more history than one join ACK recovers: the page fetches the rest in
+	 * pages and shows all of it in order. Each history request is held in the page until
+	 * a live message has reached it, so live messages surely arrive in the middle of the
+	 * recovery: they wait for it and are not shown twice when a later page brings them
+	 * too.
 	 */
 	@Test
 	void aRoomWithMoreHistoryThanTheRecoveryLimitIsShownWholeAndInOrder() throws Exception {
@@ -361,7 +369,8 @@ class DemoPageBrowserIntegrationTests {
 				alice.script("window.testHooks.held.shift()();");
 			}
 		}
-		assertThat(live).as("history requests: 18 messages after the 5 of the join ACK, 5 a page").isGreaterThanOrEqualTo(4);
+		assertThat(live).as("history requests: 18 messages after the 5 of the join ACK, 5 a page")
+			.isGreaterThanOrEqualTo(4);
 		alice.awaitStatus("connected to paged-history");
 		alice.say("after the recovery");
 		alice.awaitMessage("after the recovery");
@@ -372,8 +381,8 @@ class DemoPageBrowserIntegrationTests {
 
 	/**
 	 * A room with more members than the list limit: the page counts everyone from
-	 * {@code memberCount} and the events' {@code count}, lists some, and does not ask for the
-	 * member list again on every join and leave.
+	 * {@code memberCount} and the events' {@code count}, lists some, and does not ask for
+	 * the member list again on every join and leave.
 	 */
 	@Test
 	void aRoomWithMoreMembersThanTheListLimitShowsTheirCountWithoutAskingAgainAndAgain() throws Exception {
@@ -459,7 +468,10 @@ class DemoPageBrowserIntegrationTests {
 		return ((Number) page.script("return window.testHooks.snapshots;")).intValue();
 	}
 
-	/** An instance in demo mode whose replies are cut small: 5 messages recovered, 3 members listed. */
+	/**
+	 * An instance in demo mode whose replies are cut small: 5 messages recovered, 3
+	 * members listed.
+	 */
 	private int boundedInstance(String instanceId) {
 		StompboxCluster bounded = new StompboxCluster(redis, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true",
 				"stompbox.recovery-limit", "5", "stompbox.presence.list-limit", "3"));

@@ -18,8 +18,8 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo page is served at {@code /} with its libraries from WebJars (no copied files), and
- * {@code /auth/demo-token} tells it which login to offer: a 404 outside demo mode.
+ * The demo page is served at {@code /} with its libraries from WebJars (no copied files),
+ * and {@code /auth/demo-token} tells it which login to offer: a 404 outside demo mode.
  */
 class DemoPageIntegrationTests {
 
@@ -35,10 +35,12 @@ class DemoPageIntegrationTests {
 	}
 
 	static int probeDemoMode(int port) throws IOException, InterruptedException {
-		return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/auth/demo-token"))
-			.header("content-type", "application/json")
-			.POST(HttpRequest.BodyPublishers.ofString("{}"))
-			.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+		return HTTP
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/auth/demo-token"))
+				.header("content-type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{}"))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.statusCode();
 	}
 
 	@Nested
@@ -51,8 +53,7 @@ class DemoPageIntegrationTests {
 
 		@ParameterizedTest
 		@CsvSource({ "/, text/html", "/js/main.js, text/javascript", "/js/stompbox-client.js, text/javascript",
-				"/app.css, text/css",
-				"/webjars/stomp__stompjs/bundles/stomp.umd.min.js, text/javascript",
+				"/app.css, text/css", "/webjars/stomp__stompjs/bundles/stomp.umd.min.js, text/javascript",
 				"/webjars/sockjs-client/dist/sockjs.min.js, text/javascript" })
 		void pageAndLibrariesAreServed(String path, String contentType) throws Exception {
 			HttpResponse<String> response = get(this.port, path);
@@ -81,8 +82,7 @@ class DemoPageIntegrationTests {
 	}
 
 	@Nested
-	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-			properties = TestTokens.SECRET_PROPERTY)
+	@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 	class WithAConfiguredKey {
 
 		@LocalServerPort

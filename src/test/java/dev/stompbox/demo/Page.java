@@ -19,8 +19,8 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page in one window of {@link Chromium}, used the way a person would and read only
- * through its {@code data-test} hooks (and the canvas's pixels).
+ * The demo page in one window of {@link Chromium}, used the way a person would and read
+ * only through its {@code data-test} hooks (and the canvas's pixels).
  */
 final class Page {
 
@@ -134,7 +134,10 @@ final class Page {
 		return focused().executeScript(script, args);
 	}
 
-	/** Drags the mouse across the board through the given points, in board fractions (0 to 1). */
+	/**
+	 * Drags the mouse across the board through the given points, in board fractions (0 to
+	 * 1).
+	 */
 	void draw(double[]... points) {
 		WebElement board = find("board");
 		Rectangle rect = board.getRect();
@@ -143,10 +146,12 @@ final class Page {
 		actions.moveToElement(board, previous[0], previous[1]).clickAndHold();
 		for (int i = 1; i < points.length; i++) {
 			int[] next = offset(rect, points[i]);
-			// In small steps, as a hand would, so the page batches several moves per message.
+			// In small steps, as a hand would, so the page batches several moves per
+			// message.
 			for (int step = 1; step <= 5; step++) {
-				actions.moveToElement(board, previous[0] + (next[0] - previous[0]) * step / 5,
-						previous[1] + (next[1] - previous[1]) * step / 5)
+				actions
+					.moveToElement(board, previous[0] + (next[0] - previous[0]) * step / 5,
+							previous[1] + (next[1] - previous[1]) * step / 5)
 					.pause(Duration.ofMillis(15));
 			}
 			previous = next;

@@ -14,11 +14,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The browser client module, {@code js/stompbox-client.js}, in headless Chromium against a
- * fake STOMP.js that the script drives frame by frame: the hold until recovery is complete,
- * history pages, duplicates dropped by id, the resend of what was not acknowledged,
- * make-before-break on a {@code reconnect} notice and a transport switch, backoff, and a new
- * token after an {@code unauthorized}. The server only serves the module.
+ * The browser client module, {@code js/stompbox-client.js}, in headless Chromium against
+ * a fake STOMP.js that the script drives frame by frame: the hold until recovery is
+ * complete, history pages, duplicates dropped by id, the resend of what was not
+ * acknowledged, make-before-break on a {@code reconnect} notice and a transport switch,
+ * backoff, and a new token after an {@code unauthorized}. The server only serves the
+ * module.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=", "stompbox.demo=true" })
@@ -54,7 +55,8 @@ class StompboxClientBrowserIntegrationTests {
 	}
 
 	private static String checks() throws IOException {
-		try (InputStream in = StompboxClientBrowserIntegrationTests.class.getResourceAsStream("stompbox-client-checks.js")) {
+		try (InputStream in = StompboxClientBrowserIntegrationTests.class
+			.getResourceAsStream("stompbox-client-checks.js")) {
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 	}

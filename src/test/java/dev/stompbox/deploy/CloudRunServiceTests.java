@@ -20,9 +20,10 @@ import org.springframework.boot.convert.DurationStyle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code k8s/cloudrun/service.yaml} (Knative serving v1, for {@code gcloud run services replace})
- * has the values issue 4 asks for. That the probe paths answer on the running application is
- * {@link ManifestProbesIntegrationTests}' part.
+ * {@code k8s/cloudrun/service.yaml} (Knative serving v1, for
+ * {@code gcloud run services replace}) has the values issue 4 asks for. That the probe
+ * paths answer on the running application is {@link ManifestProbesIntegrationTests}'
+ * part.
  */
 class CloudRunServiceTests {
 
@@ -71,7 +72,10 @@ class CloudRunServiceTests {
 		assertThat(max).isPositive();
 	}
 
-	/** Memorystore has only a private address: egress goes through the VPC, directly or by a connector. */
+	/**
+	 * Memorystore has only a private address: egress goes through the VPC, directly or by
+	 * a connector.
+	 */
 	@Test
 	void egressReachesTheVpc() {
 		assertThat(this.annotations.get("run.googleapis.com/vpc-access-egress")).isIn("private-ranges-only",
@@ -95,9 +99,9 @@ class CloudRunServiceTests {
 	}
 
 	/**
-	 * Cloud Run reads a secretKeyRef's key as the secret's version. A number, not "latest": a
-	 * new version then reaches the service only with a new revision that names it, and a
-	 * rollback keeps the version it ran with.
+	 * Cloud Run reads a secretKeyRef's key as the secret's version. A number, not
+	 * "latest": a new version then reaches the service only with a new revision that
+	 * names it, and a rollback keeps the version it ran with.
 	 */
 	@Test
 	void everySecretVersionIsPinned() {
@@ -112,9 +116,10 @@ class CloudRunServiceTests {
 	}
 
 	/**
-	 * Memorystore with in-transit encryption presents a certificate of its own CA: REDIS_URL is
-	 * rediss:// and the Redis connection trusts that CA through an SSL bundle whose PEM comes
-	 * from Secret Manager ({@code RedisTlsIntegrationTests} starts the application that way).
+	 * Memorystore with in-transit encryption presents a certificate of its own CA:
+	 * REDIS_URL is rediss:// and the Redis connection trusts that CA through an SSL
+	 * bundle whose PEM comes from Secret Manager ({@code RedisTlsIntegrationTests} starts
+	 * the application that way).
 	 */
 	@Test
 	void redisConnectionTrustsMemorystoresCaThroughAnSslBundle() {
@@ -131,11 +136,14 @@ class CloudRunServiceTests {
 	/** Browsers reach the page and the WebSocket without a Google identity. */
 	@Test
 	void serviceIsPublic() {
-		assertThat(this.service.getMetadata().getAnnotations())
-			.containsEntry("run.googleapis.com/invoker-iam-disabled", "true");
+		assertThat(this.service.getMetadata().getAnnotations()).containsEntry("run.googleapis.com/invoker-iam-disabled",
+				"true");
 	}
 
-	/** Its own identity, granted the three secrets (docs/operations.md), not the default account. */
+	/**
+	 * Its own identity, granted the three secrets (docs/operations.md), not the default
+	 * account.
+	 */
 	@Test
 	void revisionRunsAsADedicatedServiceAccount() {
 		assertThat(this.revision.getServiceAccountName())
@@ -144,16 +152,16 @@ class CloudRunServiceTests {
 	}
 
 	/**
-	 * The image is the one docker/cloudbuild.yaml pushes, with placeholders that only envsubst
-	 * fills (the command in the file's header names each of them); unfilled, {@code ${REGION}}
-	 * is no valid image reference and Cloud Run refuses the service.
+	 * The image is the one docker/cloudbuild.yaml pushes, with placeholders that only
+	 * envsubst fills (the command in the file's header names each of them); unfilled,
+	 * {@code ${REGION}} is no valid image reference and Cloud Run refuses the service.
 	 */
 	@Test
 	void imageIsTheOneCloudBuildPushesWithPlaceholdersEnvsubstFills() {
-		String pushed = String.valueOf(KustomizationTests.strings(Manifests.tree(Manifests.CLOUD_BUILD).get("images"))
-			.getFirst());
-		assertThat(this.container.getImage()).isEqualTo(pushed.replace("${_REGION}", "${REGION}")
-			.replace("${_IMAGE_TAG}", "${IMAGE_TAG}"));
+		String pushed = String
+			.valueOf(KustomizationTests.strings(Manifests.tree(Manifests.CLOUD_BUILD).get("images")).getFirst());
+		assertThat(this.container.getImage())
+			.isEqualTo(pushed.replace("${_REGION}", "${REGION}").replace("${_IMAGE_TAG}", "${IMAGE_TAG}"));
 		Set<String> placeholders = new TreeSet<>();
 		Matcher placeholder = Pattern.compile("\\$\\{([A-Z_]+)}").matcher(Manifests.text(Manifests.CLOUD_RUN));
 		while (placeholder.find()) {
@@ -168,7 +176,10 @@ class CloudRunServiceTests {
 		placeholders.forEach((name) -> assertThat(envsubst).contains("$" + name));
 	}
 
-	/** Cloud Run sets PORT itself, to the container port, and refuses a service that sets it. */
+	/**
+	 * Cloud Run sets PORT itself, to the container port, and refuses a service that sets
+	 * it.
+	 */
 	@Test
 	void portIsLeftToCloudRun() {
 		assertThat(Manifests.env(this.container, "PORT")).isEmpty();
@@ -177,8 +188,8 @@ class CloudRunServiceTests {
 	}
 
 	/**
-	 * Traffic only once the instance is ready (in cluster mode: Redis answers); liveness after
-	 * that. Cloud Run probes the container port only.
+	 * Traffic only once the instance is ready (in cluster mode: Redis answers); liveness
+	 * after that. Cloud Run probes the container port only.
 	 */
 	@Test
 	void startupProbesReadinessAndLivenessProbesLivenessOnTheContainerPort() {
@@ -189,14 +200,16 @@ class CloudRunServiceTests {
 		int containerPort = Manifests.port(this.container).getContainerPort();
 		for (Probe probe : KubernetesManifestsTests.probes(this.container)) {
 			if (probe.getHttpGet().getPort() != null) {
-				assertThat(probe.getHttpGet().getPort().getIntVal()).as("port of the probe on %s",
-						probe.getHttpGet().getPath())
+				assertThat(probe.getHttpGet().getPort().getIntVal())
+					.as("port of the probe on %s", probe.getHttpGet().getPath())
 					.isEqualTo(containerPort);
 			}
 		}
 	}
 
-	/** The build that makes the image: the Dockerfile, from the repository root, pushed. */
+	/**
+	 * The build that makes the image: the Dockerfile, from the repository root, pushed.
+	 */
 	@Test
 	void cloudBuildBuildsTheDockerfileFromTheRepositoryRootAndPushesTheImage() {
 		Map<String, Object> build = Manifests.tree(Manifests.CLOUD_BUILD);
@@ -210,14 +223,16 @@ class CloudRunServiceTests {
 	}
 
 	/**
-	 * The application asks each client to reconnect before its connection's lifetime ends, and
-	 * that must come before Cloud Run cuts the request.
+	 * The application asks each client to reconnect before its connection's lifetime
+	 * ends, and that must come before Cloud Run cuts the request.
 	 */
-	/** Cloud Run sets K_REVISION, the default revision; clients leave an old revision soon after a deploy. */
+	/**
+	 * Cloud Run sets K_REVISION, the default revision; clients leave an old revision soon
+	 * after a deploy.
+	 */
 	@Test
 	void clientsMoveToTheNewRevisionAndToInstancesOfAScaleOut() {
-		assertThat(Manifests.env(this.container, "STOMPBOX_REBALANCE").map(EnvVar::getValue))
-			.contains("revision,load");
+		assertThat(Manifests.env(this.container, "STOMPBOX_REBALANCE").map(EnvVar::getValue)).contains("revision,load");
 		assertThat(Manifests.env(this.container, "STOMPBOX_REVISION")).as("K_REVISION, set by Cloud Run").isEmpty();
 	}
 
@@ -230,8 +245,9 @@ class CloudRunServiceTests {
 	}
 
 	/**
-	 * Cloud Run stops sending an instance connections at {@code containerConcurrency}; a lower
-	 * cap in the application would refuse connections Cloud Run has already routed to it.
+	 * Cloud Run stops sending an instance connections at {@code containerConcurrency}; a
+	 * lower cap in the application would refuse connections Cloud Run has already routed
+	 * to it.
 	 */
 	@Test
 	void applicationConnectionCapIsNotBelowTheContainerConcurrency() {

@@ -10,8 +10,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The part of a Compose file (compose-spec) the deploy tests read. Compose allows two spellings
- * of {@code environment} and of {@code depends_on}, a map and a list; both are accepted.
+ * The part of a Compose file (compose-spec) the deploy tests read. Compose allows two
+ * spellings of {@code environment} and of {@code depends_on}, a map and a list; both are
+ * accepted.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 record Compose(Map<String, ComposeService> services) {
@@ -25,8 +26,8 @@ record Compose(Map<String, ComposeService> services) {
 		Map<String, String> environment() {
 			Map<String, String> environment = new LinkedHashMap<>();
 			if (this.rawEnvironment instanceof Map<?, ?> map) {
-				map.forEach((name, value) -> environment.put(name.toString(),
-						(value != null) ? value.toString() : null));
+				map.forEach(
+						(name, value) -> environment.put(name.toString(), (value != null) ? value.toString() : null));
 			}
 			else if (this.rawEnvironment instanceof List<?> list) {
 				for (Object entry : list) {

@@ -18,13 +18,16 @@ import dev.stompbox.deploy.Compose.ComposeService;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docker/compose.yaml} and {@code docker/nginx.conf}: Redis, two Stompbox instances on it
- * and a round-robin proxy without affinity on port 8080, so {@code docker compose up} shows the
- * cluster.
+ * {@code docker/compose.yaml} and {@code docker/nginx.conf}: Redis, two Stompbox
+ * instances on it and a round-robin proxy without affinity on port 8080, so
+ * {@code docker compose up} shows the cluster.
  */
 class ComposeTests {
 
-	/** The application's port when PORT is not set (application.yaml: {@code ${PORT:8080}}). */
+	/**
+	 * The application's port when PORT is not set (application.yaml:
+	 * {@code ${PORT:8080}}).
+	 */
 	private static final int APPLICATION_PORT = 8080;
 
 	private final Compose compose = Manifests.compose();
@@ -65,7 +68,10 @@ class ComposeTests {
 		});
 	}
 
-	/** Docker's stop sends SIGTERM and kills after the grace period: the drain has to fit in it. */
+	/**
+	 * Docker's stop sends SIGTERM and kills after the grace period: the drain has to fit
+	 * in it.
+	 */
 	@Test
 	void everyInstanceHasTimeToDrain() {
 		stompboxInstances().forEach((name, service) -> {
@@ -103,7 +109,10 @@ class ComposeTests {
 				stompboxInstances().keySet().stream().map((name) -> name + ":" + APPLICATION_PORT).toList());
 	}
 
-	/** Round robin: a client may land on any instance, as on Cloud Run, and nothing may depend on it. */
+	/**
+	 * Round robin: a client may land on any instance, as on Cloud Run, and nothing may
+	 * depend on it.
+	 */
 	@Test
 	void nginxBalancesWithoutAffinity() {
 		assertThat(upstreamBlock()).doesNotContainPattern("\\b(ip_hash|hash|sticky|least_conn|random)\\b");
@@ -120,8 +129,8 @@ class ComposeTests {
 	}
 
 	/**
-	 * A local demo that runs as it is: demo mode on explicitly (the server refuses to start
-	 * without a key otherwise), no key in the file, and the proxy on loopback only.
+	 * A local demo that runs as it is: demo mode on explicitly (the server refuses to
+	 * start without a key otherwise), no key in the file, and the proxy on loopback only.
 	 */
 	@Test
 	void composeIsALocalDemoWithoutAKey() {
@@ -130,11 +139,13 @@ class ComposeTests {
 				.containsEntry("STOMPBOX_DEMO", "true")
 				.doesNotContainKeys("STOMPBOX_JWT_SECRET", "STOMPBOX_JWT_JWKS_URI");
 		});
-		assertThat(this.compose.services().get("proxy").ports()).allSatisfy((port) -> assertThat(port)
-			.as("published port: loopback only").startsWith("127.0.0.1:"));
+		assertThat(this.compose.services().get("proxy").ports())
+			.allSatisfy((port) -> assertThat(port).as("published port: loopback only").startsWith("127.0.0.1:"));
 	}
 
-	/** The browser's origin reaches the instances: the Host with its port, and the scheme. */
+	/**
+	 * The browser's origin reaches the instances: the Host with its port, and the scheme.
+	 */
 	@Test
 	void nginxPassesTheHostAsTheBrowserWroteItAndTheScheme() {
 		assertThat(this.nginx).containsPattern("proxy_set_header\\s+Host\\s+\\$http_host\\s*;")

@@ -15,14 +15,13 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Deployment's probes against the application started as the Deployment starts it, with a
- * management port of its own (MANAGEMENT_SERVER_PORT; here a free one): every probe's path
- * answers 200 UP on the port the probe names, and the actuator is not on the application's
- * port, the only one the Service exposes.
+ * The Deployment's probes against the application started as the Deployment starts it,
+ * with a management port of its own (MANAGEMENT_SERVER_PORT; here a free one): every
+ * probe's path answers 200 UP on the port the probe names, and the actuator is not on the
+ * application's port, the only one the Service exposes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=deployment-probes",
-				"management.server.port=0" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { TestTokens.SECRET_PROPERTY,
+		"stompbox.instance-id=deployment-probes", "management.server.port=0" })
 class DeploymentProbesIntegrationTests {
 
 	private final Container container = Manifests.container(Manifests.deployment());
@@ -60,8 +59,8 @@ class DeploymentProbesIntegrationTests {
 	}
 
 	/**
-	 * The variables the Deployment sets put the application on the container ports it declares:
-	 * PORT on {@code http}, MANAGEMENT_SERVER_PORT on {@code management}.
+	 * The variables the Deployment sets put the application on the container ports it
+	 * declares: PORT on {@code http}, MANAGEMENT_SERVER_PORT on {@code management}.
 	 */
 	@Test
 	void deploymentVariablesPutTheApplicationOnTheDeclaredPorts() {

@@ -16,9 +16,10 @@ import org.w3c.dom.NodeList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code docker/Dockerfile}, read as text (no Docker engine is needed): a multi-stage build with
- * the wrapper and the layered jar, a JRE runtime as a non-root user that honours PORT, a health
- * check on the liveness group, and an AOT cache trained at build time.
+ * {@code docker/Dockerfile}, read as text (no Docker engine is needed): a multi-stage
+ * build with the wrapper and the layered jar, a JRE runtime as a non-root user that
+ * honours PORT, a health check on the liveness group, and an AOT cache trained at build
+ * time.
  */
 class DockerfileTests {
 
@@ -66,7 +67,10 @@ class DockerfileTests {
 				"application");
 	}
 
-	/** A numeric uid, so that Kubernetes' runAsNonRoot can check it, and the one the Deployment sets. */
+	/**
+	 * A numeric uid, so that Kubernetes' runAsNonRoot can check it, and the one the
+	 * Deployment sets.
+	 */
 	@Test
 	void runsAsTheNonRootUserTheDeploymentExpects() {
 		Instruction user = last(inRuntime("USER"))
@@ -80,13 +84,14 @@ class DockerfileTests {
 	@Test
 	void exposesTheApplicationsDefaultPortAndLeavesPortToTheEnvironment() {
 		assertThat(inRuntime("EXPOSE")).extracting(Instruction::arguments).containsExactly("8080");
-		// PORT, if the image sets it, is only the default: the platform's value wins (Cloud Run sets it).
+		// PORT, if the image sets it, is only the default: the platform's value wins
+		// (Cloud Run sets it).
 		inRuntime("ENV").stream()
 			.map(Instruction::arguments)
 			.filter((env) -> env.matches("(?s).*\\bPORT=.*"))
 			.forEach((env) -> assertThat(env).containsPattern("\\bPORT=8080\\b"));
-		assertThat(entrypoint()).noneMatch((argument) -> argument.startsWith("-Dserver.port")
-				|| argument.startsWith("--server.port"));
+		assertThat(entrypoint())
+			.noneMatch((argument) -> argument.startsWith("-Dserver.port") || argument.startsWith("--server.port"));
 	}
 
 	@Test
@@ -98,7 +103,10 @@ class DockerfileTests {
 			.containsPattern("\\$\\{?PORT\\b");
 	}
 
-	/** Temurin's JRE images have neither curl nor wget: a check that uses one fails for ever. */
+	/**
+	 * Temurin's JRE images have neither curl nor wget: a check that uses one fails for
+	 * ever.
+	 */
 	@Test
 	void healthCheckUsesOnlyToolsTheRuntimeImageHas() {
 		String check = last(inRuntime("HEALTHCHECK")).orElseThrow().arguments();
@@ -111,7 +119,10 @@ class DockerfileTests {
 		}
 	}
 
-	/** Exec form: java is PID 1 and gets the SIGTERM that starts the drain, no shell in between. */
+	/**
+	 * Exec form: java is PID 1 and gets the SIGTERM that starts the drain, no shell in
+	 * between.
+	 */
 	@Test
 	void entrypointIsExecFormStartingJavaOnTheJar() {
 		List<String> entrypoint = entrypoint();
@@ -120,8 +131,8 @@ class DockerfileTests {
 	}
 
 	/**
-	 * The heap follows the container's memory limit instead of a fixed -Xmx, and gives back
-	 * what it no longer needs (G1 would keep up to 70% of it free).
+	 * The heap follows the container's memory limit instead of a fixed -Xmx, and gives
+	 * back what it no longer needs (G1 would keep up to 70% of it free).
 	 */
 	@Test
 	void memoryFlagsFollowTheContainerLimit() {
@@ -132,8 +143,8 @@ class DockerfileTests {
 	}
 
 	/**
-	 * The collector is named: at under 2 processors or 1792 MB (a 1 GiB pod) the JVM would
-	 * choose Serial, and the G1 flags beside it would do nothing.
+	 * The collector is named: at under 2 processors or 1792 MB (a 1 GiB pod) the JVM
+	 * would choose Serial, and the G1 flags beside it would do nothing.
 	 */
 	@Test
 	void garbageCollectorIsG1ChosenExplicitly() {
@@ -148,8 +159,8 @@ class DockerfileTests {
 	}
 
 	/**
-	 * Since the demo-mode change the server refuses to start without a key or demo mode; the
-	 * training run must start it without putting a key into the image.
+	 * Since the demo-mode change the server refuses to start without a key or demo mode;
+	 * the training run must start it without putting a key into the image.
 	 */
 	@Test
 	void aotTrainingRunStartsInDemoModeWithoutAKey() {
@@ -162,8 +173,9 @@ class DockerfileTests {
 	}
 
 	/**
-	 * A training run in the runtime stage, on the jar and JVM that start later, records the
-	 * cache ({@code -XX:AOTCacheOutput}, or a CDS archive) and the entry point uses it.
+	 * A training run in the runtime stage, on the jar and JVM that start later, records
+	 * the cache ({@code -XX:AOTCacheOutput}, or a CDS archive) and the entry point uses
+	 * it.
 	 */
 	@Test
 	void aotCacheIsTrainedAtBuildTimeAndUsedAtStart() {
@@ -227,8 +239,8 @@ class DockerfileTests {
 	}
 
 	/**
-	 * One Dockerfile instruction with its continuation lines joined; {@code stage} counts the
-	 * {@code FROM}s before it, from 0.
+	 * One Dockerfile instruction with its continuation lines joined; {@code stage} counts
+	 * the {@code FROM}s before it, from 0.
 	 */
 	record Instruction(int stage, String keyword, String arguments) {
 
@@ -238,7 +250,8 @@ class DockerfileTests {
 			StringBuilder current = null;
 			for (String line : dockerfile.split("\\R")) {
 				String trimmed = line.strip();
-				// Comment lines end nothing, even inside a continued instruction; nor do empty lines.
+				// Comment lines end nothing, even inside a continued instruction; nor do
+				// empty lines.
 				if (trimmed.startsWith("#") || trimmed.isEmpty()) {
 					continue;
 				}

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The JVM flags as a pod gets them, given to a real JVM (the one running the tests, the
  * image's major version): the image's {@code JAVA_TOOL_OPTIONS} and the Deployment's
- * {@code JDK_JAVA_OPTIONS} together are accepted, choose G1 and the Deployment's processor
- * count, whatever the machine.
+ * {@code JDK_JAVA_OPTIONS} together are accepted, choose G1 and the Deployment's
+ * processor count, whatever the machine.
  */
 class JvmFlagsTests {
 
@@ -41,7 +41,10 @@ class JvmFlagsTests {
 		return options.group(1);
 	}
 
-	/** {@code java -XX:+PrintFlagsFinal -version} with these variables: fails on any bad flag. */
+	/**
+	 * {@code java -XX:+PrintFlagsFinal -version} with these variables: fails on any bad
+	 * flag.
+	 */
 	private static String finalFlags(Map<String, String> env) throws IOException, InterruptedException {
 		String java = ProcessHandle.current().info().command().orElseThrow();
 		ProcessBuilder builder = new ProcessBuilder(java, "-XX:+PrintFlagsFinal", "-version").redirectErrorStream(true);

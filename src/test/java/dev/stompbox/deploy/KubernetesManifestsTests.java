@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code k8s/}: the Deployment, its Service, HPA and PodDisruptionBudget, and the ConfigMap and
- * Secret it reads, read into fabric8's models. That the probe paths answer on the running
- * application is {@link ManifestProbesIntegrationTests}' part.
+ * {@code k8s/}: the Deployment, its Service, HPA and PodDisruptionBudget, and the
+ * ConfigMap and Secret it reads, read into fabric8's models. That the probe paths answer
+ * on the running application is {@link ManifestProbesIntegrationTests}' part.
  */
 class KubernetesManifestsTests {
 
@@ -44,7 +44,10 @@ class KubernetesManifestsTests {
 
 	static final String MANAGEMENT_PORT_NAME = "management";
 
-	/** Cloud Run's longest request, and the longest a WebSocket should live behind any proxy. */
+	/**
+	 * Cloud Run's longest request, and the longest a WebSocket should live behind any
+	 * proxy.
+	 */
 	static final long WEBSOCKET_TIMEOUT_SECONDS = 3600;
 
 	private final Deployment deployment = Manifests.deployment();
@@ -82,8 +85,8 @@ class KubernetesManifestsTests {
 	void probesAndPrometheusUseTheManagementPort() {
 		ContainerPort management = Manifests.port(this.container, MANAGEMENT_PORT_NAME);
 		assertThat(Manifests.env(this.container, "MANAGEMENT_SERVER_PORT")).as("MANAGEMENT_SERVER_PORT")
-			.hasValueSatisfying((env) -> assertThat(Integer.parseInt(env.getValue()))
-				.isEqualTo(management.getContainerPort()));
+			.hasValueSatisfying(
+					(env) -> assertThat(Integer.parseInt(env.getValue())).isEqualTo(management.getContainerPort()));
 		assertThat(management.getContainerPort()).isNotEqualTo(httpPort().getContainerPort());
 		for (Probe probe : probes(this.container)) {
 			assertThat(probe.getHttpGet().getPort().getStrVal()).as("port of the probe on %s", httpPath(probe))
@@ -98,15 +101,16 @@ class KubernetesManifestsTests {
 	@Test
 	void applicationPortIsThePortTheDeploymentSets() {
 		assertThat(Manifests.env(this.container, "PORT")).as("PORT")
-			.hasValueSatisfying((env) -> assertThat(Integer.parseInt(env.getValue()))
-				.isEqualTo(httpPort().getContainerPort()));
+			.hasValueSatisfying(
+					(env) -> assertThat(Integer.parseInt(env.getValue())).isEqualTo(httpPort().getContainerPort()));
 		assertThat(this.container.getPorts()).extracting(ContainerPort::getName)
 			.containsExactlyInAnyOrder(HTTP_PORT_NAME, MANAGEMENT_PORT_NAME);
 	}
 
 	/**
-	 * SIGTERM comes after preStop, and the kubelet kills the container at the grace period,
-	 * counted from the start of preStop: it has to cover the preStop pause and the whole drain.
+	 * SIGTERM comes after preStop, and the kubelet kills the container at the grace
+	 * period, counted from the start of preStop: it has to cover the preStop pause and
+	 * the whole drain.
 	 */
 	@Test
 	void terminationGracePeriodCoversThePreStopPauseAndTheDrain() {
@@ -146,7 +150,10 @@ class KubernetesManifestsTests {
 		assertThat(containerContext.getAllowPrivilegeEscalation()).as("allowPrivilegeEscalation").isFalse();
 	}
 
-	/** Jetty's work directory and the JVM's perf data live in /tmp: with a read-only root it is a volume. */
+	/**
+	 * Jetty's work directory and the JVM's perf data live in /tmp: with a read-only root
+	 * it is a volume.
+	 */
 	@Test
 	void tmpIsAWritableEmptyDirVolume() {
 		VolumeMount tmp = this.container.getVolumeMounts()
@@ -202,7 +209,10 @@ class KubernetesManifestsTests {
 			.isLessThan(Manifests.hpa().getSpec().getMinReplicas());
 	}
 
-	/** {@code envFrom} names the ConfigMap and the Secret of {@code k8s/}, so their variables arrive. */
+	/**
+	 * {@code envFrom} names the ConfigMap and the Secret of {@code k8s/}, so their
+	 * variables arrive.
+	 */
 	@Test
 	void deploymentReadsTheConfigMapAndTheSecretOfTheseFiles() {
 		Set<String> configMaps = this.container.getEnvFrom()
@@ -221,7 +231,10 @@ class KubernetesManifestsTests {
 		assertThat(secrets).containsExactly(Manifests.secret().getMetadata().getName());
 	}
 
-	/** The Secret carries what is secret: the Redis address (it may hold a password) and the JWT key. */
+	/**
+	 * The Secret carries what is secret: the Redis address (it may hold a password) and
+	 * the JWT key.
+	 */
 	@Test
 	void secretHoldsTheRedisUrlAndTheJwtSecretAndTheConfigMapNeither() {
 		assertThat(Manifests.secret().getStringData()).containsKeys("REDIS_URL", "STOMPBOX_JWT_SECRET");
@@ -231,8 +244,9 @@ class KubernetesManifestsTests {
 	}
 
 	/**
-	 * Without a CPU limit the JVM counts every core of the node and sizes Jetty's threads, the
-	 * executors and the GC threads for them: a limit, or the processor count given explicitly.
+	 * Without a CPU limit the JVM counts every core of the node and sizes Jetty's
+	 * threads, the executors and the GC threads for them: a limit, or the processor count
+	 * given explicitly.
 	 */
 	@Test
 	void jvmIsToldHowManyProcessorsThePodHas() {
@@ -243,18 +257,22 @@ class KubernetesManifestsTests {
 			.isTrue();
 	}
 
-	/** Kubernetes has no K_REVISION: each rollout's pods name their pod template's hash, for rebalancing. */
+	/**
+	 * Kubernetes has no K_REVISION: each rollout's pods name their pod template's hash,
+	 * for rebalancing.
+	 */
 	@Test
 	void revisionIsThePodTemplatesHashAndScaleOutsRebalanceByLoad() {
 		EnvVar revision = Manifests.env(this.container, "STOMPBOX_REVISION").orElseThrow();
-		assertThat(revision.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.labels['pod-template-hash']");
+		assertThat(revision.getValueFrom().getFieldRef().getFieldPath())
+			.isEqualTo("metadata.labels['pod-template-hash']");
 		assertThat(Manifests.configMap().getData()).containsEntry("STOMPBOX_REBALANCE", "load");
 	}
 
 	/**
-	 * JAVA_TOOL_OPTIONS is the image's (memory and collector flags, DockerfileTests): a value
-	 * here would replace them all. JDK_JAVA_OPTIONS adds to them; it must not pick another
-	 * collector or a fixed heap.
+	 * JAVA_TOOL_OPTIONS is the image's (memory and collector flags, DockerfileTests): a
+	 * value here would replace them all. JDK_JAVA_OPTIONS adds to them; it must not pick
+	 * another collector or a fixed heap.
 	 */
 	@Test
 	void deploymentAddsToTheImagesJvmFlagsWithoutReplacingThem() {

@@ -17,11 +17,11 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@code kubectl apply -k k8s/} and {@code kubectl apply -k k8s/gke/} apply: the image only
- * through the kustomization, with a placeholder that cannot run anything; no Secret; and on
- * GKE an Ingress whose load balancer keeps WebSockets open for an hour. Also what
- * {@code kubectl apply -f k8s/} would pick up (the top-level files), so that the example Secret
- * cannot be applied that way either.
+ * What {@code kubectl apply -k k8s/} and {@code kubectl apply -k k8s/gke/} apply: the
+ * image only through the kustomization, with a placeholder that cannot run anything; no
+ * Secret; and on GKE an Ingress whose load balancer keeps WebSockets open for an hour.
+ * Also what {@code kubectl apply -f k8s/} would pick up (the top-level files), so that
+ * the example Secret cannot be applied that way either.
  */
 class KustomizationTests {
 
@@ -43,8 +43,8 @@ class KustomizationTests {
 		assertThat(strings(this.kustomization.get("resources"))).containsExactlyInAnyOrder(
 				fileName(Manifests.CONFIG_MAP), fileName(Manifests.DEPLOYMENT), fileName(Manifests.SERVICE),
 				fileName(Manifests.HPA), fileName(Manifests.PDB));
-		assertThat(strings(Manifests.tree(Manifests.GKE_KUSTOMIZATION).get("resources"))).containsExactlyInAnyOrder(
-				"../", fileName(Manifests.GKE_INGRESS), fileName(Manifests.GKE_BACKEND_CONFIG));
+		assertThat(strings(Manifests.tree(Manifests.GKE_KUSTOMIZATION).get("resources")))
+			.containsExactlyInAnyOrder("../", fileName(Manifests.GKE_INGRESS), fileName(Manifests.GKE_BACKEND_CONFIG));
 	}
 
 	/** A Secret applied with the manifests would overwrite the real one (issue 20). */
@@ -60,8 +60,8 @@ class KustomizationTests {
 	}
 
 	/**
-	 * The example shows the Secret's keys, but its key is shorter than the 32 bytes the server
-	 * requires: a pod started with it stops at once, naming STOMPBOX_JWT_SECRET.
+	 * The example shows the Secret's keys, but its key is shorter than the 32 bytes the
+	 * server requires: a pod started with it stops at once, naming STOMPBOX_JWT_SECRET.
 	 */
 	@Test
 	void exampleSecretHoldsNoUsableKey() {
@@ -75,8 +75,9 @@ class KustomizationTests {
 
 	/**
 	 * The Deployment names the image only by the kustomization's name for it, and the
-	 * kustomization maps that to a registry that cannot exist (RFC 2606 {@code .invalid}) until
-	 * the operator sets theirs: a forgotten step is an ErrImagePull, not someone else's image.
+	 * kustomization maps that to a registry that cannot exist (RFC 2606 {@code .invalid})
+	 * until the operator sets theirs: a forgotten step is an ErrImagePull, not someone
+	 * else's image.
 	 */
 	@Test
 	void imageIsSetThroughTheKustomizationWithAPlaceholderThatCannotBePulled() {
@@ -93,7 +94,9 @@ class KustomizationTests {
 			.contains("kustomize edit set image " + image + "=");
 	}
 
-	/** The Service annotation points GKE's load balancer at the BackendConfig of k8s/gke/. */
+	/**
+	 * The Service annotation points GKE's load balancer at the BackendConfig of k8s/gke/.
+	 */
 	@Test
 	void gkeLoadBalancerUsesTheBackendConfigAndTheServicesPort() throws Exception {
 		Service service = Manifests.service();
@@ -114,8 +117,8 @@ class KustomizationTests {
 	}
 
 	/**
-	 * GKE's load balancer closes a WebSocket at the backend timeout (30 s by default); the
-	 * ingress-nginx alternative the Ingress documents needs the same hour.
+	 * GKE's load balancer closes a WebSocket at the backend timeout (30 s by default);
+	 * the ingress-nginx alternative the Ingress documents needs the same hour.
 	 */
 	@Test
 	void loadBalancerKeepsWebSocketsOpenForAnHour() {
@@ -132,14 +135,14 @@ class KustomizationTests {
 	}
 
 	/**
-	 * The probes are on the management port, so GKE cannot derive the load balancer's health
-	 * check from them: the BackendConfig names one on the serving port, which the application
-	 * answers without a token.
+	 * The probes are on the management port, so GKE cannot derive the load balancer's
+	 * health check from them: the BackendConfig names one on the serving port, which the
+	 * application answers without a token.
 	 */
 	@Test
 	void loadBalancerHealthCheckIsOnThePageOfTheServingPort() {
-		Map<String, Object> healthCheck = map(map(Manifests.tree(Manifests.GKE_BACKEND_CONFIG).get("spec"))
-			.get("healthCheck"));
+		Map<String, Object> healthCheck = map(
+				map(Manifests.tree(Manifests.GKE_BACKEND_CONFIG).get("spec")).get("healthCheck"));
 		assertThat(healthCheck).containsEntry("type", "HTTP").containsEntry("requestPath", "/");
 		assertThat(healthCheck).doesNotContainKey("port");
 	}
@@ -158,7 +161,10 @@ class KustomizationTests {
 		return files;
 	}
 
-	/** What {@code kubectl apply -f k8s/} reads: the directory's own files, not its subdirectories. */
+	/**
+	 * What {@code kubectl apply -f k8s/} reads: the directory's own files, not its
+	 * subdirectories.
+	 */
 	private static List<Path> topLevelManifests() {
 		try (Stream<Path> files = Files.list(Manifests.KUSTOMIZATION.getParent())) {
 			return files.filter(Files::isRegularFile)

@@ -11,9 +11,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every field of every manifest is one its model defines: a typo ({@code readinesProbe}) or a
- * field at the wrong level would otherwise be dropped without a word, by the model here and by
- * the API server or Cloud Run there.
+ * Every field of every manifest is one its model defines: a typo ({@code readinesProbe})
+ * or a field at the wrong level would otherwise be dropped without a word, by the model
+ * here and by the API server or Cloud Run there.
  */
 class ManifestFieldsTests {
 

@@ -29,19 +29,21 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The probes of Cloud Run and the Docker health check against the running application: every
- * path they name answers 200 UP, and every port they name is the one the application listens
- * on there ({@code server.port: ${PORT:8080}} in application.yaml). The Deployment's probes,
- * on the management port, are {@link DeploymentProbesIntegrationTests}' part.
+ * The probes of Cloud Run and the Docker health check against the running application:
+ * every path they name answers 200 UP, and every port they name is the one the
+ * application listens on there ({@code server.port: ${PORT:8080}} in application.yaml).
+ * The Deployment's probes, on the management port, are
+ * {@link DeploymentProbesIntegrationTests}' part.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, ManifestProbesIntegrationTests.OWN_CONTEXT })
 class ManifestProbesIntegrationTests {
 
 	/**
-	 * Keeps this class's application context to itself: the test framework pauses a cached
-	 * context (stops its lifecycle beans, which starts the drain) when another one is used, and
-	 * a class that picked up this one afterwards would find it refusing handshakes.
+	 * Keeps this class's application context to itself: the test framework pauses a
+	 * cached context (stops its lifecycle beans, which starts the drain) when another one
+	 * is used, and a class that picked up this one afterwards would find it refusing
+	 * handshakes.
 	 */
 	static final String OWN_CONTEXT = "stompbox.instance-id=manifest-probes";
 
@@ -64,11 +66,12 @@ class ManifestProbesIntegrationTests {
 
 	@Test
 	void theDockerHealthCheckIsAnsweredUpByTheApplication() {
-		Matcher path = Pattern.compile("(/actuator/health/[a-z]+)").matcher(Manifests.text(Manifests.DOCKERFILE)
-			.lines()
-			.filter((line) -> line.contains("/actuator/health") && !line.strip().startsWith("#"))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError("no health check path in " + Manifests.DOCKERFILE)));
+		Matcher path = Pattern.compile("(/actuator/health/[a-z]+)")
+			.matcher(Manifests.text(Manifests.DOCKERFILE)
+				.lines()
+				.filter((line) -> line.contains("/actuator/health") && !line.strip().startsWith("#"))
+				.findFirst()
+				.orElseThrow(() -> new AssertionError("no health check path in " + Manifests.DOCKERFILE)));
 		assertThat(path.find()).isTrue();
 		assertUp(path.group(1), this.port);
 	}
@@ -79,8 +82,8 @@ class ManifestProbesIntegrationTests {
 		Container container = Manifests.container(Manifests.cloudRun());
 		ContainerPort containerPort = Manifests.port(container);
 		for (Probe probe : KubernetesManifestsTests.probes(container)) {
-			assertThat(resolve(probe.getHttpGet().getPort(), containerPort)).as("port of the probe on %s",
-					probe.getHttpGet().getPath())
+			assertThat(resolve(probe.getHttpGet().getPort(), containerPort))
+				.as("port of the probe on %s", probe.getHttpGet().getPath())
 				.isEqualTo(containerPort.getContainerPort());
 		}
 		String portVariable = String.valueOf(containerPort.getContainerPort());
@@ -111,7 +114,10 @@ class ManifestProbesIntegrationTests {
 		}
 	}
 
-	/** A probe's port: a number, the name of a container port, or (unset) the container port. */
+	/**
+	 * A probe's port: a number, the name of a container port, or (unset) the container
+	 * port.
+	 */
 	private static int resolve(IntOrString port, ContainerPort containerPort) {
 		if (port == null) {
 			return containerPort.getContainerPort();
@@ -123,12 +129,17 @@ class ManifestProbesIntegrationTests {
 		return containerPort.getContainerPort();
 	}
 
-	/** {@code server.port} as the application's configuration resolves it with these variables. */
+	/**
+	 * {@code server.port} as the application's configuration resolves it with these
+	 * variables.
+	 */
 	static int serverPort(Map<String, Object> env) {
 		return property("server.port", env);
 	}
 
-	/** A port setting as the application's configuration resolves it with these variables. */
+	/**
+	 * A port setting as the application's configuration resolves it with these variables.
+	 */
 	static int property(String name, Map<String, Object> env) {
 		StandardEnvironment environment = new StandardEnvironment();
 		String source = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;

@@ -33,9 +33,10 @@ import org.yaml.snakeyaml.Yaml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deploy files read into typed models: fabric8's Kubernetes and Knative classes for the
- * manifests, {@link Compose} for {@code compose.yaml}. Paths are relative to the project root,
- * where Maven runs the tests, so the tests work from a fresh clone with nothing else beside it.
+ * The deploy files read into typed models: fabric8's Kubernetes and Knative classes for
+ * the manifests, {@link Compose} for {@code compose.yaml}. Paths are relative to the
+ * project root, where Maven runs the tests, so the tests work from a fresh clone with
+ * nothing else beside it.
  */
 final class Manifests {
 
@@ -107,8 +108,9 @@ final class Manifests {
 	}
 
 	/**
-	 * {@code compose.yaml}, read with SnakeYAML because it uses a merge key ({@code <<: *stompbox}),
-	 * which SnakeYAML resolves and Jackson's YAML parser does not.
+	 * {@code compose.yaml}, read with SnakeYAML because it uses a merge key
+	 * ({@code <<: *stompbox}), which SnakeYAML resolves and Jackson's YAML parser does
+	 * not.
 	 */
 	static Compose compose() {
 		Object tree = new Yaml().load(text(COMPOSE));
@@ -186,8 +188,9 @@ final class Manifests {
 
 	/**
 	 * The fields of a manifest that its model does not define, as paths such as
-	 * {@code spec.template.spec.containers[0].readinesProbe}. fabric8's models keep those in
-	 * {@code additionalProperties} instead of failing, and so would the platform, silently.
+	 * {@code spec.template.spec.containers[0].readinesProbe}. fabric8's models keep those
+	 * in {@code additionalProperties} instead of failing, and so would the platform,
+	 * silently.
 	 */
 	static List<String> unknownFields(Object model) {
 		List<String> unknown = new ArrayList<>();
@@ -212,7 +215,8 @@ final class Manifests {
 			return;
 		}
 		for (Method getter : value.getClass().getMethods()) {
-			// The any-getter is itself @JsonIgnore'd: look at it before skipping ignored getters.
+			// The any-getter is itself @JsonIgnore'd: look at it before skipping ignored
+			// getters.
 			if (getter.getName().equals("getAdditionalProperties") && getter.getParameterCount() == 0) {
 				String prefix = path.isEmpty() ? "" : path.substring(1) + ".";
 				((Map<?, ?>) invoke(getter, value)).keySet().forEach((key) -> unknown.add(prefix + key));

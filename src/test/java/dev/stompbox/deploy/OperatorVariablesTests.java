@@ -38,19 +38,19 @@ import dev.stompbox.instance.Mode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The environment variables the deploy files set are the ones PROTOCOL.md section 10 defines,
- * each of those reaches a real setting of the application, and the values the files give are
- * ones the application accepts.
+ * The environment variables the deploy files set are the ones PROTOCOL.md section 10
+ * defines, each of those reaches a real setting of the application, and the values the
+ * files give are ones the application accepts.
  */
 class OperatorVariablesTests {
 
 	/**
-	 * The names of PROTOCOL.md section 10, kept here because a clone of this repository alone
-	 * must be able to run the tests; a change to that table changes this list.
+	 * The names of PROTOCOL.md section 10, kept here because a clone of this repository
+	 * alone must be able to run the tests; a change to that table changes this list.
 	 */
-	static final Set<String> SECTION_10 = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("PORT",
-			"REDIS_URL", "STOMPBOX_JWT_SECRET", "STOMPBOX_JWT_JWKS_URI", "STOMPBOX_JWT_ISSUER",
-			"STOMPBOX_JWT_AUDIENCE", "STOMPBOX_JWT_CLOCK_SKEW", "STOMPBOX_ALLOWED_ORIGINS", "STOMPBOX_MAX_CONNECTIONS",
+	static final Set<String> SECTION_10 = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("PORT", "REDIS_URL",
+			"STOMPBOX_JWT_SECRET", "STOMPBOX_JWT_JWKS_URI", "STOMPBOX_JWT_ISSUER", "STOMPBOX_JWT_AUDIENCE",
+			"STOMPBOX_JWT_CLOCK_SKEW", "STOMPBOX_ALLOWED_ORIGINS", "STOMPBOX_MAX_CONNECTIONS",
 			"STOMPBOX_MAX_CONNECTION_LIFETIME", "STOMPBOX_MAX_FRAME_SIZE", "STOMPBOX_RATE_LIMIT",
 			"STOMPBOX_HISTORY_SIZE", "STOMPBOX_HISTORY_TTL", "STOMPBOX_PRESENCE_TIMEOUT", "STOMPBOX_INSTANCE_ID",
 			"STOMPBOX_DEMO", "STOMPBOX_CONNECT_TIMEOUT", "STOMPBOX_MAX_SUBSCRIPTIONS", "STOMPBOX_MAX_ROOMS",
@@ -58,8 +58,8 @@ class OperatorVariablesTests {
 			"STOMPBOX_REVISION", "STOMPBOX_REBALANCE", "STOMPBOX_REBALANCE_WINDOW")));
 
 	/**
-	 * Variables beyond section 10 the deploy files may set: Spring Boot's own settings (to the
-	 * property each must reach) and the JVM launcher's (no property).
+	 * Variables beyond section 10 the deploy files may set: Spring Boot's own settings
+	 * (to the property each must reach) and the JVM launcher's (no property).
 	 */
 	static final Map<String, String> PLATFORM_VARIABLES = Map.of("MANAGEMENT_SERVER_PORT", "management.server.port",
 			"SPRING_DATA_REDIS_SSL_BUNDLE", "spring.data.redis.ssl.bundle",
@@ -109,8 +109,7 @@ class OperatorVariablesTests {
 			List<String> bound = properties.stream()
 				.filter((property) -> source.getConfigurationProperty(ConfigurationPropertyName.of(property)) != null)
 				.toList();
-			assertThat(bound).as("properties of the application that %s sets by relaxed binding", variable)
-				.hasSize(1);
+			assertThat(bound).as("properties of the application that %s sets by relaxed binding", variable).hasSize(1);
 		}
 	}
 
@@ -121,7 +120,9 @@ class OperatorVariablesTests {
 		assertThat(Binder.get(environment).bind("server.port", Integer.class).get()).isEqualTo(9097);
 	}
 
-	/** {@code REDIS_URL} goes through the application's own environment post-processor. */
+	/**
+	 * {@code REDIS_URL} goes through the application's own environment post-processor.
+	 */
 	@Test
 	void redisUrlVariableConfiguresSpringDataRedisAndClusterMode() {
 		String url = "redis://:secret@redis.example:6390/2";
@@ -151,16 +152,17 @@ class OperatorVariablesTests {
 		});
 	}
 
-	/** Applied by mistake all the same, the example Secret stops the server, naming the key. */
+	/**
+	 * Applied by mistake all the same, the example Secret stops the server, naming the
+	 * key.
+	 */
 	@Test
 	void theExampleSecretsKeyIsRefused() {
 		Map<String, Object> env = stompboxValues(variablesByFile().get(Manifests.SECRET.toString()));
 		assertThat(env).containsKey("STOMPBOX_JWT_SECRET");
 		new ApplicationContextRunner().withUserConfiguration(EverySettingsRecord.class)
 			.withInitializer((context) -> useEnvironmentVariables(context.getEnvironment(), env))
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("STOMPBOX_JWT_SECRET"));
+			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("STOMPBOX_JWT_SECRET"));
 	}
 
 	private static Map<String, Object> stompboxValues(Map<String, String> variables) {
@@ -174,8 +176,8 @@ class OperatorVariablesTests {
 	}
 
 	/**
-	 * Variable name to value (null when the value comes from elsewhere: a secret, a field of the
-	 * pod) for every variable each file sets.
+	 * Variable name to value (null when the value comes from elsewhere: a secret, a field
+	 * of the pod) for every variable each file sets.
 	 */
 	static Map<String, Map<String, String>> variablesByFile() {
 		Map<String, Map<String, String>> byFile = new LinkedHashMap<>();
@@ -183,8 +185,9 @@ class OperatorVariablesTests {
 		byFile.put(Manifests.CONFIG_MAP.toString(), new LinkedHashMap<>(Manifests.configMap().getData()));
 		byFile.put(Manifests.SECRET.toString(), secretVariables(Manifests.secret()));
 		byFile.put(Manifests.CLOUD_RUN.toString(), variables(Manifests.container(Manifests.cloudRun())));
-		Manifests.compose().services().forEach((name, service) -> byFile.put(Manifests.COMPOSE + " " + name,
-				service.environment()));
+		Manifests.compose()
+			.services()
+			.forEach((name, service) -> byFile.put(Manifests.COMPOSE + " " + name, service.environment()));
 		return byFile;
 	}
 
@@ -208,8 +211,8 @@ class OperatorVariablesTests {
 	}
 
 	/**
-	 * The {@code stompbox.*} properties the configuration processor found in the application's
-	 * {@code @ConfigurationProperties} records.
+	 * The {@code stompbox.*} properties the configuration processor found in the
+	 * application's {@code @ConfigurationProperties} records.
 	 */
 	private static Set<String> stompboxPropertiesFromMetadata() {
 		ObjectMapper json = new ObjectMapper();
@@ -236,7 +239,10 @@ class OperatorVariablesTests {
 		return properties;
 	}
 
-	/** An environment whose OS variables are exactly these, so none of the machine's leak in. */
+	/**
+	 * An environment whose OS variables are exactly these, so none of the machine's leak
+	 * in.
+	 */
 	private static StandardEnvironment environment(Map<String, Object> env) {
 		StandardEnvironment environment = new StandardEnvironment();
 		useEnvironmentVariables(environment, env);

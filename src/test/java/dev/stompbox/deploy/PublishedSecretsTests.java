@@ -19,14 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * A key written into the documentation or a deploy file is public: whoever copies it runs a
- * server that accepts tokens anyone can sign. So every literal value given to
- * {@code STOMPBOX_JWT_SECRET} in this repository's docs, deploy files and scripts must be one
- * the server refuses to start with; generated ones ({@code $(openssl rand ...)}) are fine.
+ * A key written into the documentation or a deploy file is public: whoever copies it runs
+ * a server that accepts tokens anyone can sign. So every literal value given to
+ * {@code STOMPBOX_JWT_SECRET} in this repository's docs, deploy files and scripts must be
+ * one the server refuses to start with; generated ones ({@code $(openssl rand ...)}) are
+ * fine.
  */
 class PublishedSecretsTests {
 
-	/** {@code STOMPBOX_JWT_SECRET=value}, {@code STOMPBOX_JWT_SECRET: "value"} and the like. */
+	/**
+	 * {@code STOMPBOX_JWT_SECRET=value}, {@code STOMPBOX_JWT_SECRET: "value"} and the
+	 * like.
+	 */
 	private static final Pattern ASSIGNMENT = Pattern
 		.compile("STOMPBOX_JWT_SECRET[\"']?\\s*[=:]\\s*[\"']?([^\"'\\s`]+)");
 

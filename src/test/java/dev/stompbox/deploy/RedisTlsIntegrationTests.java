@@ -31,10 +31,11 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /**
  * Memorystore with AUTH and in-transit encryption, as k8s/cloudrun/service.yaml and
  * docs/operations.md configure it, against a local {@code redis-server --tls-port} whose
- * certificate a CA made here signed: {@code REDIS_URL=rediss://:AUTH@host:port} with the CA's
- * PEM in {@code SPRING_SSL_BUNDLE_PEM_REDIS_TRUSTSTORE_CERTIFICATE} and
+ * certificate a CA made here signed: {@code REDIS_URL=rediss://:AUTH@host:port} with the
+ * CA's PEM in {@code SPRING_SSL_BUNDLE_PEM_REDIS_TRUSTSTORE_CERTIFICATE} and
  * {@code SPRING_DATA_REDIS_SSL_BUNDLE=redis}, given as environment variables. Needs
- * {@code redis-server} built with TLS (Debian's is) and {@code openssl}; skipped without them.
+ * {@code redis-server} built with TLS (Debian's is) and {@code openssl}; skipped without
+ * them.
  */
 class RedisTlsIntegrationTests {
 
@@ -92,7 +93,10 @@ class RedisTlsIntegrationTests {
 		}
 	}
 
-	/** The control: without the bundle the JVM's default trust store refuses the private CA. */
+	/**
+	 * The control: without the bundle the JVM's default trust store refuses the private
+	 * CA.
+	 */
 	@Test
 	void withoutTheBundleTheServerCertificateIsRefused() {
 		Map<String, Object> env = Map.of("REDIS_URL", "rediss://:" + AUTH + "@localhost:" + this.port);
@@ -113,8 +117,7 @@ class RedisTlsIntegrationTests {
 			.redirectOutput(this.directory.resolve("openssl.log").toFile())
 			.start();
 		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("%s (%s)", List.of(command), this.directory.resolve("openssl.log"))
-			.isZero();
+		assertThat(process.exitValue()).as("%s (%s)", List.of(command), this.directory.resolve("openssl.log")).isZero();
 	}
 
 	private void awaitListening() throws InterruptedException {

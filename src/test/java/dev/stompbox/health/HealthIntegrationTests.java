@@ -81,17 +81,20 @@ class HealthIntegrationTests {
 		for (String token : List.of(SCRAPER, PUBLISHER)) {
 			HttpResponse<String> response = get("/actuator/health", token);
 			assertThat(response.statusCode()).isEqualTo(200);
-			assertThat(json(response).path("components").path("websocket").path("details").path("instanceId")
-				.asString()).isEqualTo("health-test");
+			assertThat(
+					json(response).path("components").path("websocket").path("details").path("instanceId").asString())
+				.isEqualTo("health-test");
 			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(200);
 		}
 	}
 
 	@Test
 	void aBadTokenOnAProbeIsRefusedRatherThanIgnored() {
-		HttpResponse<String> response = get("/actuator/health", TestTokens.builder("forger").scope("stompbox:metrics")
-			.secret("another-secret-that-is-at-least-32-bytes")
-			.sign());
+		HttpResponse<String> response = get("/actuator/health",
+				TestTokens.builder("forger")
+					.scope("stompbox:metrics")
+					.secret("another-secret-that-is-at-least-32-bytes")
+					.sign());
 		assertThat(response.statusCode()).isEqualTo(401);
 	}
 

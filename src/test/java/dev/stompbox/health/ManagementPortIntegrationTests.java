@@ -21,13 +21,12 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code management.server.port} set (Kubernetes: a port the Service does not expose),
- * actuator leaves the main port and serves everything on its own port without a token:
- * the probes, the health components and the metrics.
+ * With {@code management.server.port} set (Kubernetes: a port the Service does not
+ * expose), actuator leaves the main port and serves everything on its own port without a
+ * token: the probes, the health components and the metrics.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=management-test",
-				"management.server.port=0" })
+		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=management-test", "management.server.port=0" })
 class ManagementPortIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();

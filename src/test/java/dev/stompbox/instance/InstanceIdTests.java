@@ -7,7 +7,10 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** This instance's name: STOMPBOX_INSTANCE_ID, else K_REVISION or the host name plus a suffix. */
+/**
+ * This instance's name: STOMPBOX_INSTANCE_ID, else K_REVISION or the host name plus a
+ * suffix.
+ */
 class InstanceIdTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -21,9 +24,8 @@ class InstanceIdTests {
 
 	@Test
 	void cloudRunRevisionGetsARandomSuffix() {
-		this.runner.withPropertyValues("K_REVISION=stompbox-00042-abc").run((first) -> this.runner
-			.withPropertyValues("K_REVISION=stompbox-00042-abc")
-			.run((second) -> {
+		this.runner.withPropertyValues("K_REVISION=stompbox-00042-abc")
+			.run((first) -> this.runner.withPropertyValues("K_REVISION=stompbox-00042-abc").run((second) -> {
 				String one = first.getBean(InstanceId.class).value();
 				String two = second.getBean(InstanceId.class).value();
 				assertThat(one).startsWith("stompbox-00042-abc-").hasSizeGreaterThan("stompbox-00042-abc-".length());

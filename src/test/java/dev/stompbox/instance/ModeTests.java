@@ -5,7 +5,10 @@ import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Single node or cluster, from whether Redis is configured (PROTOCOL.md sections 9 and 10). */
+/**
+ * Single node or cluster, from whether Redis is configured (PROTOCOL.md sections 9 and
+ * 10).
+ */
 class ModeTests {
 
 	@Test

@@ -23,8 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The JSON lines of {@code STOMPBOX_LOG_FORMAT=json}: the formatter made the way Spring Boot
- * makes it from {@code logging.structured.format.console}, by its class name.
+ * The JSON lines of {@code STOMPBOX_LOG_FORMAT=json}: the formatter made the way Spring
+ * Boot makes it from {@code logging.structured.format.console}, by its class name.
  */
 class JsonLogFormatterTests {
 

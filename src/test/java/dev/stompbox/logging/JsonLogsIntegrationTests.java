@@ -23,10 +23,10 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The server started as an operator starts it, with {@code STOMPBOX_LOG_FORMAT=json} and
- * nothing else about logging: every line on the console, from the first, is one JSON object
- * with Cloud Logging's fields. In a JVM of its own, because Spring Boot hands the format to
- * Logback through a system property that it never clears, and the other tests' output
- * would turn to JSON too.
+ * nothing else about logging: every line on the console, from the first, is one JSON
+ * object with Cloud Logging's fields. In a JVM of its own, because Spring Boot hands the
+ * format to Logback through a system property that it never clears, and the other tests'
+ * output would turn to JSON too.
  */
 class JsonLogsIntegrationTests {
 
@@ -80,9 +80,9 @@ class JsonLogsIntegrationTests {
 		// Nothing of this machine's own settings: only the variables given.
 		builder.environment()
 			.keySet()
-			.removeIf((name) -> name.startsWith("STOMPBOX_") || name.startsWith("SPRING_")
-					|| name.startsWith("LOGGING_") || name.startsWith("MANAGEMENT_") || name.equals("REDIS_URL")
-					|| name.equals("PORT"));
+			.removeIf(
+					(name) -> name.startsWith("STOMPBOX_") || name.startsWith("SPRING_") || name.startsWith("LOGGING_")
+							|| name.startsWith("MANAGEMENT_") || name.equals("REDIS_URL") || name.equals("PORT"));
 		builder.environment().putAll(variables);
 		Process server = builder.start();
 		BlockingQueue<String> output = new LinkedBlockingQueue<>();

@@ -10,14 +10,18 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code STOMPBOX_LOG_FORMAT}, given as an operator gives it, to Spring Boot's structured logging setting. */
+/**
+ * {@code STOMPBOX_LOG_FORMAT}, given as an operator gives it, to Spring Boot's structured
+ * logging setting.
+ */
 class LogFormatEnvironmentPostProcessorTests {
 
 	@Test
 	void jsonChoosesTheCloudLoggingFormatter() {
 		assertThat(structuredFormat(Map.of("STOMPBOX_LOG_FORMAT", "json")))
 			.isEqualTo("dev.stompbox.logging.JsonLogFormatter");
-		assertThat(structuredFormat(Map.of("STOMPBOX_LOG_FORMAT", " JSON "))).isEqualTo(JsonLogFormatter.class.getName());
+		assertThat(structuredFormat(Map.of("STOMPBOX_LOG_FORMAT", " JSON ")))
+			.isEqualTo(JsonLogFormatter.class.getName());
 	}
 
 	@Test

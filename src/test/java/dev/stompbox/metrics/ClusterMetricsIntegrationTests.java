@@ -15,7 +15,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The meters of cluster mode: Redis reconnects, publishes timed through Redis, lag of delivery from Redis. */
+/**
+ * The meters of cluster mode: Redis reconnects, publishes timed through Redis, lag of
+ * delivery from Redis.
+ */
 class ClusterMetricsIntegrationTests {
 
 	static RedisTestServer redis;
@@ -64,7 +67,8 @@ class ClusterMetricsIntegrationTests {
 					"duplicate"))
 				.isEqualTo(1);
 			assertThat(after.since(before, "stompbox_relay_lag_seconds_count")).isEqualTo(1);
-			// The ts read from the envelope is the envelope's, not the body's ts of 1 ms after the epoch.
+			// The ts read from the envelope is the envelope's, not the body's ts of 1 ms
+			// after the epoch.
 			assertThat(after.value("stompbox_relay_lag_seconds_max")).isLessThan(60);
 			assertThat(after.value("stompbox_presence_sessions")).isEqualTo(1);
 			assertThat(after.named("stompbox_relay_publish_seconds_count"))

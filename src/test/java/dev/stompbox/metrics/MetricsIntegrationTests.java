@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What {@code /actuator/prometheus} shows of Stompbox's own meters after real traffic, on a
- * single node. Counters are compared with a scrape taken before the traffic.
+ * What {@code /actuator/prometheus} shows of Stompbox's own meters after real traffic, on
+ * a single node. Counters are compared with a scrape taken before the traffic.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=metrics-test", "stompbox.rate-limit=5" })
@@ -84,8 +84,8 @@ class MetricsIntegrationTests {
 				.isGreaterThanOrEqualTo(0);
 			assertThat(scrape.value("stompbox_relay_lag_percentile_seconds", "phi", phi)).isGreaterThanOrEqualTo(0);
 		}
-		assertThat(scrape.value("stompbox_relay_publish_seconds_bucket", "mode", "memory", "outcome", "ok", "le",
-				"+Inf"))
+		assertThat(
+				scrape.value("stompbox_relay_publish_seconds_bucket", "mode", "memory", "outcome", "ok", "le", "+Inf"))
 			.isGreaterThanOrEqualTo(1);
 		assertThat(scrape.value("stompbox_relay_lag_seconds_bucket", "le", "+Inf")).isGreaterThanOrEqualTo(1);
 	}
@@ -105,8 +105,8 @@ class MetricsIntegrationTests {
 		PrometheusScrape after = scrape();
 		assertThat(after.since(before, "stompbox_relay_publish_seconds_count", "mode", "memory", "outcome", "ok"))
 			.isEqualTo(1);
-		assertThat(after.since(before, "stompbox_relay_publish_seconds_count", "mode", "memory", "outcome",
-				"duplicate"))
+		assertThat(
+				after.since(before, "stompbox_relay_publish_seconds_count", "mode", "memory", "outcome", "duplicate"))
 			.isEqualTo(1);
 	}
 
@@ -134,7 +134,8 @@ class MetricsIntegrationTests {
 		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
 			String answer = socket.connect(null);
 			assertThat(answer).startsWith("ERROR").contains("message:unauthorized");
-			assertThat(socket.awaitClose(Duration.ofSeconds(5)).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+			assertThat(socket.awaitClose(Duration.ofSeconds(5)).getCode())
+				.isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
 		}
 		await().atMost(StompTestClient.TIMEOUT).untilAsserted(() -> {
 			PrometheusScrape after = scrape();
@@ -153,7 +154,8 @@ class MetricsIntegrationTests {
 					"stompbox_rate_limited_total", "stompbox_relay_publish_seconds_count",
 					"stompbox_relay_lag_seconds_count", "stompbox_presence_sessions", "stompbox_outbound_buffer_bytes",
 					"stompbox_outbound_buffer_max_bytes");
-		assertThat(own).allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("stompbox_instance", "metrics-test"));
+		assertThat(own)
+			.allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("stompbox_instance", "metrics-test"));
 		assertThat(scrape.named("jvm_memory_used_bytes"))
 			.allSatisfy((sample) -> assertThat(sample.labels()).containsEntry("stompbox_instance", "metrics-test"));
 		// Only single-node meters: no Redis in this mode.

@@ -17,7 +17,8 @@ import dev.stompbox.support.TestTokens;
 
 /**
  * One read of {@code /actuator/prometheus} on the main port, as a scraper with a
- * {@code stompbox:metrics} token does it, its samples parsed into names, labels and values.
+ * {@code stompbox:metrics} token does it, its samples parsed into names, labels and
+ * values.
  */
 record PrometheusScrape(List<Sample> samples) {
 
@@ -71,7 +72,10 @@ record PrometheusScrape(List<Sample> samples) {
 		return new PrometheusScrape(samples);
 	}
 
-	/** The value of the one sample of the name whose labels include these; fails when there is none. */
+	/**
+	 * The value of the one sample of the name whose labels include these; fails when
+	 * there is none.
+	 */
 	double value(String name, String... labelPairs) {
 		Map<String, String> wanted = new LinkedHashMap<>();
 		for (int i = 0; i < labelPairs.length; i += 2) {

@@ -25,8 +25,8 @@ class StompboxMetricsTests {
 	private final StompboxMetrics metrics = new StompboxMetrics(this.registry);
 
 	@ParameterizedTest
-	@CsvSource({ "1000, normal", "1001, going-away", "1002, protocol", "1006, lost", "1008, policy",
-			"1009, too-large", "1011, other", "1013, try-again-later", "4500, slow" })
+	@CsvSource({ "1000, normal", "1001, going-away", "1002, protocol", "1006, lost", "1008, policy", "1009, too-large",
+			"1011, other", "1013, try-again-later", "4500, slow" })
 	void disconnectsAreCountedByTheReasonOfTheirCloseCode(int code, String reason) {
 		this.metrics.disconnected(new CloseStatus(code));
 		assertThat(this.registry.get("stompbox.disconnects").tag("reason", reason).counter().count()).isEqualTo(1);
@@ -60,7 +60,8 @@ class StompboxMetricsTests {
 		RelayPublishTimer timer = this.metrics.relayPublish(Mode.CLUSTER);
 		timer.time(() -> CompletableFuture.completedFuture(false), (duplicate) -> duplicate);
 		timer.time(() -> CompletableFuture.completedFuture(true), (duplicate) -> duplicate);
-		timer.time(() -> CompletableFuture.<Boolean>failedFuture(new IllegalStateException()), (duplicate) -> duplicate);
+		timer.time(() -> CompletableFuture.<Boolean>failedFuture(new IllegalStateException()),
+				(duplicate) -> duplicate);
 		assertThatIllegalStateException().isThrownBy(() -> timer.time(() -> {
 			throw new IllegalStateException("thrown, not returned");
 		}, (Boolean duplicate) -> duplicate));
@@ -84,8 +85,9 @@ class StompboxMetricsTests {
 	void timersPublishTheirPercentiles() {
 		this.metrics.relayPublish(Mode.SINGLE_NODE);
 		for (String phi : new String[] { "0.5", "0.99", "0.999" }) {
-			assertThat(this.registry.get("stompbox.relay.publish.percentile").tag("phi", phi).tag("outcome", "ok")
-				.gauge()).isNotNull();
+			assertThat(
+					this.registry.get("stompbox.relay.publish.percentile").tag("phi", phi).tag("outcome", "ok").gauge())
+				.isNotNull();
 			assertThat(this.registry.get("stompbox.relay.lag.percentile").tag("phi", phi).gauge()).isNotNull();
 		}
 	}
@@ -95,10 +97,8 @@ class StompboxMetricsTests {
 		this.metrics.relayLag(-250);
 		this.metrics.relayLag(40);
 		assertThat(this.registry.get("stompbox.relay.lag").timer().count()).isEqualTo(2);
-		assertThat(this.registry.get("stompbox.relay.lag").timer().max(TimeUnit.MILLISECONDS))
-			.isEqualTo(40);
-		assertThat(this.registry.get("stompbox.relay.lag").timer().totalTime(TimeUnit.MILLISECONDS))
-			.isEqualTo(40);
+		assertThat(this.registry.get("stompbox.relay.lag").timer().max(TimeUnit.MILLISECONDS)).isEqualTo(40);
+		assertThat(this.registry.get("stompbox.relay.lag").timer().totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40);
 	}
 
 	@Test

@@ -52,8 +52,8 @@ class InMemoryPresenceTests {
 	void firstSessionOfAUserJoinsWithAnEvent() {
 		List<Member> members = join(LOBBY, "s1", "alice", "Alice");
 		assertThat(members).containsExactly(new Member("alice", "Alice", 1));
-		assertThat(this.relay.events()).containsExactly(
-				new Published(LOBBY, new PresenceEvent("join", "lobby", "alice", "Alice", NOW, 1)));
+		assertThat(this.relay.events())
+			.containsExactly(new Published(LOBBY, new PresenceEvent("join", "lobby", "alice", "Alice", NOW, 1)));
 	}
 
 	@Test
@@ -93,8 +93,8 @@ class InMemoryPresenceTests {
 		assertThat(members(LOBBY)).contains(new Member("alice", "Alice", 1));
 
 		this.presence.leave(LOBBY, "s2").toCompletableFuture().join();
-		assertThat(this.relay.events()).containsExactly(
-				new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 1)));
+		assertThat(this.relay.events())
+			.containsExactly(new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 1)));
 		assertThat(members(LOBBY)).containsExactly(new Member("bob", "Bob", 1));
 	}
 
@@ -126,8 +126,8 @@ class InMemoryPresenceTests {
 		this.relay.clear();
 
 		this.presence.disconnected("s1").toCompletableFuture().join();
-		assertThat(this.relay.events()).containsExactly(
-				new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 0)));
+		assertThat(this.relay.events())
+			.containsExactly(new Published(LOBBY, new PresenceEvent("leave", "lobby", "alice", "Alice", NOW, 0)));
 		assertThat(members(KITCHEN)).containsExactly(new Member("alice", "Alice", 1));
 		assertThat(this.presence.joined(LOBBY, "s1")).isFalse();
 		assertThat(this.presence.joined(KITCHEN, "s1")).isFalse();
@@ -202,9 +202,10 @@ class InMemoryPresenceTests {
 	}
 
 	/**
-	 * A page reload: alice's only tab disconnects while her new tab joins. Watchers must see
-	 * the leave before the join, or they show her as gone while she is present. The first
-	 * leave is held while it is encoded, which is when another thread could overtake it.
+	 * A page reload: alice's only tab disconnects while her new tab joins. Watchers must
+	 * see the leave before the join, or they show her as gone while she is present. The
+	 * first leave is held while it is encoded, which is when another thread could
+	 * overtake it.
 	 */
 	@Test
 	void eventsOfARoomArePublishedInTheOrderOfTheChanges() throws Exception {
@@ -215,7 +216,8 @@ class InMemoryPresenceTests {
 
 			@Override
 			public byte[] writeValueAsBytes(Object value) {
-				if (value instanceof PresenceEvent event && event.type().equals("leave") && held.compareAndSet(false, true)) {
+				if (value instanceof PresenceEvent event && event.type().equals("leave")
+						&& held.compareAndSet(false, true)) {
 					encoding.countDown();
 					await(proceed);
 				}
@@ -249,8 +251,9 @@ class InMemoryPresenceTests {
 	}
 
 	/**
-	 * A join still in flight when its session ended (a frame queued behind the close) must
-	 * create nothing: the session's disconnect has been handled and would never remove it.
+	 * A join still in flight when its session ended (a frame queued behind the close)
+	 * must create nothing: the session's disconnect has been handled and would never
+	 * remove it.
 	 */
 	@Test
 	void aSessionThatHasEndedJoinsNothingAndIsNotAnswered() {

@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lease's timings: a survivor reaps a dead instance at its first renewal after the dead
- * one's lease expired, so a crashed instance's sessions are gone within the presence timeout
- * only when the lease's time to live and a renewal period add up to no more than it.
+ * The lease's timings: a survivor reaps a dead instance at its first renewal after the
+ * dead one's lease expired, so a crashed instance's sessions are gone within the presence
+ * timeout only when the lease's time to live and a renewal period add up to no more than
+ * it.
  */
 class InstanceLeaseTests {
 

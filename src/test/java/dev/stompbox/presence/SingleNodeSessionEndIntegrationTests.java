@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A session's end is final on a single node too: CONNECT, SUBSCRIBE and dozens of joins in one
- * message, reset a few milliseconds later, leave no member, no interest and no subscription.
+ * A session's end is final on a single node too: CONNECT, SUBSCRIBE and dozens of joins
+ * in one message, reset a few milliseconds later, leave no member, no interest and no
+ * subscription.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.presence.timeout=61s" })

@@ -19,8 +19,9 @@ import dev.stompbox.support.TestTokens;
 /**
  * A client in one room that obeys {@code reconnect} notices as the demo page does:
  * make-before-break, it connects again where the load balancer sends it, joins with
- * {@code since} the last id it showed, and only then closes the old connection. It shows room
- * messages once each, in id order (a later id only), and records every presence event and move.
+ * {@code since} the last id it showed, and only then closes the old connection. It shows
+ * room messages once each, in id order (a later id only), and records every presence
+ * event and move.
  */
 final class MovingClient implements AutoCloseable {
 
@@ -57,8 +58,8 @@ final class MovingClient implements AutoCloseable {
 	}
 
 	/**
-	 * Connects to the instance on {@code port}; later connections go where {@code balancer}
-	 * says, the next port it gives whenever one refuses.
+	 * Connects to the instance on {@code port}; later connections go where
+	 * {@code balancer} says, the next port it gives whenever one refuses.
 	 */
 	static MovingClient connect(String user, String room, int port, IntSupplier balancer) {
 		return new MovingClient(user, room, port, balancer);
@@ -144,7 +145,8 @@ final class MovingClient implements AutoCloseable {
 				next = open(port, this.lastId);
 			}
 			catch (IllegalStateException ex) {
-				// Refused (503) or unreachable: the load balancer's next pick, after a short backoff.
+				// Refused (503) or unreachable: the load balancer's next pick, after a
+				// short backoff.
 				refused.add(Integer.toString(port));
 				if (attempt >= 10) {
 					throw ex;
@@ -152,7 +154,8 @@ final class MovingClient implements AutoCloseable {
 				pause(100);
 			}
 		}
-		// What the old connection still holds comes first; the new one repeats some of it.
+		// What the old connection still holds comes first; the new one repeats some of
+		// it.
 		drain(old);
 		this.current = next;
 		old.client().close();
@@ -199,7 +202,10 @@ final class MovingClient implements AutoCloseable {
 		this.current.client().close();
 	}
 
-	/** One move: the notice's reason, from and to which port, when told and when joined again. */
+	/**
+	 * One move: the notice's reason, from and to which port, when told and when joined
+	 * again.
+	 */
 	record Move(String reason, int from, int to, long noticeAt, long arrivedAt, List<String> refusedBy) {
 	}
 

@@ -31,9 +31,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Rebalancing (PROTOCOL.md section 9) on instances that share one Redis, with clients that
- * obey {@code reconnect} notices make-before-break: by revision after a deploy, by load after a
- * scale-out, and nothing at all when it is off. Windows are short here, set as an operator would.
+ * Rebalancing (PROTOCOL.md section 9) on instances that share one Redis, with clients
+ * that obey {@code reconnect} notices make-before-break: by revision after a deploy, by
+ * load after a scale-out, and nothing at all when it is off. Windows are short here, set
+ * as an operator would.
  */
 class RebalanceIntegrationTests {
 
@@ -124,8 +125,8 @@ class RebalanceIntegrationTests {
 
 	@Test
 	void afterAScaleOutTheLoadedInstanceShedsDownToTheAverageThenStops() throws Exception {
-		this.cluster = new StompboxCluster(this.redis, Map.of("stompbox.rebalance", "load",
-				"stompbox.rebalance-window", "3s", "stompbox.rebalance-min-excess", "2"));
+		this.cluster = new StompboxCluster(this.redis, Map.of("stompbox.rebalance", "load", "stompbox.rebalance-window",
+				"3s", "stompbox.rebalance-min-excess", "2"));
 		this.cluster.startInstance("a");
 		// A round-robin load balancer over whatever instances run.
 		AtomicInteger turn = new AtomicInteger();
@@ -173,7 +174,10 @@ class RebalanceIntegrationTests {
 		assertThat(moved(0, "revision") + moved(0, "load")).isZero();
 	}
 
-	/** Connects {@code count} clients at once, the i-th to the port {@code first} gives for i. */
+	/**
+	 * Connects {@code count} clients at once, the i-th to the port {@code first} gives
+	 * for i.
+	 */
 	private void connect(int count, IntUnaryOperator first, IntSupplier balancer) {
 		List<CompletableFuture<MovingClient>> connecting = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
@@ -207,7 +211,10 @@ class RebalanceIntegrationTests {
 		}
 	}
 
-	/** A backend publishing to the room through the server API, every 50 ms, until stopped. */
+	/**
+	 * A backend publishing to the room through the server API, every 50 ms, until
+	 * stopped.
+	 */
 	private static final class Publisher implements AutoCloseable {
 
 		private static final String TOKEN = TestTokens.builder("backend").scope("stompbox:publish").sign();

@@ -50,7 +50,10 @@ class RebalancePolicyTests {
 		assertThat(this.both.decide(self, view(List.of(self, full), Map.of()), NOW)).isNull();
 	}
 
-	/** A restarted instance of the old revision is new, its revision is not: the first sighting is remembered. */
+	/**
+	 * A restarted instance of the old revision is new, its revision is not: the first
+	 * sighting is remembered.
+	 */
 	@Test
 	void revisionsAreOrderedByWhenTheyWereFirstSeenNotByTheirInstancesStartTimes() {
 		Announcement restartedOld = instance("a2", "r1", NOW - 12_000, 0);
@@ -94,7 +97,8 @@ class RebalancePolicyTests {
 		Announcement self = instance("a", "r1", NOW - 60_000, 24);
 		Announcement other = instance("b", "r1", NOW - 60_000, 18);
 		assertThat(this.both.decide(self, view(List.of(self, other), Map.of()), NOW)).isNull();
-		// 7 against an average of 4: three quarters over, but within the minimum excess of 10.
+		// 7 against an average of 4: three quarters over, but within the minimum excess
+		// of 10.
 		Announcement small = instance("a", "r1", NOW - 60_000, 7);
 		Announcement few = instance("b", "r1", NOW - 60_000, 1);
 		assertThat(this.both.decide(small, view(List.of(small, few), Map.of()), NOW)).isNull();

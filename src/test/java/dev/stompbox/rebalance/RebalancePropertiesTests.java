@@ -15,8 +15,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The rebalancing settings of PROTOCOL.md section 10 given as an operator gives them, as OS
- * environment variables (in the style of {@code ConfigurationBindingTests}).
+ * The rebalancing settings of PROTOCOL.md section 10 given as an operator gives them, as
+ * OS environment variables (in the style of {@code ConfigurationBindingTests}).
  */
 class RebalancePropertiesTests {
 
@@ -41,13 +41,14 @@ class RebalancePropertiesTests {
 			"'LOAD, Revision', true, true" })
 	void rebalanceVariableNamesWhatApplies(String value, boolean byRevision, boolean byLoad) {
 		withEnvironmentVariables(Map.of("STOMPBOX_REBALANCE", value, "STOMPBOX_REVISION", "stompbox-00042-abc",
-				"STOMPBOX_REBALANCE_WINDOW", "30s")).run((context) -> {
-					RebalanceProperties properties = context.getBean(RebalanceProperties.class);
-					assertThat(properties.byRevision()).isEqualTo(byRevision);
-					assertThat(properties.byLoad()).isEqualTo(byLoad);
-					assertThat(properties.revision()).isEqualTo("stompbox-00042-abc");
-					assertThat(properties.rebalanceWindow()).isEqualTo(Duration.ofSeconds(30));
-				});
+				"STOMPBOX_REBALANCE_WINDOW", "30s"))
+			.run((context) -> {
+				RebalanceProperties properties = context.getBean(RebalanceProperties.class);
+				assertThat(properties.byRevision()).isEqualTo(byRevision);
+				assertThat(properties.byLoad()).isEqualTo(byLoad);
+				assertThat(properties.revision()).isEqualTo("stompbox-00042-abc");
+				assertThat(properties.rebalanceWindow()).isEqualTo(Duration.ofSeconds(30));
+			});
 	}
 
 	@ParameterizedTest(name = "{0}={1}")

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reading an envelope's ts from the bytes the publish script built, for the delivery lag. */
+/**
+ * Reading an envelope's ts from the bytes the publish script built, for the delivery lag.
+ */
 class RoomFeedTests {
 
 	@Test

@@ -21,8 +21,8 @@ class EnvelopePartsTests {
 	void stampedEnvelopeIsTheEnvelopeSerialized(String body, String clientMsgId) {
 		Draft draft = new Draft(RoomId.of("lobby"), "chat", new Sender("alice", "Alice \"A\""), JSON.readTree(body),
 				clientMsgId, false);
-		Envelope envelope = new Envelope("1732262400123-7", "lobby", "chat", draft.from(), draft.body(),
-				1732262400123L, clientMsgId);
+		Envelope envelope = new Envelope("1732262400123-7", "lobby", "chat", draft.from(), draft.body(), 1732262400123L,
+				clientMsgId);
 
 		String stamped = asPublishLuaStampsIt(EnvelopeParts.of(JSON, draft), "1732262400123-7", 1732262400123L);
 
@@ -30,7 +30,10 @@ class EnvelopePartsTests {
 		assertThat(JSON.readValue(stamped, Envelope.class)).isEqualTo(envelope);
 	}
 
-	/** {@code publish.lua}: {@code '{"id":"' .. id .. ARGV[2] .. string.format('%d', now) .. ARGV[3]}. */
+	/**
+	 * {@code publish.lua}: {@code '{"id":"' .. id .. ARGV[2] .. string.format('%d', now)
+	 * .. ARGV[3]}.
+	 */
 	private static String asPublishLuaStampsIt(EnvelopeParts parts, String id, long ts) {
 		return "{\"id\":\"" + id + parts.afterId() + ts + parts.afterTs();
 	}

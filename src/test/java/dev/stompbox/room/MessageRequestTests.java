@@ -51,8 +51,7 @@ class MessageRequestTests {
 	@ValueSource(strings = { "{\"type\": 1}", "{\"type\": \"\"}", "{\"clientMsgId\": 42}", "{\"ephemeral\": \"yes\"}",
 			"{\"clientMsgId\": \"\"}" })
 	void wronglyTypedFieldsAreABadRequest(String request) {
-		assertThatExceptionOfType(StompboxException.class)
-			.isThrownBy(() -> MessageRequest.from(JSON.readTree(request)))
+		assertThatExceptionOfType(StompboxException.class).isThrownBy(() -> MessageRequest.from(JSON.readTree(request)))
 			.satisfies((ex) -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_REQUEST));
 	}
 

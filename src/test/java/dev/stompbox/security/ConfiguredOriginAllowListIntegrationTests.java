@@ -31,9 +31,9 @@ class ConfiguredOriginAllowListIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http://evil.example", "http://localhost:3000", "http://127.0.0.1:5173",
-			"http://app.example", "https://app.example:8443", "https://app.example.evil.example",
-			"https://evil.app.example" })
+	@ValueSource(
+			strings = { "http://evil.example", "http://localhost:3000", "http://127.0.0.1:5173", "http://app.example",
+					"https://app.example:8443", "https://app.example.evil.example", "https://evil.app.example" })
 	void handshakeFromAnyOtherOriginIsRefusedWith403(String origin) {
 		assertThat(Handshakes.to(this.port, "/ws").origin(origin).status()).isEqualTo(403);
 		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket()).origin(origin).status()).isEqualTo(403);

@@ -26,9 +26,9 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2, demo mode: with {@code STOMPBOX_DEMO=true} and neither a secret nor
- * a JWKS address, anyone gets a token from {@code POST /auth/demo-token}, signed with a key
- * no one else knows.
+ * PROTOCOL.md section 2, demo mode: with {@code STOMPBOX_DEMO=true} and neither a secret
+ * nor a JWKS address, anyone gets a token from {@code POST /auth/demo-token}, signed with
+ * a key no one else knows.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=", "stompbox.demo=true" })
@@ -70,7 +70,8 @@ class DemoModeIntegrationTests {
 
 	@Test
 	void demoTokenNamesTheUserAndExpires() throws Exception {
-		String token = JSON.readTree(demoToken("{\"userId\":\"carol\",\"name\":\"Carol\"}").body()).path("token")
+		String token = JSON.readTree(demoToken("{\"userId\":\"carol\",\"name\":\"Carol\"}").body())
+			.path("token")
 			.asString();
 		SignedJWT jwt = SignedJWT.parse(token);
 		JWTClaimsSet claims = jwt.getJWTClaimsSet();

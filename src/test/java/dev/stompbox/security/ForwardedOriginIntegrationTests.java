@@ -15,11 +15,12 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2: same origin judged as the browser sees it. Behind a TLS-terminating
- * front end such as Cloud Run's, the page {@code https://svc.run.app/} opens its WebSocket to
- * the same host, and the request reaches the container as {@code http} with
- * {@code X-Forwarded-Proto: https}; an ingress may also pass the public host in
- * {@code X-Forwarded-Host}. The default allow-list (same origin and localhost) applies.
+ * PROTOCOL.md section 2: same origin judged as the browser sees it. Behind a
+ * TLS-terminating front end such as Cloud Run's, the page {@code https://svc.run.app/}
+ * opens its WebSocket to the same host, and the request reaches the container as
+ * {@code http} with {@code X-Forwarded-Proto: https}; an ingress may also pass the public
+ * host in {@code X-Forwarded-Host}. The default allow-list (same origin and localhost)
+ * applies.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ForwardedOriginIntegrationTests {
@@ -65,24 +66,27 @@ class ForwardedOriginIntegrationTests {
 	void aForeignOriginIsRefusedThroughTheFrontEndToo() {
 		assertThat(behindCloudRun("/ws").origin("https://evil.example").status()).isEqualTo(403);
 		assertThat(behindCloudRun("/ws").origin("http://" + SERVICE_HOST).status())
-			.as("the service's host over the other scheme").isEqualTo(403);
-		assertThat(behindCloudRun(Handshakes.sockJsWebSocket()).origin("https://evil.example").status())
+			.as("the service's host over the other scheme")
 			.isEqualTo(403);
+		assertThat(behindCloudRun(Handshakes.sockJsWebSocket()).origin("https://evil.example").status()).isEqualTo(403);
 	}
 
 	@Test
 	void theOriginIsCheckedBeforeTheToken() {
 		String forged = TestTokens.builder("alice").secret("another-secret-that-is-also-32-bytes-long").sign();
 		assertThat(behindCloudRun("/ws").origin("https://evil.example").bearer(forged).status()).isEqualTo(403);
-		assertThat(behindCloudRun("/ws?access_token=" + forged).origin("https://evil.example").status())
+		assertThat(behindCloudRun("/ws?access_token=" + forged).origin("https://evil.example").status()).isEqualTo(403);
+		assertThat(
+				behindCloudRun(Handshakes.sockJsWebSocket() + "?access_token=" + forged).origin("https://evil.example")
+					.status())
 			.isEqualTo(403);
-		assertThat(behindCloudRun(Handshakes.sockJsWebSocket() + "?access_token=" + forged)
-			.origin("https://evil.example")
-			.status()).isEqualTo(403);
 		assertThat(behindCloudRun("/ws").origin(SERVICE_ORIGIN).bearer(forged).status()).isEqualTo(401);
 	}
 
-	/** A handshake as Cloud Run's front end passes it on: the public host, the scheme forwarded. */
+	/**
+	 * A handshake as Cloud Run's front end passes it on: the public host, the scheme
+	 * forwarded.
+	 */
 	private Handshakes.Request behindCloudRun(String path) {
 		return Handshakes.to(this.port, path).host(SERVICE_HOST).header("X-Forwarded-Proto", "https");
 	}

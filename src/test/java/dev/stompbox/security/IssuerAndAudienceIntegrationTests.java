@@ -18,12 +18,11 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2 with {@code STOMPBOX_JWT_ISSUER} and {@code STOMPBOX_JWT_AUDIENCE}
- * set: a token must name both.
+ * PROTOCOL.md section 2 with {@code STOMPBOX_JWT_ISSUER} and
+ * {@code STOMPBOX_JWT_AUDIENCE} set: a token must name both.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { TestTokens.SECRET_PROPERTY, "stompbox.jwt.issuer=https://id.example",
-				"stompbox.jwt.audience=stompbox" })
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = { TestTokens.SECRET_PROPERTY,
+		"stompbox.jwt.issuer=https://id.example", "stompbox.jwt.audience=stompbox" })
 class IssuerAndAudienceIntegrationTests {
 
 	@LocalServerPort
@@ -31,11 +30,13 @@ class IssuerAndAudienceIntegrationTests {
 
 	static Stream<Arguments> refusedTokens() {
 		return Stream.of(
-				named("wrong iss", TestTokens.builder("alice").issuer("https://evil.example").audience("stompbox").sign()),
+				named("wrong iss",
+						TestTokens.builder("alice").issuer("https://evil.example").audience("stompbox").sign()),
 				named("missing iss", TestTokens.builder("alice").audience("stompbox").sign()),
 				named("iss differing by a trailing slash",
 						TestTokens.builder("alice").issuer("https://id.example/").audience("stompbox").sign()),
-				named("wrong aud", TestTokens.builder("alice").issuer("https://id.example").audience("other-app").sign()),
+				named("wrong aud",
+						TestTokens.builder("alice").issuer("https://id.example").audience("other-app").sign()),
 				named("missing aud", TestTokens.builder("alice").issuer("https://id.example").sign()),
 				named("neither", TestTokens.forUser("alice")));
 	}
@@ -56,9 +57,8 @@ class IssuerAndAudienceIntegrationTests {
 
 	@Test
 	void tokenWithTheConfiguredAudienceAmongOthersIsAccepted() {
-		String token = Tokens.hs256(Tokens.claims("alice").issuer("https://id.example")
-			.audience(List.of("other-app", "stompbox"))
-			.build());
+		String token = Tokens.hs256(
+				Tokens.claims("alice").issuer("https://id.example").audience(List.of("other-app", "stompbox")).build());
 		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
 			TokenAuthenticationIntegrationTests.assertConnectedAs("alice", connection.connectWithBearer(token));
 		}

@@ -37,8 +37,8 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2 with {@code STOMPBOX_JWT_JWKS_URI}: RS256 and ES256 tokens verified
- * against keys served as a JWKS; anything else, HS256 included, refused.
+ * PROTOCOL.md section 2 with {@code STOMPBOX_JWT_JWKS_URI}: RS256 and ES256 tokens
+ * verified against keys served as a JWKS; anything else, HS256 included, refused.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class JwksAuthenticationIntegrationTests {
@@ -93,8 +93,10 @@ class JwksAuthenticationIntegrationTests {
 								RSA.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8),
 								Tokens.claims("alice").build())),
 				named("alg none", Tokens.unsigned(Tokens.claims("alice").build())),
-				named("RS256 by another key with the served kid", Tokens.rs256(otherRsa, Tokens.claims("alice").build())),
-				named("ES256 by another key with the served kid", Tokens.es256(otherEc, Tokens.claims("alice").build())),
+				named("RS256 by another key with the served kid",
+						Tokens.rs256(otherRsa, Tokens.claims("alice").build())),
+				named("ES256 by another key with the served kid",
+						Tokens.es256(otherEc, Tokens.claims("alice").build())),
 				named("RS256 carrying its own key in the jwk header", rs256WithEmbeddedKey(otherRsa)),
 				named("RS256 expired beyond the clock skew",
 						Tokens.rs256(RSA, Tokens.claims("alice").expirationTime(Tokens.inSeconds(-30)).build())),
@@ -126,8 +128,10 @@ class JwksAuthenticationIntegrationTests {
 
 	@Test
 	void rs256AndEs256ClientsShareRooms() {
-		try (StompTestClient rsa = StompTestClient.connect(this.port, Tokens.rs256(RSA, Tokens.claims("alice").build()));
-				StompTestClient ec = StompTestClient.connect(this.port, Tokens.es256(EC, Tokens.claims("bob").build()))) {
+		try (StompTestClient rsa = StompTestClient.connect(this.port,
+				Tokens.rs256(RSA, Tokens.claims("alice").build()));
+				StompTestClient ec = StompTestClient.connect(this.port,
+						Tokens.es256(EC, Tokens.claims("bob").build()))) {
 			assertThat(rsa.join("jwks-room").path("ok").asBoolean()).isTrue();
 			assertThat(ec.join("jwks-room").path("members").toString()).contains("alice", "bob");
 		}

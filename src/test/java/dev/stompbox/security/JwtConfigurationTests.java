@@ -15,19 +15,19 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 10: JWT settings that cannot work stop start-up, with a message that
- * names the setting; good ones start in the mode they select.
+ * PROTOCOL.md section 10: JWT settings that cannot work stop start-up, with a message
+ * that names the setting; good ones start in the mode they select.
  */
 class JwtConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(JwtOnly.class);
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withUserConfiguration(JwtOnly.class);
 
 	@Test
 	void aTenByteSecretStopsStartUpNamingTheSetting() {
 		this.runner.withPropertyValues("stompbox.jwt.secret=0123456789").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(messages(context)).contains("STOMPBOX_JWT_SECRET").contains("stompbox.jwt.secret")
+			assertThat(messages(context)).contains("STOMPBOX_JWT_SECRET")
+				.contains("stompbox.jwt.secret")
 				.contains("at least 32 bytes");
 		});
 	}
@@ -110,7 +110,10 @@ class JwtConfigurationTests {
 		});
 	}
 
-	/** Every message in the chain of causes of the start-up failure, what an operator reads. */
+	/**
+	 * Every message in the chain of causes of the start-up failure, what an operator
+	 * reads.
+	 */
 	private static String messages(AssertableApplicationContext context) {
 		List<String> messages = new ArrayList<>();
 		for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {

@@ -39,7 +39,10 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class MessageAuthorizationIntegrationTests {
 
-	/** How long to wait for something that must not arrive, once what would precede it has. */
+	/**
+	 * How long to wait for something that must not arrive, once what would precede it
+	 * has.
+	 */
 	private static final Duration QUIET = Duration.ofMillis(500);
 
 	@LocalServerPort
@@ -65,9 +68,9 @@ class MessageAuthorizationIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/topic/anything-not-a-room", "/topic/rooms", "/topic/rooms/lobby/typing",
-			"/queue/acks", "/queue/errors-user0", "/user/bob/queue/acks", "/user/topic/rooms/lobby",
-			"/app/rooms/lobby/join", "/app/anything" })
+	@ValueSource(strings = { "/topic/anything-not-a-room", "/topic/rooms", "/topic/rooms/lobby/typing", "/queue/acks",
+			"/queue/errors-user0", "/user/bob/queue/acks", "/user/topic/rooms/lobby", "/app/rooms/lobby/join",
+			"/app/anything" })
 	void subscribingOutsideOwnQueuesAndRoomsIsForbiddenAndTheConnectionStaysUsable(String destination) {
 		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.forUser("alice"))) {
 			alice.ensureUserQueues();
@@ -121,7 +124,8 @@ class MessageAuthorizationIntegrationTests {
 			assertForbidden(carol, "/topic/rooms/other/presence");
 			Watched otherSnapshot = Watched.subscribe(carol, "/app/rooms/other/presence");
 			assertForbidden(carol, "/app/rooms/other/presence");
-			// A later SUBSCRIBE is receipted: the refused ones were handled before it and got none.
+			// A later SUBSCRIBE is receipted: the refused ones were handled before it and
+			// got none.
 			carol.subscribe("/topic/rooms/team-a");
 			assertThat(other.receipt()).isNotDone();
 			assertThat(otherPresence.receipt()).isNotDone();
@@ -148,7 +152,8 @@ class MessageAuthorizationIntegrationTests {
 			assertThat(ack.path("ok").asBoolean()).isFalse();
 			assertThat(ack.path("error").asString()).isEqualTo("forbidden");
 			assertThat(ack.path("requestId").asString()).isEqualTo("j-" + room);
-			JsonNode error = carol.await("/user/queue/errors", (e) -> ("j-" + room).equals(e.path("requestId").asString()));
+			JsonNode error = carol.await("/user/queue/errors",
+					(e) -> ("j-" + room).equals(e.path("requestId").asString()));
 			assertThat(error.path("error").asString()).isEqualTo("forbidden");
 			assertThat(carol.join("lobby").path("ok").asBoolean()).isTrue();
 		}
@@ -206,7 +211,8 @@ class MessageAuthorizationIntegrationTests {
 	}
 
 	private static void assertForbidden(StompTestClient client, String destination) {
-		JsonNode error = client.await("/user/queue/errors", (e) -> destination.equals(e.path("destination").asString()));
+		JsonNode error = client.await("/user/queue/errors",
+				(e) -> destination.equals(e.path("destination").asString()));
 		assertThat(error.path("error").asString()).isEqualTo("forbidden");
 	}
 

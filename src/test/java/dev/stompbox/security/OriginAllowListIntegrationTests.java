@@ -17,8 +17,9 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2 with the default allow-list: same origin and localhost. A handshake
- * from any other {@code Origin} gets 403; one without an {@code Origin} is not refused for it.
+ * PROTOCOL.md section 2 with the default allow-list: same origin and localhost. A
+ * handshake from any other {@code Origin} gets 403; one without an {@code Origin} is not
+ * refused for it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class OriginAllowListIntegrationTests {
@@ -29,10 +30,13 @@ class OriginAllowListIntegrationTests {
 	@Test
 	void handshakeFromAnOriginNotOnTheListIsRefusedWith403() {
 		assertThat(Handshakes.to(this.port, "/ws").origin("http://evil.example").status()).isEqualTo(403);
-		assertThat(Handshakes.to(this.port, "/ws").origin("http://evil.example").bearer(TestTokens.forUser("alice"))
+		assertThat(Handshakes.to(this.port, "/ws")
+			.origin("http://evil.example")
+			.bearer(TestTokens.forUser("alice"))
 			.status()).isEqualTo(403);
 		assertThat(Handshakes.to(this.port, "/ws?access_token=" + TestTokens.forUser("alice"))
-			.origin("http://evil.example").status()).isEqualTo(403);
+			.origin("http://evil.example")
+			.status()).isEqualTo(403);
 	}
 
 	@Test
@@ -73,14 +77,16 @@ class OriginAllowListIntegrationTests {
 
 	private HttpResponse<String> get(String path, String origin) throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).header("Origin", origin)
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+				.header("Origin", origin)
 				.GET()
 				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> post(String path, String origin) throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).header("Origin", origin)
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+				.header("Origin", origin)
 				.POST(HttpRequest.BodyPublishers.noBody())
 				.build(), HttpResponse.BodyHandlers.ofString());
 	}

@@ -22,9 +22,10 @@ import org.springframework.web.socket.sockjs.client.Transport;
 import org.springframework.web.socket.sockjs.client.WebSocketTransport;
 
 /**
- * STOMP frames written by hand over {@code /ws} or over SockJS at {@code /sockjs}: what the
- * server answers a CONNECT with, and the close status it ends the connection with, on either
- * endpoint. ({@code dev.stompbox.support.RawStompSocket} does the same for {@code /ws} only.)
+ * STOMP frames written by hand over {@code /ws} or over SockJS at {@code /sockjs}: what
+ * the server answers a CONNECT with, and the close status it ends the connection with, on
+ * either endpoint. ({@code dev.stompbox.support.RawStompSocket} does the same for
+ * {@code /ws} only.)
  */
 final class RawStompConnection implements AutoCloseable {
 
@@ -91,7 +92,10 @@ final class RawStompConnection implements AutoCloseable {
 		}
 	}
 
-	/** Sends a CONNECT with the given extra header lines ({@code name:value}) and returns the answer. */
+	/**
+	 * Sends a CONNECT with the given extra header lines ({@code name:value}) and returns
+	 * the answer.
+	 */
 	String connect(String... headerLines) {
 		StringBuilder frame = new StringBuilder("CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n");
 		for (String line : headerLines) {
@@ -101,7 +105,10 @@ final class RawStompConnection implements AutoCloseable {
 		return nextCommandFrame();
 	}
 
-	/** Sends a CONNECT carrying {@code Authorization: Bearer <token>} and returns the answer. */
+	/**
+	 * Sends a CONNECT carrying {@code Authorization: Bearer <token>} and returns the
+	 * answer.
+	 */
 	String connectWithBearer(String token) {
 		return connect("Authorization:Bearer " + token);
 	}

@@ -8,7 +8,10 @@ import dev.stompbox.room.RoomId;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The {@code rooms} claim of PROTOCOL.md section 2: exact ids and {@code prefix*} patterns. */
+/**
+ * The {@code rooms} claim of PROTOCOL.md section 2: exact ids and {@code prefix*}
+ * patterns.
+ */
 class RoomAccessTests {
 
 	private final RoomAccess teamsAndLobby = RoomAccess.of(List.of("team-*", "lobby"));

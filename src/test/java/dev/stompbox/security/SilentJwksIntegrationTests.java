@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * A JWKS address that accepts connections and never answers: verification gives up after
- * the JWKS client's timeouts, so the handshake and the server API answer 401 (not 500) and
- * a CONNECT gets its {@code unauthorized} error, instead of waiting for ever (the test
- * clients' own read timeouts are 10 s).
+ * the JWKS client's timeouts, so the handshake and the server API answer 401 (not 500)
+ * and a CONNECT gets its {@code unauthorized} error, instead of waiting for ever (the
+ * test clients' own read timeouts are 10 s).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SilentJwksIntegrationTests {
@@ -84,7 +84,8 @@ class SilentJwksIntegrationTests {
 	@Test
 	void aServerApiCallIsRefusedWith401() {
 		String token = Tokens.rs256(RSA, Tokens.claims("backend").claim("scope", "stompbox:publish").build());
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/rooms/r/messages"))
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + this.port + "/api/rooms/r/messages"))
 			.header("Authorization", "Bearer " + token)
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"notice\",\"body\":null}"))

@@ -24,9 +24,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A SockJS session belongs to the user it was opened for: with real HTTP requests as a
- * SockJS client sends them, another user's token can neither write into it ({@code xhr_send})
- * nor read from it ({@code xhr}, {@code xhr_streaming}); the refused request gets 404 and
- * nothing of it reaches the session.
+ * SockJS client sends them, another user's token can neither write into it
+ * ({@code xhr_send}) nor read from it ({@code xhr}, {@code xhr_streaming}); the refused
+ * request gets 404 and nothing of it reaches the session.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class SockJsSessionOwnerIntegrationTests {
@@ -113,7 +113,10 @@ class SockJsSessionOwnerIntegrationTests {
 		return "SUBSCRIBE\nid:" + receipt + "\ndestination:/user/queue/events\nreceipt:" + receipt + "\n\n\u0000";
 	}
 
-	/** One SockJS session over the xhr-polling transport, addressed as a SockJS client would. */
+	/**
+	 * One SockJS session over the xhr-polling transport, addressed as a SockJS client
+	 * would.
+	 */
 	private final class Session {
 
 		private final String base;
@@ -157,7 +160,9 @@ class SockJsSessionOwnerIntegrationTests {
 			return post("xhr_send", JSON.writeValueAsString(List.of(frame)));
 		}
 
-		/** Polls until a frame contains the text; returns every frame received meanwhile. */
+		/**
+		 * Polls until a frame contains the text; returns every frame received meanwhile.
+		 */
 		List<String> pollUntil(String text) throws Exception {
 			List<String> frames = new ArrayList<>();
 			long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * PROTOCOL.md section 2 with an HS256 secret: where a token may be carried, and every way a
- * token can be bad, refused with 401 at the handshake and with an ERROR frame
+ * PROTOCOL.md section 2 with an HS256 secret: where a token may be carried, and every way
+ * a token can be bad, refused with 401 at the handshake and with an ERROR frame
  * {@code unauthorized} and close 1008 at CONNECT.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
@@ -50,25 +50,25 @@ class TokenAuthenticationIntegrationTests {
 	static Stream<Arguments> invalidTokens() {
 		String valid = TestTokens.forUser("alice");
 		String[] parts = valid.split("\\.");
-		String otherPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
-				TestTokens.builder("admin").claimsSet().toString().getBytes(StandardCharsets.UTF_8));
-		return Stream.of(
-				named("garbage", "not-a-jwt"),
-				named("three parts of garbage", "abc.def.ghi"),
+		String otherPayload = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(TestTokens.builder("admin").claimsSet().toString().getBytes(StandardCharsets.UTF_8));
+		return Stream.of(named("garbage", "not-a-jwt"), named("three parts of garbage", "abc.def.ghi"),
 				named("signed with the wrong key",
 						TestTokens.builder("alice").secret("another-secret-that-is-also-32-bytes-long").sign()),
 				named("claims changed after signing", parts[0] + "." + otherPayload + "." + parts[2]),
 				named("alg none", TestTokens.builder("alice").unsigned()),
-				named("alg none with the valid token's signature",
-						TestTokens.builder("alice").unsigned() + parts[2]),
+				named("alg none with the valid token's signature", TestTokens.builder("alice").unsigned() + parts[2]),
 				named("HS256 signed with an RSA public key (algorithm confusion)",
 						Tokens.hs256WithPublicKeyDer(Tokens.newRsaKey("rsa-1"), Tokens.claims("alice").build())),
 				named("RS256 where the server expects HS256",
 						Tokens.rs256(Tokens.newRsaKey("rsa-1"), Tokens.claims("alice").build())),
 				named("expired beyond the clock skew",
 						TestTokens.builder("alice").expiresIn(Duration.ofSeconds(-30)).sign()),
-				named("missing sub", Tokens.hs256(new JWTClaimsSet.Builder().expirationTime(Tokens.inSeconds(3600))
-					.claim("name", "Alice").build())),
+				named("missing sub",
+						Tokens.hs256(new JWTClaimsSet.Builder().expirationTime(Tokens.inSeconds(3600))
+							.claim("name", "Alice")
+							.build())),
 				named("blank sub", Tokens.hs256(Tokens.claims(" ").build())),
 				named("sub over 128 characters", Tokens.hs256(Tokens.claims("a".repeat(129)).build())),
 				named("missing exp", TestTokens.builder("alice").noExpiry().sign()),
@@ -189,7 +189,8 @@ class TokenAuthenticationIntegrationTests {
 		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(101);
 		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
 			assertConnectedAs("alice", connection.connectWithBearer(token));
-			// No skew for an open connection: it is past exp already, so it is ended at once.
+			// No skew for an open connection: it is past exp already, so it is ended at
+			// once.
 			assertThat(connection.awaitClose(Duration.ofSeconds(5)).getCode()).isEqualTo(POLICY_VIOLATION);
 		}
 	}
@@ -221,7 +222,8 @@ class TokenAuthenticationIntegrationTests {
 		String forged = TestTokens.builder("alice").secret("another-secret-that-is-also-32-bytes-long").sign();
 		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
 			assertRefused(connection,
-					connection.connect("Authorization:Bearer " + forged, "passcode:" + TestTokens.forUser("bob")), forged);
+					connection.connect("Authorization:Bearer " + forged, "passcode:" + TestTokens.forUser("bob")),
+					forged);
 		}
 		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
 			assertConnectedAs("alice", connection.connect("Authorization:Bearer " + TestTokens.forUser("alice"),
@@ -234,7 +236,8 @@ class TokenAuthenticationIntegrationTests {
 		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
 			assertConnectedAs("alice", connection.connectWithBearer(TestTokens.forUser("alice")));
 		}
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("alice"), Transport.SOCKJS)) {
+		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("alice"),
+				Transport.SOCKJS)) {
 			assertThat(client.join("lobby").path("ok").asBoolean()).isTrue();
 		}
 	}
@@ -269,8 +272,10 @@ class TokenAuthenticationIntegrationTests {
 		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket() + "?access_token=" + forged).status())
 			.isEqualTo(401);
 		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket()).bearer(forged).status()).isEqualTo(401);
-		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket() + "?access_token=" + TestTokens.forUser("alice"))
-			.status()).isEqualTo(101);
+		assertThat(
+				Handshakes.to(this.port, Handshakes.sockJsWebSocket() + "?access_token=" + TestTokens.forUser("alice"))
+					.status())
+			.isEqualTo(101);
 	}
 
 	@Test

@@ -45,8 +45,8 @@ class TokenExpiryIntegrationTests {
 	}
 
 	/**
-	 * The first connection of a fresh JVM can take seconds to open; a warm client keeps the
-	 * few seconds before exp for the test.
+	 * The first connection of a fresh JVM can take seconds to open; a warm client keeps
+	 * the few seconds before exp for the test.
 	 */
 	@BeforeEach
 	void warmUp() {
@@ -63,7 +63,8 @@ class TokenExpiryIntegrationTests {
 	void tokenExpiringDuringTheConnectionGetsANoticeNotBeforeExpAndIsClosedWithin5sAfter(Endpoint endpoint,
 			boolean atHandshake) throws ParseException {
 		String token = TestTokens.builder("alice").expiresIn(Duration.ofSeconds(3)).sign();
-		// exp has whole seconds: the token expires at the second the server reads, not the instant minted.
+		// exp has whole seconds: the token expires at the second the server reads, not
+		// the instant minted.
 		Instant exp = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
 		try (RawStompConnection connection = atHandshake
 				? RawStompConnection.open(this.port, endpoint, "?access_token=" + token, new WebSocketHttpHeaders())

@@ -28,8 +28,9 @@ import static dev.stompbox.security.RawStompConnection.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md section 2: the server never logs tokens, valid or not, wherever the client put
- * them, at the configured levels and with Stompbox's own loggers at their most verbose.
+ * PROTOCOL.md section 2: the server never logs tokens, valid or not, wherever the client
+ * put them, at the configured levels and with Stompbox's own loggers at their most
+ * verbose.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
@@ -45,9 +46,10 @@ class TokenLoggingIntegrationTests {
 	}
 
 	/**
-	 * Stompbox at TRACE, and Spring's STOMP handling at DEBUG, which logs failed frames whole.
-	 * (Request URLs, and so an {@code access_token} parameter, are logged by Spring Security
-	 * and Spring MVC at DEBUG: that is why PROTOCOL.md prefers the CONNECT header.)
+	 * Stompbox at TRACE, and Spring's STOMP handling at DEBUG, which logs failed frames
+	 * whole. (Request URLs, and so an {@code access_token} parameter, are logged by
+	 * Spring Security and Spring MVC at DEBUG: that is why PROTOCOL.md prefers the
+	 * CONNECT header.)
 	 */
 	@Test
 	void tokensDoNotAppearInTheLogsWithStompLoggingTurnedUp(CapturedOutput output) throws Exception {
@@ -59,7 +61,9 @@ class TokenLoggingIntegrationTests {
 		assertNoneLogged(output, tokens);
 	}
 
-	/** Connects with good and bad tokens in every place a token may be; returns them all. */
+	/**
+	 * Connects with good and bad tokens in every place a token may be; returns them all.
+	 */
 	private List<String> useTokensEverywhere() throws Exception {
 		List<String> tokens = new ArrayList<>();
 		String forged = TestTokens.builder("alice").secret("another-secret-that-is-also-32-bytes-long").sign();
@@ -72,7 +76,8 @@ class TokenLoggingIntegrationTests {
 			assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket() + "?access_token=" + bad).status())
 				.isEqualTo(401);
 			try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-				connection.send("CONNECT\naccept-version:1.2\nhost:localhost\nAuthorization:Bearer " + bad + "\n\n\u0000");
+				connection
+					.send("CONNECT\naccept-version:1.2\nhost:localhost\nAuthorization:Bearer " + bad + "\n\n\u0000");
 				connection.closed().handle((status, failure) -> null).get();
 			}
 			try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
@@ -119,7 +124,8 @@ class TokenLoggingIntegrationTests {
 		for (String token : tokens) {
 			String[] parts = token.split("\\.");
 			assertThat(logged).doesNotContain(token);
-			// Neither the claims nor the signature alone: a log line may cut a token at a dot.
+			// Neither the claims nor the signature alone: a log line may cut a token at a
+			// dot.
 			assertThat(logged).doesNotContain(parts[1]);
 			if (parts.length > 2 && !parts[2].isEmpty()) {
 				assertThat(logged).doesNotContain(parts[2]);

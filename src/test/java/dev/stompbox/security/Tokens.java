@@ -98,8 +98,8 @@ final class Tokens {
 	}
 
 	/**
-	 * Algorithm confusion: HS256 with the RSA public key as the HMAC secret, in the X.509 DER
-	 * form a naive verifier would use when it takes "the key" whatever the algorithm.
+	 * Algorithm confusion: HS256 with the RSA public key as the HMAC secret, in the X.509
+	 * DER form a naive verifier would use when it takes "the key" whatever the algorithm.
 	 */
 	static String hs256WithPublicKeyDer(RSAKey key, JWTClaimsSet claims) {
 		try {

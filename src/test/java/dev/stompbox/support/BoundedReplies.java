@@ -18,14 +18,17 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PROTOCOL.md 1.1's bounded replies, checked the same way on one instance and on a cluster:
- * a join or a snapshot lists at most the presence list limit, recovery holds at most the
- * recovery limit and 512 KiB, and the server API and the history request page through the
- * rest, each member and each message exactly once.
+ * PROTOCOL.md 1.1's bounded replies, checked the same way on one instance and on a
+ * cluster: a join or a snapshot lists at most the presence list limit, recovery holds at
+ * most the recovery limit and 512 KiB, and the server API and the history request page
+ * through the rest, each member and each message exactly once.
  */
 public final class BoundedReplies {
 
-	/** What a join ACK or a history page holds of envelopes at most (PROTOCOL.md section 4.1). */
+	/**
+	 * What a join ACK or a history page holds of envelopes at most (PROTOCOL.md section
+	 * 4.1).
+	 */
 	public static final int MAX_REPLY_BYTES = 512 * 1024;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -46,10 +49,10 @@ public final class BoundedReplies {
 	}
 
 	/**
-	 * More users than the list limit join, on the instances given in turn; a last one, whose
-	 * id sorts after all of theirs, joins too. Every join ACK and snapshot lists at most the
-	 * limit, the joining user among them, and counts everyone; the server API pages through
-	 * all of them exactly once, in id order.
+	 * More users than the list limit join, on the instances given in turn; a last one,
+	 * whose id sorts after all of theirs, joins too. Every join ACK and snapshot lists at
+	 * most the limit, the joining user among them, and counts everyone; the server API
+	 * pages through all of them exactly once, in id order.
 	 */
 	public static void membersOfARoomBiggerThanTheListLimit(int listLimit, int... ports) {
 		String room = room("crowd");
@@ -96,8 +99,7 @@ public final class BoundedReplies {
 
 			List<String> everyone = new ArrayList<>(users);
 			everyone.add(lastId);
-			assertThat(pageThroughPresence(ports[0], room, listLimit, present + 1))
-				.containsExactlyElementsOf(everyone);
+			assertThat(pageThroughPresence(ports[0], room, listLimit, present + 1)).containsExactlyElementsOf(everyone);
 		}
 		finally {
 			clients.forEach(StompTestClient::close);
@@ -180,8 +182,8 @@ public final class BoundedReplies {
 
 	/**
 	 * Messages of 200,000 characters: the join recovers the two that fit in 512 KiB, says
-	 * there are more, and one history request reads the other two. Read over a raw socket,
-	 * whose message size limit is above what a reply may hold.
+	 * there are more, and one history request reads the other two. Read over a raw
+	 * socket, whose message size limit is above what a reply may hold.
 	 */
 	public static void recoveryLimitedByBytes(int joinPort, int publishPort) {
 		String room = room("bytes");
@@ -191,7 +193,8 @@ public final class BoundedReplies {
 			socket.send("SUBSCRIBE\nid:0\ndestination:/user/queue/acks\nreceipt:acks\n\n\u0000");
 			assertThat(socket.nextCommandFrame()).startsWith("RECEIPT\n");
 
-			JsonNode ack = request(socket, "/app/rooms/" + room + "/join", "{\"requestId\": \"j\", \"since\": \"0-0\"}");
+			JsonNode ack = request(socket, "/app/rooms/" + room + "/join",
+					"{\"requestId\": \"j\", \"since\": \"0-0\"}");
 			assertThat(ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(0, 2));
 			assertThat(bytes(ack.path("recovered"))).isLessThanOrEqualTo(MAX_REPLY_BYTES);
 			assertThat(ack.path("more").asBoolean()).isTrue();
@@ -207,8 +210,8 @@ public final class BoundedReplies {
 	}
 
 	/**
-	 * On an instance that keeps no history ({@code STOMPBOX_HISTORY_SIZE=0}) a gap after which
-	 * messages were published is never said to be recovered: not by a join with
+	 * On an instance that keeps no history ({@code STOMPBOX_HISTORY_SIZE=0}) a gap after
+	 * which messages were published is never said to be recovered: not by a join with
 	 * {@code since}, a history request, or the server API.
 	 */
 	public static void nothingKeptIsNeverRecoveredAll(int joinPort, int publishPort) {
@@ -233,15 +236,18 @@ public final class BoundedReplies {
 			assertThat(api.json().path("complete").asBoolean()).as(api.body()).isFalse();
 
 			String quiet = room("off-quiet");
-			Reply typing = send(request(publishPort, "/api/rooms/" + quiet + "/messages").POST(
-					HttpRequest.BodyPublishers.ofString("{\"type\": \"typing\", \"body\": 1, \"ephemeral\": true}")));
+			Reply typing = send(request(publishPort, "/api/rooms/" + quiet + "/messages")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"typing\", \"body\": 1, \"ephemeral\": true}")));
 			assertThat(typing.status()).isEqualTo(202);
 			JsonNode onlyEphemeral = client.join(quiet, Map.of("requestId", "q", "since", "0-0"));
 			assertThat(onlyEphemeral.path("recoveredAll").asBoolean()).as("ephemeral messages are never kept").isTrue();
 		}
 	}
 
-	/** Sends a request over a raw socket subscribed to its ACKs and returns the next MESSAGE's body. */
+	/**
+	 * Sends a request over a raw socket subscribed to its ACKs and returns the next
+	 * MESSAGE's body.
+	 */
 	public static JsonNode request(RawStompSocket socket, String destination, String json) {
 		socket.send("SEND\ndestination:" + destination + "\ncontent-type:application/json\n\n" + json + "\u0000");
 		String frame = socket.nextCommandFrame();
@@ -249,7 +255,10 @@ public final class BoundedReplies {
 		return JSON.readTree(frame.substring(frame.indexOf("\n\n") + 2, frame.lastIndexOf('\u0000')));
 	}
 
-	/** Publishes messages through the server API, each with a body of that many characters; their ids. */
+	/**
+	 * Publishes messages through the server API, each with a body of that many
+	 * characters; their ids.
+	 */
 	public static List<String> publish(int port, String room, int count, int bodyChars) {
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < count; i++) {

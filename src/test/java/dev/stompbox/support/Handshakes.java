@@ -21,7 +21,10 @@ public final class Handshakes {
 	private Handshakes() {
 	}
 
-	/** The address of a new SockJS session's WebSocket transport, as a SockJS client builds it. */
+	/**
+	 * The address of a new SockJS session's WebSocket transport, as a SockJS client
+	 * builds it.
+	 */
 	public static String sockJsWebSocket() {
 		return "/sockjs/000/" + java.util.UUID.randomUUID().toString().replace("-", "") + "/websocket";
 	}
@@ -68,9 +71,12 @@ public final class Handshakes {
 
 		/** Sends the upgrade request and returns the status of the answer. */
 		public int status() {
-			StringBuilder request = new StringBuilder()
-				.append("GET ").append(this.pathAndQuery).append(" HTTP/1.1\r\n")
-				.append("Host: ").append(this.host).append("\r\n")
+			StringBuilder request = new StringBuilder().append("GET ")
+				.append(this.pathAndQuery)
+				.append(" HTTP/1.1\r\n")
+				.append("Host: ")
+				.append(this.host)
+				.append("\r\n")
 				.append("Upgrade: websocket\r\n")
 				.append("Connection: Upgrade\r\n")
 				.append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")

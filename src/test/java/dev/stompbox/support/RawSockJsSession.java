@@ -20,15 +20,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One SockJS session driven with raw HTTP requests, as sockjs-client sends them, each to the
- * instance the test picks: {@code POST /sockjs/000/{session}/xhr_send|xhr|xhr_streaming}
- * with the token in the address.
+ * One SockJS session driven with raw HTTP requests, as sockjs-client sends them, each to
+ * the instance the test picks: {@code POST
+ * /sockjs/000/{session}/xhr_send|xhr|xhr_streaming} with the token in the address.
  */
 public final class RawSockJsSession implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** Longer than SockJS's 25 s heartbeat, which answers a poll that has nothing else. */
+	/**
+	 * Longer than SockJS's 25 s heartbeat, which answers a poll that has nothing else.
+	 */
 	public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -59,7 +61,8 @@ public final class RawSockJsSession implements AutoCloseable {
 	}
 
 	public HttpResponse<String> post(int port, String transport, String body) throws IOException, InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + this.path + transport + this.query))
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://localhost:" + port + this.path + transport + this.query))
 			.timeout(TIMEOUT)
 			.header("Content-Type", "text/plain;charset=UTF-8")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
@@ -85,8 +88,9 @@ public final class RawSockJsSession implements AutoCloseable {
 	}
 
 	/**
-	 * One {@code xhr_streaming} request, read on a thread of its own: every SockJS line after
-	 * the prelude goes to the queue as it arrives, and the queue ends with {@link Answer#END}.
+	 * One {@code xhr_streaming} request, read on a thread of its own: every SockJS line
+	 * after the prelude goes to the queue as it arrives, and the queue ends with
+	 * {@link Answer#END}.
 	 * @return the response's status, once its head arrived
 	 */
 	public int stream(int port, BlockingQueue<String> lines) throws IOException, InterruptedException {

@@ -29,7 +29,8 @@ public final class RawStompSocket implements AutoCloseable {
 
 	private final CompletableFuture<CloseStatus> closed;
 
-	private RawStompSocket(WebSocketSession session, BlockingQueue<String> frames, CompletableFuture<CloseStatus> closed) {
+	private RawStompSocket(WebSocketSession session, BlockingQueue<String> frames,
+			CompletableFuture<CloseStatus> closed) {
 		this.session = session;
 		this.frames = frames;
 		this.closed = closed;

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of a {@link RedisTestServer}: a network blip on demand. While cut, it
- * drops every connection and refuses new ones, yet Redis keeps its data, unlike
+ * A TCP proxy in front of a {@link RedisTestServer}: a network blip on demand. While cut,
+ * it drops every connection and refuses new ones, yet Redis keeps its data, unlike
  * {@link RedisTestServer#interrupt()}, which comes back empty: what an instance failed to
  * write during the blip is still missing afterwards unless it retried.
  */
@@ -41,7 +41,10 @@ public final class RedisProxy implements AutoCloseable {
 		}
 	}
 
-	/** {@code redis://127.0.0.1:<proxy port>}, what the instances' {@code REDIS_URL} is set to. */
+	/**
+	 * {@code redis://127.0.0.1:<proxy port>}, what the instances' {@code REDIS_URL} is
+	 * set to.
+	 */
 	public String url() {
 		return "redis://127.0.0.1:" + this.server.getLocalPort();
 	}

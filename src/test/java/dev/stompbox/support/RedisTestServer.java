@@ -178,7 +178,8 @@ public abstract sealed class RedisTestServer implements AutoCloseable {
 					}
 				}
 			}
-			// embedded-redis ships binaries; its builder tells us where it extracted the one for this OS.
+			// embedded-redis ships binaries; its builder tells us where it extracted the
+			// one for this OS.
 			List<String> args = redis.embedded.RedisServer.newRedisServer().port(freePort()).buildCommandArgs();
 			return args.get(0);
 		}

@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A WebSocket client written on a bare TCP socket, for what no WebSocket library does: it
  * sends any number of STOMP frames in one WebSocket text message, then resets the TCP
- * connection (SO_LINGER 0) with no close handshake, as a page reloaded on a bad network does.
+ * connection (SO_LINGER 0) with no close handshake, as a page reloaded on a bad network
+ * does.
  */
 public final class ResettingSocket implements AutoCloseable {
 
@@ -71,7 +72,10 @@ public final class ResettingSocket implements AutoCloseable {
 		return message.toString();
 	}
 
-	/** Sends the message, waits 0 to {@code maxDelayMillis} ms at random, and resets the connection. */
+	/**
+	 * Sends the message, waits 0 to {@code maxDelayMillis} ms at random, and resets the
+	 * connection.
+	 */
 	public void sendAndReset(String message, int maxDelayMillis) {
 		sendMessage(message);
 		try {
@@ -83,7 +87,9 @@ public final class ResettingSocket implements AutoCloseable {
 		reset();
 	}
 
-	/** Sends the text as one WebSocket text message (one frame, masked as a client must). */
+	/**
+	 * Sends the text as one WebSocket text message (one frame, masked as a client must).
+	 */
 	public void sendMessage(String text) {
 		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
 		ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A load balancer with no session affinity, as a corporate proxy sees the web: every HTTP
- * request goes to the next instance in turn, each on a connection of its own (the client's
- * connection is closed after each response, so a client cannot pin an instance with
- * keep-alive), and a WebSocket upgrade is refused.
+ * request goes to the next instance in turn, each on a connection of its own (the
+ * client's connection is closed after each response, so a client cannot pin an instance
+ * with keep-alive), and a WebSocket upgrade is refused.
  */
 public final class RoundRobinHttpProxy implements AutoCloseable {
 
@@ -171,13 +171,16 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 		}
 	}
 
-	/** Copies a chunked body as it is, up to its last chunk and the empty line after it. */
+	/**
+	 * Copies a chunked body as it is, up to its last chunk and the empty line after it.
+	 */
 	private static void copyChunked(InputStream in, OutputStream out) throws IOException {
 		while (true) {
 			String sizeLine = readLine(in);
 			out.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
 			int semicolon = sizeLine.indexOf(';');
-			long size = Long.parseLong((semicolon >= 0) ? sizeLine.substring(0, semicolon).trim() : sizeLine.trim(), 16);
+			long size = Long.parseLong((semicolon >= 0) ? sizeLine.substring(0, semicolon).trim() : sizeLine.trim(),
+					16);
 			if (size == 0) {
 				String trailer;
 				do {
@@ -223,7 +226,10 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 		}
 	}
 
-	/** Streams each piece on as it comes: an xhr_streaming response must not wait in a buffer. */
+	/**
+	 * Streams each piece on as it comes: an xhr_streaming response must not wait in a
+	 * buffer.
+	 */
 	private static final class FlushingStream extends OutputStream {
 
 		private final OutputStream out;

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A STOMP client over a plain socket that subscribes to a room and then never reads again, as
- * a phone that lost its radio or a browser tab frozen in the background does: the server's
- * writes to it pile up in the kernel's buffers until a write blocks. Its receive buffer is
- * made small so that this happens after little data.
+ * A STOMP client over a plain socket that subscribes to a room and then never reads
+ * again, as a phone that lost its radio or a browser tab frozen in the background does:
+ * the server's writes to it pile up in the kernel's buffers until a write blocks. Its
+ * receive buffer is made small so that this happens after little data.
  */
 public final class StalledReader implements AutoCloseable {
 
@@ -25,7 +25,10 @@ public final class StalledReader implements AutoCloseable {
 		this.socket = socket;
 	}
 
-	/** Connects, subscribes to {@code /topic/rooms/{roomId}}, waits for the RECEIPT, then stops reading. */
+	/**
+	 * Connects, subscribes to {@code /topic/rooms/{roomId}}, waits for the RECEIPT, then
+	 * stops reading.
+	 */
 	public static StalledReader subscribedTo(int port, String token, String roomId) throws IOException {
 		Socket socket = new Socket();
 		try {
@@ -39,8 +42,8 @@ public final class StalledReader implements AutoCloseable {
 					+ "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			expect(in, "\r\n\r\n", "HTTP/1.1 101");
-			writeText(out, "CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\nAuthorization:Bearer "
-					+ token + "\n\n\0");
+			writeText(out, "CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\nAuthorization:Bearer " + token
+					+ "\n\n\0");
 			expect(in, "\0", "CONNECTED");
 			writeText(out, "SUBSCRIBE\nid:0\ndestination:/topic/rooms/" + roomId + "\nreceipt:r0\n\n\0");
 			expect(in, "\0", "RECEIPT");
@@ -53,9 +56,9 @@ public final class StalledReader implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the server has closed the connection: reads what is left (the server's kernel
-	 * still sends what it had buffered) until the end of the stream or a reset, for at most
-	 * 10 s.
+	 * Whether the server has closed the connection: reads what is left (the server's
+	 * kernel still sends what it had buffered) until the end of the stream or a reset,
+	 * for at most 10 s.
 	 */
 	public boolean closedByServer() {
 		long deadline = System.nanoTime() + 10_000_000_000L;
@@ -85,7 +88,10 @@ public final class StalledReader implements AutoCloseable {
 		this.socket.close();
 	}
 
-	/** Reads up to and including {@code end} and checks that what was read contains {@code expected}. */
+	/**
+	 * Reads up to and including {@code end} and checks that what was read contains
+	 * {@code expected}.
+	 */
 	private static void expect(InputStream in, String end, String expected) throws IOException {
 		ByteArrayOutputStream read = new ByteArrayOutputStream();
 		byte[] tail = end.getBytes(StandardCharsets.US_ASCII);

@@ -32,9 +32,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real STOMP client for tests, on Spring's {@link WebSocketStompClient} over {@code /ws}
- * or {@link SockJsClient} over {@code /sockjs}. Messages of every subscription are kept in
- * queues a test polls with a timeout.
+ * A real STOMP client for tests, on Spring's {@link WebSocketStompClient} over
+ * {@code /ws} or {@link SockJsClient} over {@code /sockjs}. Messages of every
+ * subscription are kept in queues a test polls with a timeout.
  */
 public final class StompTestClient implements AutoCloseable {
 
@@ -145,8 +145,8 @@ public final class StompTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Subscribes; with {@code awaitReceipt} waits for the RECEIPT the server sends once the
-	 * subscription is live.
+	 * Subscribes; with {@code awaitReceipt} waits for the RECEIPT the server sends once
+	 * the subscription is live.
 	 */
 	public BlockingQueue<Received> subscribeNoWait(String destination, boolean awaitReceipt) {
 		BlockingQueue<Received> queue = this.queues.computeIfAbsent(destination, (key) -> new LinkedBlockingQueue<>());
@@ -159,8 +159,8 @@ public final class StompTestClient implements AutoCloseable {
 		StompSession.Subscription subscription = this.session.subscribe(headers, new QueueingHandler(queue));
 		if (awaitReceipt) {
 			subscription.addReceiptTask(() -> receipted.complete(null));
-			subscription.addReceiptLostTask(() -> receipted.completeExceptionally(new AssertionError(
-					"No RECEIPT for SUBSCRIBE " + destination)));
+			subscription.addReceiptLostTask(() -> receipted
+				.completeExceptionally(new AssertionError("No RECEIPT for SUBSCRIBE " + destination)));
 			receipted.join();
 		}
 		return queue;
@@ -185,8 +185,8 @@ public final class StompTestClient implements AutoCloseable {
 	public JsonNode join(String roomId, Map<String, ?> body) {
 		ensureUserQueues();
 		send("/app/rooms/" + roomId + "/join", body);
-		return awaitAck((ack) -> "join".equals(ack.path("type").asString())
-				&& roomId.equals(ack.path("roomId").asString()));
+		return awaitAck(
+				(ack) -> "join".equals(ack.path("type").asString()) && roomId.equals(ack.path("roomId").asString()));
 	}
 
 	/** Subscribes to the room's messages (with receipt) and joins it. */
@@ -330,6 +330,5 @@ public final class StompTestClient implements AutoCloseable {
 		}
 
 	}
-
 
 }

@@ -26,7 +26,9 @@ public final class StompboxCluster implements AutoCloseable {
 		this(redis.url(), properties);
 	}
 
-	/** A cluster on the Redis at the URL: one behind a {@link RedisProxy}, for example. */
+	/**
+	 * A cluster on the Redis at the URL: one behind a {@link RedisProxy}, for example.
+	 */
 	public StompboxCluster(String redisUrl, Map<String, Object> properties) {
 		this.redisUrl = redisUrl;
 		this.properties = properties;
@@ -44,14 +46,18 @@ public final class StompboxCluster implements AutoCloseable {
 		return startInstance(instanceId, Map.of());
 	}
 
-	/** Starts an instance with properties of its own beside the cluster's (a revision, say). */
+	/**
+	 * Starts an instance with properties of its own beside the cluster's (a revision,
+	 * say).
+	 */
 	public ConfigurableApplicationContext startInstance(String instanceId, Map<String, Object> own) {
-		List<String> args = new ArrayList<>(List.of("--REDIS_URL=" + this.redisUrl, "--server.port=0",
-				"--stompbox.instance-id=" + instanceId));
+		List<String> args = new ArrayList<>(
+				List.of("--REDIS_URL=" + this.redisUrl, "--server.port=0", "--stompbox.instance-id=" + instanceId));
 		if (!this.properties.containsKey("stompbox.jwt.secret")) {
 			args.add("--stompbox.jwt.secret=" + TestTokens.SECRET);
 		}
-		// Command-line arguments, so they win over application.yaml as an operator's would.
+		// Command-line arguments, so they win over application.yaml as an operator's
+		// would.
 		this.properties.forEach((name, value) -> args.add("--" + name + "=" + value));
 		own.forEach((name, value) -> args.add("--" + name + "=" + value));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(StompboxApplication.class)

@@ -6,8 +6,8 @@ import java.util.Set;
 import dev.stompbox.session.SessionGate;
 
 /**
- * Sessions a unit test opens and ends by hand, with the guarantee of the real gate: an action
- * runs only while its session is open, atomically with respect to its end.
+ * Sessions a unit test opens and ends by hand, with the guarantee of the real gate: an
+ * action runs only while its session is open, atomically with respect to its end.
  */
 public final class TestSessions implements SessionGate {
 

@@ -15,7 +15,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 
-/** Mints tokens for tests, good and bad, signed with {@link #SECRET} unless told otherwise. */
+/**
+ * Mints tokens for tests, good and bad, signed with {@link #SECRET} unless told
+ * otherwise.
+ */
 public final class TestTokens {
 
 	/** The HS256 secret the tests configure: {@code stompbox.jwt.secret}. */
@@ -30,7 +33,10 @@ public final class TestTokens {
 		return builder(userId).sign();
 	}
 
-	/** What a Prometheus scraper's token carries: scope {@code stompbox:metrics} and nothing else. */
+	/**
+	 * What a Prometheus scraper's token carries: scope {@code stompbox:metrics} and
+	 * nothing else.
+	 */
 	public static String scraper() {
 		return builder("prometheus").scope("stompbox:metrics").sign();
 	}
