@@ -18,9 +18,9 @@ import dev.stompbox.metrics.StompboxMetrics;
 
 /**
  * What the connection feature reports to metrics beyond opens, closes and errors: frames
- * in and out by kind, counted on the client channels, and the gauges of open connections
- * and send buffers. First among the configurers, so its inbound count sees every frame,
- * also those a later check refuses, and every DISCONNECT a client sends.
+ * out by kind, counted on the client outbound channel, and the gauges of open connections
+ * and send buffers. Frames in are counted by {@link InboundCounts}, first of the inbound
+ * checks ({@link EndpointConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -32,27 +32,6 @@ class ConnectionMetrics implements WebSocketMessageBrokerConfigurer {
 		this.metrics = metrics;
 		metrics.openConnections(registry, ConnectionRegistry::count);
 		metrics.outboundBuffers(sendBuffers, SendBuffers::totalBytes, SendBuffers::largestBytes);
-	}
-
-	@Override
-	public void configureClientInboundChannel(ChannelRegistration registration) {
-		registration.interceptors(new ChannelInterceptor() {
-
-			@Override
-			public Message<?> preSend(Message<?> message, MessageChannel channel) {
-				MessageHeaders headers = message.getHeaders();
-				InboundKind kind = FrameKinds.inbound(headers);
-				if (kind != null) {
-					ConnectionMetrics.this.metrics.inbound(kind);
-				}
-				else if (SimpMessageHeaderAccessor.getMessageType(headers) == SimpMessageType.DISCONNECT) {
-					// So that the close which follows counts as normal (ConnectionGuard).
-					CloseCodes.disconnectRequested(SimpMessageHeaderAccessor.getSessionAttributes(headers));
-				}
-				return message;
-			}
-
-		});
 	}
 
 	@Override

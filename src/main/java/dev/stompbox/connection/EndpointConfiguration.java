@@ -129,13 +129,15 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
-		// Receipts' second: after the frames of ended sessions are dropped, before every
+		// The one place of the inbound order. Counted first, so every frame counts; then
+		// the
+		// frames of ended sessions dropped; the receipts of refused frames before every
 		// check,
 		// to hear of each SEND a check refuses, whose RECEIPT follows the refusal.
-		registration.interceptors(new EndedSessions(this.registry), this.receipts.ofRefusedFrames(),
-				errorFrameOnFailure(this.connectAuthentication), errorFrameOnFailure(this.rateLimit),
-				errorFrameOnFailure(this.authorization), errorFrameOnFailure(this.userConnections),
-				errorFrameOnFailure(this.subscriptionLimit), this.receipts);
+		registration.interceptors(new InboundCounts(this.metrics), new EndedSessions(this.registry),
+				this.receipts.ofRefusedFrames(), errorFrameOnFailure(this.connectAuthentication),
+				errorFrameOnFailure(this.rateLimit), errorFrameOnFailure(this.authorization),
+				errorFrameOnFailure(this.userConnections), errorFrameOnFailure(this.subscriptionLimit), this.receipts);
 	}
 
 	/**
