@@ -1,0 +1,108 @@
+package dev.stompbox.support;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/**
+ * Starts the Redis and the cluster a {@link ClusterTest} class asks for, once per class,
+ * and stops them after it.
+ */
+public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+		.create(ClusterExtension.class);
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws Exception {
+		ClusterTest settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ClusterTest.class)
+			.orElseThrow(() -> new IllegalStateException("No @ClusterTest on " + context.getRequiredTestClass()));
+		Fixture fixture = new Fixture();
+		// Stored before starting, so that what did start is stopped when a start fails.
+		context.getStore(NAMESPACE).put(Fixture.class, fixture);
+		fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
+		fixture.cluster = StompboxCluster.start(fixture.redis, settings.instances(), properties(settings.properties()));
+		inject(context.getRequiredTestClass(), fixture);
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		Fixture fixture = context.getStore(NAMESPACE).remove(Fixture.class, Fixture.class);
+		if (fixture != null) {
+			fixture.close();
+		}
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		Class<?> type = parameterContext.getParameter().getType();
+		return type == StompboxCluster.class || type == RedisTestServer.class;
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		Fixture fixture = extensionContext.getStore(NAMESPACE).get(Fixture.class, Fixture.class);
+		if (fixture == null) {
+			throw new ParameterResolutionException("No cluster started for " + extensionContext.getDisplayName());
+		}
+		return (parameterContext.getParameter().getType() == StompboxCluster.class) ? fixture.cluster : fixture.redis;
+	}
+
+	static Map<String, Object> properties(String[] pairs) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		for (String pair : pairs) {
+			int equals = pair.indexOf('=');
+			if (equals < 0) {
+				throw new IllegalArgumentException("Expected name=value, got '" + pair + "'");
+			}
+			properties.put(pair.substring(0, equals), pair.substring(equals + 1));
+		}
+		return properties;
+	}
+
+	private static void inject(Class<?> testClass, Fixture fixture) throws IllegalAccessException {
+		for (Field field : ReflectionSupport.findFields(testClass,
+				(candidate) -> Modifier.isStatic(candidate.getModifiers())
+						&& !Modifier.isFinal(candidate.getModifiers()),
+				HierarchyTraversalMode.TOP_DOWN)) {
+			if (field.getType() == StompboxCluster.class) {
+				field.setAccessible(true);
+				field.set(null, fixture.cluster);
+			}
+			else if (field.getType() == RedisTestServer.class) {
+				field.setAccessible(true);
+				field.set(null, fixture.redis);
+			}
+		}
+	}
+
+	private static final class Fixture implements AutoCloseable {
+
+		private RedisTestServer redis;
+
+		private StompboxCluster cluster;
+
+		@Override
+		public void close() {
+			if (this.cluster != null) {
+				this.cluster.close();
+			}
+			if (this.redis != null) {
+				this.redis.close();
+			}
+		}
+
+	}
+
+}
