@@ -23,6 +23,7 @@ import dev.stompbox.api.RedisIngress;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
@@ -39,6 +40,9 @@ import static org.awaitility.Awaitility.await;
  * Redis ingress channel and the command stream; and what one message and one join cost in
  * Redis commands.
  */
+// A long presence timeout keeps lease renewals, Redis traffic of their own, out of the
+// command counts below; the rate limit is raised for the 100 messages sent at once.
+@ClusterTest(instances = 3, properties = { "stompbox.presence.timeout=10m", "stompbox.rate-limit=1000" })
 class ClusterBackendsIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -54,30 +58,17 @@ class ClusterBackendsIntegrationTests {
 	static RedisCommands<String, String> backendRedis;
 
 	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		// A long presence timeout keeps lease renewals, Redis traffic of their own, out
-		// of the
-		// command counts below; the rate limit is raised for the 100 messages sent at
-		// once.
-		cluster = StompboxCluster.start(redis, 3,
-				Map.of("stompbox.presence.timeout", "10m", "stompbox.rate-limit", 1000));
+	static void connectBackend() {
 		backendClient = RedisClient.create(redis.url());
 		backendConnection = backendClient.connect();
 		backendRedis = backendConnection.sync();
 	}
 
 	@AfterAll
-	static void stopCluster() {
+	static void disconnectBackend() {
 		if (backendConnection != null) {
 			backendConnection.close();
 			backendClient.shutdown();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
 		}
 	}
 

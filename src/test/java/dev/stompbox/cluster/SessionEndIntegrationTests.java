@@ -3,7 +3,6 @@ package dev.stompbox.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,6 +20,7 @@ import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.connection.DestinationSubscriptions;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.relay.RoomInterest;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.ResettingSocket;
 import dev.stompbox.support.StompboxCluster;
@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * no user route. The presence timeout is long, so that reaping a lease cannot hide what
  * was left behind.
  */
+@ClusterTest(properties = "stompbox.presence.timeout=60s")
 class SessionEndIntegrationTests {
 
 	private static final int ROUNDS = 40;
@@ -55,24 +56,16 @@ class SessionEndIntegrationTests {
 	static StatefulRedisConnection<String, String> redisConnection;
 
 	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.presence.timeout", "60s"));
+	static void connectToRedis() {
 		redisClient = RedisClient.create(redis.url());
 		redisConnection = redisClient.connect();
 	}
 
 	@AfterAll
-	static void stopCluster() {
+	static void disconnectFromRedis() {
 		if (redisConnection != null) {
 			redisConnection.close();
 			redisClient.shutdown();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
 		}
 	}
 
