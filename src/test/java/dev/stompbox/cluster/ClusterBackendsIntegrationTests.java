@@ -9,11 +9,9 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -24,7 +22,6 @@ import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
-import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -47,11 +44,7 @@ class ClusterBackendsIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	static RedisClient backendClient;
 
 	static StatefulRedisConnection<String, String> backendConnection;
 
@@ -59,17 +52,7 @@ class ClusterBackendsIntegrationTests {
 
 	@BeforeAll
 	static void connectBackend() {
-		backendClient = RedisClient.create(redis.url());
-		backendConnection = backendClient.connect();
 		backendRedis = backendConnection.sync();
-	}
-
-	@AfterAll
-	static void disconnectBackend() {
-		if (backendConnection != null) {
-			backendConnection.close();
-			backendClient.shutdown();
-		}
 	}
 
 	@Test

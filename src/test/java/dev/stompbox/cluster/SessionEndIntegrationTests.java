@@ -8,10 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +18,6 @@ import dev.stompbox.connection.DestinationSubscriptions;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.relay.RoomInterest;
 import dev.stompbox.support.ClusterTest;
-import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.ResettingSocket;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -47,27 +43,9 @@ class SessionEndIntegrationTests {
 
 	private static final List<String> ROOM_IDS = IntStream.range(0, ROOMS).mapToObj((room) -> "end-" + room).toList();
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
 
-	static RedisClient redisClient;
-
 	static StatefulRedisConnection<String, String> redisConnection;
-
-	@BeforeAll
-	static void connectToRedis() {
-		redisClient = RedisClient.create(redis.url());
-		redisConnection = redisClient.connect();
-	}
-
-	@AfterAll
-	static void disconnectFromRedis() {
-		if (redisConnection != null) {
-			redisConnection.close();
-			redisClient.shutdown();
-		}
-	}
 
 	@Test
 	void joinsQueuedBehindAResetLeaveNoMemberInterestSubscriptionOrRoute() throws Exception {

@@ -5,6 +5,8 @@ import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,7 +34,15 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 		// Stored before starting, so that what did start is stopped when a start fails.
 		context.getStore(NAMESPACE).put(Fixture.class, fixture);
 		fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
-		fixture.cluster = StompboxCluster.start(fixture.redis, settings.instances(), properties(settings.properties()));
+		String redisUrl = fixture.redis.url();
+		if (settings.redisProxy()) {
+			fixture.proxy = RedisProxy.to(fixture.redis);
+			redisUrl = fixture.proxy.url();
+		}
+		fixture.cluster = new StompboxCluster(redisUrl, properties(settings.properties()));
+		for (int i = 0; i < settings.instances(); i++) {
+			fixture.cluster.startInstance("node-" + i);
+		}
 		inject(context.getRequiredTestClass(), fixture);
 	}
 
@@ -47,7 +57,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 	@Override
 	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
 		Class<?> type = parameterContext.getParameter().getType();
-		return type == StompboxCluster.class || type == RedisTestServer.class;
+		return type == StompboxCluster.class || type == RedisTestServer.class || type == RedisProxy.class;
 	}
 
 	@Override
@@ -76,13 +86,10 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 				(candidate) -> Modifier.isStatic(candidate.getModifiers())
 						&& !Modifier.isFinal(candidate.getModifiers()),
 				HierarchyTraversalMode.TOP_DOWN)) {
-			if (field.getType() == StompboxCluster.class) {
+			Object value = fixture.get(field.getType());
+			if (value != null) {
 				field.setAccessible(true);
-				field.set(null, fixture.cluster);
-			}
-			else if (field.getType() == RedisTestServer.class) {
-				field.setAccessible(true);
-				field.set(null, fixture.redis);
+				field.set(null, value);
 			}
 		}
 	}
@@ -91,12 +98,49 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 
 		private RedisTestServer redis;
 
+		private RedisProxy proxy;
+
 		private StompboxCluster cluster;
+
+		private RedisClient client;
+
+		private StatefulRedisConnection<String, String> connection;
+
+		Object get(Class<?> type) {
+			if (type == StompboxCluster.class) {
+				return this.cluster;
+			}
+			if (type == RedisTestServer.class) {
+				return this.redis;
+			}
+			if (type == RedisProxy.class) {
+				return this.proxy;
+			}
+			if (type == StatefulRedisConnection.class) {
+				return connection();
+			}
+			return null;
+		}
+
+		private StatefulRedisConnection<String, String> connection() {
+			if (this.connection == null) {
+				this.client = RedisClient.create(this.redis.url());
+				this.connection = this.client.connect();
+			}
+			return this.connection;
+		}
 
 		@Override
 		public void close() {
+			if (this.connection != null) {
+				this.connection.close();
+				this.client.shutdown();
+			}
 			if (this.cluster != null) {
 				this.cluster.close();
+			}
+			if (this.proxy != null) {
+				this.proxy.close();
 			}
 			if (this.redis != null) {
 				this.redis.close();

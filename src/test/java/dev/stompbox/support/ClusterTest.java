@@ -11,8 +11,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A test class that runs against one {@link StompboxCluster} on its own Redis, both
  * started before the class's {@code @BeforeAll} methods and stopped after its
- * {@code @AfterAll} methods. Static fields of type {@link StompboxCluster} and
- * {@link RedisTestServer} are set, and parameters of those types resolved.
+ * {@code @AfterAll} methods. Static fields of type {@link StompboxCluster},
+ * {@link RedisTestServer} and {@link RedisProxy} (when {@link #redisProxy()}) are set,
+ * and parameters of those types resolved; a static
+ * {@code StatefulRedisConnection<String, String>} field gets a connection of its own to
+ * Redis, for reading what the instances wrote.
  *
  * @see ClusterExtension
  */
@@ -30,5 +33,11 @@ public @interface ClusterTest {
 
 	/** The password Redis requires; none when empty. */
 	String redisPassword() default "";
+
+	/**
+	 * Whether the instances reach Redis through a {@link RedisProxy}, so that a test can
+	 * cut the network between them while Redis keeps its data.
+	 */
+	boolean redisProxy() default false;
 
 }
