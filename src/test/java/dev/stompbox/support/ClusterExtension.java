@@ -66,7 +66,7 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 		if (fixture == null) {
 			throw new ParameterResolutionException("No cluster started for " + extensionContext.getDisplayName());
 		}
-		return (parameterContext.getParameter().getType() == StompboxCluster.class) ? fixture.cluster : fixture.redis;
+		return fixture.get(parameterContext.getParameter().getType());
 	}
 
 	static Map<String, Object> properties(String[] pairs) {
