@@ -1,13 +1,10 @@
 package dev.stompbox.bench;
 
 import java.io.PrintStream;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
 
@@ -17,29 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Against two instances on one Redis the generator spreads its clients and still counts
  * every delivery.
  */
+@ClusterTest(properties = "stompbox.rate-limit=1000")
 class LoadGeneratorClusterIntegrationTests {
 
 	private static final PrintStream LOG = System.err;
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.rate-limit", 1000));
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	private static String targets() {
 		return "ws://localhost:" + cluster.port(0) + "/ws,ws://localhost:" + cluster.port(1) + "/ws";

@@ -9,11 +9,9 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +21,7 @@ import dev.stompbox.api.RedisIngress;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.room.RoomId;
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -39,46 +37,22 @@ import static org.awaitility.Awaitility.await;
  * Redis ingress channel and the command stream; and what one message and one join cost in
  * Redis commands.
  */
+// A long presence timeout keeps lease renewals, Redis traffic of their own, out of the
+// command counts below; the rate limit is raised for the 100 messages sent at once.
+@ClusterTest(instances = 3, properties = { "stompbox.presence.timeout=10m", "stompbox.rate-limit=1000" })
 class ClusterBackendsIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	static RedisClient backendClient;
 
 	static StatefulRedisConnection<String, String> backendConnection;
 
 	static RedisCommands<String, String> backendRedis;
 
 	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		// A long presence timeout keeps lease renewals, Redis traffic of their own, out
-		// of the
-		// command counts below; the rate limit is raised for the 100 messages sent at
-		// once.
-		cluster = StompboxCluster.start(redis, 3,
-				Map.of("stompbox.presence.timeout", "10m", "stompbox.rate-limit", 1000));
-		backendClient = RedisClient.create(redis.url());
-		backendConnection = backendClient.connect();
+	static void connectBackend() {
 		backendRedis = backendConnection.sync();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (backendConnection != null) {
-			backendConnection.close();
-			backendClient.shutdown();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import dev.stompbox.redis.RedisScripts;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.support.BoundedReplies;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompboxCluster;
 
@@ -34,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * limit of 3 and a recovery limit of 5, and on the same Redis one instance that keeps no
  * history.
  */
+@ClusterTest(properties = { "stompbox.presence.list-limit=" + ClusterBoundedRepliesIntegrationTests.LIST_LIMIT,
+		"stompbox.recovery-limit=" + ClusterBoundedRepliesIntegrationTests.RECOVERY_LIMIT })
 class ClusterBoundedRepliesIntegrationTests {
 
 	static final int LIST_LIMIT = 3;
@@ -47,24 +50,15 @@ class ClusterBoundedRepliesIntegrationTests {
 	static StompboxCluster keepingNothing;
 
 	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2,
-				Map.of("stompbox.presence.list-limit", LIST_LIMIT, "stompbox.recovery-limit", RECOVERY_LIMIT));
+	static void startInstanceKeepingNothing() {
 		keepingNothing = new StompboxCluster(redis, Map.of("stompbox.history.size", 0));
 		keepingNothing.startInstance("node-keeps-nothing");
 	}
 
 	@AfterAll
-	static void stopCluster() {
+	static void stopInstanceKeepingNothing() {
 		if (keepingNothing != null) {
 			keepingNothing.close();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
 		}
 	}
 

@@ -3,12 +3,10 @@ package dev.stompbox.cluster;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -16,27 +14,10 @@ import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ClusterTest(instances = 3)
 class ClusterDeliveryIntegrationTests {
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 3, Map.of());
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void messageSentOnOneInstanceReachesSubscribersOnTheOthers() {

@@ -4,36 +4,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ClusterTest(properties = { "stompbox.jwt.secret=", "stompbox.demo=true" })
 class ClusterDemoModeIntegrationTests {
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true"));
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-		redis.close();
-	}
 
 	@Test
 	void demoTokenFromOneInstanceWorksOnEveryInstance() throws Exception {

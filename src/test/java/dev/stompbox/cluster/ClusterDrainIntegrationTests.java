@@ -7,12 +7,10 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -26,23 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * those who come back within seconds are never seen to leave; those who do not, leave
  * once.
  */
+@ClusterTest(properties = "stompbox.presence.timeout=3s")
 class ClusterDrainIntegrationTests {
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.presence.timeout", "3s"));
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.close();
-		redis.close();
-	}
 
 	@Test
 	void usersWhoReconnectElsewhereAfterADrainProduceNoLeaveAndJoinFlicker() throws Exception {

@@ -6,14 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.presence.InstanceLease;
 import dev.stompbox.redis.RedisConnections;
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -29,31 +27,16 @@ import static org.awaitility.Awaitility.await;
  * Presence with the sessions of one user spread over instances, and with an instance that
  * dies without a word.
  */
+@ClusterTest(instances = 3,
+		properties = "stompbox.presence.timeout=" + ClusterPresenceIntegrationTests.PRESENCE_TIMEOUT_SECONDS + "s")
 class ClusterPresenceIntegrationTests {
 
 	/** Short, so that the users of a dead instance are gone within seconds. */
-	static final Duration PRESENCE_TIMEOUT = Duration.ofSeconds(3);
+	static final int PRESENCE_TIMEOUT_SECONDS = 3;
 
-	static RedisTestServer redis;
+	static final Duration PRESENCE_TIMEOUT = Duration.ofSeconds(PRESENCE_TIMEOUT_SECONDS);
 
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 3,
-				Map.of("stompbox.presence.timeout", PRESENCE_TIMEOUT.toSeconds() + "s"));
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void aUserWithTabsOnTwoInstancesIsPresentOnceUntilTheLastTabLeaves() {

@@ -20,15 +20,14 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
@@ -44,31 +43,14 @@ import static org.awaitility.Awaitility.await;
  * Memorystore would: clients keep their connections, are told {@code unavailable}
  * meanwhile, and the instances find their way back by themselves.
  */
+// A short presence timeout: leases are renewed every second, so the cluster settles
+// soon after Redis comes back.
+@ClusterTest(instances = 3, properties = { "stompbox.rate-limit=1000", "stompbox.presence.timeout=3s" })
 class ClusterRedisOutageIntegrationTests {
 
 	static RedisTestServer redis;
 
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		// A short presence timeout: leases are renewed every second, so the cluster
-		// settles
-		// soon after Redis comes back.
-		cluster = StompboxCluster.start(redis, 3,
-				Map.of("stompbox.rate-limit", 1000, "stompbox.presence.timeout", "3s"));
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	/** Whether a test stopped Redis and has not started it again yet. */
 	private boolean redisDown;

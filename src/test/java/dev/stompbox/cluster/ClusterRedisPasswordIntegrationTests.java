@@ -6,11 +6,10 @@ import java.util.concurrent.BlockingQueue;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
@@ -22,27 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** A cluster on a Redis that requires a password, as Memorystore with AUTH does. */
+@ClusterTest(redisPassword = "s3cret")
 class ClusterRedisPasswordIntegrationTests {
 
 	static RedisTestServer redis;
 
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start("s3cret");
-		cluster = StompboxCluster.start(redis, 2, Map.of());
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void theRedisRefusesClientsWithoutThePassword() {

@@ -13,12 +13,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -35,32 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * senders, the join ACK against the first-message race, dedupe and recovery across
  * instances.
  */
+// The senders below send in bursts far over the default rate limit.
+@ClusterTest(instances = 3, properties = { "stompbox.history.size=" + ClusterRoomsIntegrationTests.HISTORY_SIZE,
+		"stompbox.rate-limit=1000" })
 class ClusterRoomsIntegrationTests {
 
 	/** Small, so that a room overflows its history with a few messages. */
 	static final int HISTORY_SIZE = 10;
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		// The senders below send in bursts far over the default rate limit.
-		cluster = StompboxCluster.start(redis, 3,
-				Map.of("stompbox.history.size", HISTORY_SIZE, "stompbox.rate-limit", 1000));
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void concurrentSendersOnEveryInstanceReachEverySubscriberOnceInOneIdOrder() throws Exception {

@@ -18,7 +18,6 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.support.RawSockJsSession;
 import dev.stompbox.support.RawSockJsSession.Answer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.RoundRobinHttpProxy;
 import dev.stompbox.support.StompTestClient;
@@ -48,6 +48,8 @@ import static org.awaitility.Awaitility.await;
  * balancer, which also refuses WebSocket upgrades.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+// The latency test sends faster than a client may.
+@ClusterTest(properties = "stompbox.rate-limit=100000")
 class ClusterSockJsRelayIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -63,22 +65,9 @@ class ClusterSockJsRelayIntegrationTests {
 	static int b;
 
 	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		// The latency test sends faster than a client may.
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.rate-limit", 100000));
+	static void namePorts() {
 		a = cluster.port(0);
 		b = cluster.port(1);
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
 	}
 
 	@Test

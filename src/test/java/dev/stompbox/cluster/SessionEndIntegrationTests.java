@@ -3,16 +3,12 @@ package dev.stompbox.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +17,7 @@ import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.connection.DestinationSubscriptions;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.relay.RoomInterest;
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.ResettingSocket;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -38,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  * no user route. The presence timeout is long, so that reaping a lease cannot hide what
  * was left behind.
  */
+@ClusterTest(properties = "stompbox.presence.timeout=60s")
 class SessionEndIntegrationTests {
 
 	private static final int ROUNDS = 40;
@@ -46,35 +43,9 @@ class SessionEndIntegrationTests {
 
 	private static final List<String> ROOM_IDS = IntStream.range(0, ROOMS).mapToObj((room) -> "end-" + room).toList();
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
 
-	static RedisClient redisClient;
-
 	static StatefulRedisConnection<String, String> redisConnection;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.presence.timeout", "60s"));
-		redisClient = RedisClient.create(redis.url());
-		redisConnection = redisClient.connect();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (redisConnection != null) {
-			redisConnection.close();
-			redisClient.shutdown();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void joinsQueuedBehindAResetLeaveNoMemberInterestSubscriptionOrRoute() throws Exception {

@@ -5,10 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -16,8 +13,8 @@ import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.redis.RedisAvailability;
 import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisProxy;
-import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -32,47 +29,17 @@ import static org.awaitility.Awaitility.await;
  * through this blip (the network between the instance and Redis is cut, see
  * {@link RedisProxy}), so whatever was not retried stays behind for good.
  */
+@ClusterTest(instances = 1, redisProxy = true, properties = { "stompbox.presence.timeout=60s",
+		"stompbox.max-rooms=" + SessionEndRedisBlipIntegrationTests.MAX_ROOMS })
 class SessionEndRedisBlipIntegrationTests {
 
 	static final int MAX_ROOMS = 3;
-
-	static RedisTestServer redis;
 
 	static RedisProxy proxy;
 
 	static StompboxCluster cluster;
 
-	static RedisClient redisClient;
-
 	static StatefulRedisConnection<String, String> redisConnection;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		proxy = RedisProxy.to(redis);
-		cluster = new StompboxCluster(proxy.url(),
-				Map.of("stompbox.presence.timeout", "60s", "stompbox.max-rooms", MAX_ROOMS));
-		cluster.startInstance("node-0");
-		redisClient = RedisClient.create(redis.url());
-		redisConnection = redisClient.connect();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (redisConnection != null) {
-			redisConnection.close();
-			redisClient.shutdown();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (proxy != null) {
-			proxy.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void changesThatFailDuringABlipHoldOnceRedisIsBack() {

@@ -1,15 +1,12 @@
 package dev.stompbox.dedupe;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,41 +73,6 @@ class InMemoryDedupeWindowTests {
 		this.window.forgetExpired();
 		assertThat(this.window.firstId(older)).isEmpty();
 		assertThat(this.window.firstId(KEY)).contains(FIRST);
-	}
-
-	/** A clock the test moves by hand. */
-	static final class MutableClock extends Clock {
-
-		private long millis;
-
-		MutableClock(long millis) {
-			this.millis = millis;
-		}
-
-		void advance(Duration duration) {
-			this.millis += duration.toMillis();
-		}
-
-		@Override
-		public long millis() {
-			return this.millis;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(this.millis);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

@@ -22,6 +22,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.RoundRobinHttpProxy;
 import dev.stompbox.support.StompTestClient;
@@ -39,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * make-before-break. A picture of every page at the end of each test is kept under
  * target/screenshots.
  */
+@ClusterTest(properties = { "stompbox.jwt.secret=", "stompbox.demo=true" })
 class DemoPageBrowserIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -56,22 +58,14 @@ class DemoPageBrowserIntegrationTests {
 	private final List<AutoCloseable> others = new ArrayList<>();
 
 	@BeforeAll
-	static void start() {
+	static void startChromium() {
 		chromium = Chromium.start();
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 2, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true"));
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stopChromium() {
 		if (chromium != null) {
 			chromium.close();
-		}
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
 		}
 	}
 

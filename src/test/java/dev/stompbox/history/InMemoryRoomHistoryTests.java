@@ -1,10 +1,6 @@
 package dev.stompbox.history;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +13,7 @@ import dev.stompbox.room.Envelope;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.room.Sender;
+import dev.stompbox.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -141,41 +138,6 @@ class InMemoryRoomHistoryTests {
 
 	private HistorySlice after(RoomId room, MessageId since) {
 		return this.history.after(room, since, 100).toCompletableFuture().join();
-	}
-
-	/** A clock the test moves by hand. */
-	static final class MutableClock extends Clock {
-
-		private long millis;
-
-		MutableClock(long millis) {
-			this.millis = millis;
-		}
-
-		void advance(Duration duration) {
-			this.millis += duration.toMillis();
-		}
-
-		@Override
-		public long millis() {
-			return this.millis;
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(this.millis);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

@@ -3,11 +3,9 @@ package dev.stompbox.metrics;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -19,27 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The meters of cluster mode: Redis reconnects, publishes timed through Redis, lag of
  * delivery from Redis.
  */
+@ClusterTest(instances = 1)
 class ClusterMetricsIntegrationTests {
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
-
-	@BeforeAll
-	static void startCluster() {
-		redis = RedisTestServer.start();
-		cluster = StompboxCluster.start(redis, 1, Map.of());
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		if (cluster != null) {
-			cluster.close();
-		}
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@Test
 	void redisReconnectsAreCountedFromZero() {

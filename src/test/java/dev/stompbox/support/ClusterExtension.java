@@ -1,0 +1,152 @@
+package dev.stompbox.support;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
+
+/**
+ * Starts the Redis and the cluster a {@link ClusterTest} class asks for, once per class,
+ * and stops them after it.
+ */
+public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+		.create(ClusterExtension.class);
+
+	@Override
+	public void beforeAll(ExtensionContext context) throws Exception {
+		ClusterTest settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ClusterTest.class)
+			.orElseThrow(() -> new IllegalStateException("No @ClusterTest on " + context.getRequiredTestClass()));
+		Fixture fixture = new Fixture();
+		// Stored before starting, so that what did start is stopped when a start fails.
+		context.getStore(NAMESPACE).put(Fixture.class, fixture);
+		fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
+		String redisUrl = fixture.redis.url();
+		if (settings.redisProxy()) {
+			fixture.proxy = RedisProxy.to(fixture.redis);
+			redisUrl = fixture.proxy.url();
+		}
+		fixture.cluster = new StompboxCluster(redisUrl, properties(settings.properties()));
+		for (int i = 0; i < settings.instances(); i++) {
+			fixture.cluster.startInstance("node-" + i);
+		}
+		inject(context.getRequiredTestClass(), fixture);
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		Fixture fixture = context.getStore(NAMESPACE).remove(Fixture.class, Fixture.class);
+		if (fixture != null) {
+			fixture.close();
+		}
+	}
+
+	@Override
+	public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		Class<?> type = parameterContext.getParameter().getType();
+		return type == StompboxCluster.class || type == RedisTestServer.class || type == RedisProxy.class;
+	}
+
+	@Override
+	public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+		Fixture fixture = extensionContext.getStore(NAMESPACE).get(Fixture.class, Fixture.class);
+		if (fixture == null) {
+			throw new ParameterResolutionException("No cluster started for " + extensionContext.getDisplayName());
+		}
+		return fixture.get(parameterContext.getParameter().getType());
+	}
+
+	static Map<String, Object> properties(String[] pairs) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		for (String pair : pairs) {
+			int equals = pair.indexOf('=');
+			if (equals < 0) {
+				throw new IllegalArgumentException("Expected name=value, got '" + pair + "'");
+			}
+			properties.put(pair.substring(0, equals), pair.substring(equals + 1));
+		}
+		return properties;
+	}
+
+	private static void inject(Class<?> testClass, Fixture fixture) throws IllegalAccessException {
+		for (Field field : ReflectionSupport.findFields(testClass,
+				(candidate) -> Modifier.isStatic(candidate.getModifiers())
+						&& !Modifier.isFinal(candidate.getModifiers()),
+				HierarchyTraversalMode.TOP_DOWN)) {
+			Object value = fixture.get(field.getType());
+			if (value != null) {
+				field.setAccessible(true);
+				field.set(null, value);
+			}
+		}
+	}
+
+	private static final class Fixture implements AutoCloseable {
+
+		private RedisTestServer redis;
+
+		private RedisProxy proxy;
+
+		private StompboxCluster cluster;
+
+		private RedisClient client;
+
+		private StatefulRedisConnection<String, String> connection;
+
+		Object get(Class<?> type) {
+			if (type == StompboxCluster.class) {
+				return this.cluster;
+			}
+			if (type == RedisTestServer.class) {
+				return this.redis;
+			}
+			if (type == RedisProxy.class) {
+				return this.proxy;
+			}
+			if (type == StatefulRedisConnection.class) {
+				return connection();
+			}
+			return null;
+		}
+
+		private StatefulRedisConnection<String, String> connection() {
+			if (this.connection == null) {
+				this.client = RedisClient.create(this.redis.url());
+				this.connection = this.client.connect();
+			}
+			return this.connection;
+		}
+
+		@Override
+		public void close() {
+			if (this.connection != null) {
+				this.connection.close();
+				this.client.shutdown();
+			}
+			if (this.cluster != null) {
+				this.cluster.close();
+			}
+			if (this.proxy != null) {
+				this.proxy.close();
+			}
+			if (this.redis != null) {
+				this.redis.close();
+			}
+		}
+
+	}
+
+}
