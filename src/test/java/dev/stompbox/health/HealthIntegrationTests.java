@@ -1,12 +1,7 @@
 package dev.stompbox.health;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -15,7 +10,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.support.StompTestClient;
@@ -37,13 +31,6 @@ class HealthIntegrationTests {
 
 	private static final String PUBLISHER = TestTokens.builder("backend").scope("stompbox:publish").sign();
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final HttpClient HTTP = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
-
 	@LocalServerPort
 	int port;
 
@@ -54,14 +41,14 @@ class HealthIntegrationTests {
 	void livenessProbeIsUpWithoutAToken() {
 		HttpResponse<String> response = get("/actuator/health/liveness");
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(json(response).path("status").asString()).isEqualTo("UP");
+		assertThat(ActuatorCalls.json(response).path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
 	void readinessProbeIsUpWithoutAToken() {
 		HttpResponse<String> response = get("/actuator/health/readiness");
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(json(response).path("status").asString()).isEqualTo("UP");
+		assertThat(ActuatorCalls.json(response).path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
@@ -70,7 +57,7 @@ class HealthIntegrationTests {
 			HttpResponse<String> response = get("/actuator/health", token);
 			assertThat(response.statusCode()).isEqualTo(200);
 			// The probe groups' names are all there is besides the status.
-			assertThat(json(response).propertyNames()).containsExactlyInAnyOrder("status", "groups");
+			assertThat(ActuatorCalls.json(response).propertyNames()).containsExactlyInAnyOrder("status", "groups");
 			assertThat(response.body()).doesNotContain("health-test").doesNotContain("maxConnections");
 			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(404);
 		}
@@ -81,9 +68,12 @@ class HealthIntegrationTests {
 		for (String token : List.of(SCRAPER, PUBLISHER)) {
 			HttpResponse<String> response = get("/actuator/health", token);
 			assertThat(response.statusCode()).isEqualTo(200);
-			assertThat(
-					json(response).path("components").path("websocket").path("details").path("instanceId").asString())
-				.isEqualTo("health-test");
+			assertThat(ActuatorCalls.json(response)
+				.path("components")
+				.path("websocket")
+				.path("details")
+				.path("instanceId")
+				.asString()).isEqualTo("health-test");
 			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(200);
 		}
 	}
@@ -122,7 +112,7 @@ class HealthIntegrationTests {
 	void healthIsUpWithoutRedisComponentInSingleNodeMode() {
 		HttpResponse<String> response = get("/actuator/health", SCRAPER);
 		assertThat(response.statusCode()).isEqualTo(200);
-		JsonNode health = json(response);
+		JsonNode health = ActuatorCalls.json(response);
 		assertThat(health.path("status").asString()).isEqualTo("UP");
 		assertThat(health.path("components").has("websocket")).isTrue();
 		assertThat(health.path("components").has("redis")).isFalse();
@@ -135,7 +125,7 @@ class HealthIntegrationTests {
 			assertThat(get("/actuator/" + endpoint).statusCode()).as(endpoint).isEqualTo(404);
 		}
 		assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
-		JsonNode links = json(get("/actuator")).path("_links");
+		JsonNode links = ActuatorCalls.json(get("/actuator")).path("_links");
 		assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "health", "health-path", "info",
 				"prometheus");
 	}
@@ -144,7 +134,7 @@ class HealthIntegrationTests {
 	void infoNamesTheBuildAndNothingElse() {
 		HttpResponse<String> response = get("/actuator/info");
 		assertThat(response.statusCode()).isEqualTo(200);
-		JsonNode info = json(response);
+		JsonNode info = ActuatorCalls.json(response);
 		assertThat(info.propertyNames()).containsExactly("build");
 		JsonNode build = info.path("build");
 		assertThat(build.path("name").asString()).isEqualTo("Stompbox");
@@ -155,10 +145,10 @@ class HealthIntegrationTests {
 
 	@Test
 	void shutdownCannotBeTriggeredOverHttp() {
-		HttpRequest post = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/shutdown"))
+		HttpRequest post = ActuatorCalls.request(this.port, "/actuator/shutdown", null)
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build();
-		assertThat(send(post).statusCode()).isEqualTo(404);
+		assertThat(ActuatorCalls.send(post).statusCode()).isEqualTo(404);
 		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 	}
 
@@ -166,11 +156,12 @@ class HealthIntegrationTests {
 	void prometheusNeedsAMetricsOrPublishToken() {
 		HttpResponse<String> anonymous = get("/actuator/prometheus");
 		assertThat(anonymous.statusCode()).isEqualTo(401);
-		assertThat(json(anonymous).path("error").asString()).isEqualTo("unauthorized");
+		assertThat(ActuatorCalls.json(anonymous).path("error").asString()).isEqualTo("unauthorized");
 		assertThat(anonymous.body()).doesNotContain("jvm_");
 		HttpResponse<String> user = get("/actuator/prometheus", TestTokens.forUser("nosy"));
 		assertThat(user.statusCode()).isEqualTo(403);
-		assertThat(json(user).path("message").asString()).isEqualTo("The token lacks scope stompbox:metrics");
+		assertThat(ActuatorCalls.json(user).path("message").asString())
+			.isEqualTo("The token lacks scope stompbox:metrics");
 		assertThat(get("/actuator/prometheus", PUBLISHER).statusCode()).isEqualTo(200);
 	}
 
@@ -189,7 +180,7 @@ class HealthIntegrationTests {
 	private JsonNode websocketHealth() {
 		HttpResponse<String> response = get("/actuator/health", SCRAPER);
 		assertThat(response.statusCode()).isEqualTo(200);
-		return json(response).path("components").path("websocket");
+		return ActuatorCalls.json(response).path("components").path("websocket");
 	}
 
 	private HttpResponse<String> get(String path) {
@@ -197,30 +188,7 @@ class HealthIntegrationTests {
 	}
 
 	private HttpResponse<String> get(String path, String token) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
-			.timeout(StompTestClient.TIMEOUT)
-			.GET();
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		return send(request.build());
-	}
-
-	private static HttpResponse<String> send(HttpRequest request) {
-		try {
-			return HTTP.send(request, BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static JsonNode json(HttpResponse<String> response) {
-		return JSON.readTree(response.body());
+		return ActuatorCalls.get(this.port, path, token);
 	}
 
 }

@@ -1,21 +1,13 @@
 package dev.stompbox.health;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,13 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { TestTokens.SECRET_PROPERTY, "stompbox.instance-id=management-test", "management.server.port=0" })
 class ManagementPortIntegrationTests {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final HttpClient HTTP = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
 
 	@LocalServerPort
 	int port;
@@ -56,7 +41,7 @@ class ManagementPortIntegrationTests {
 		for (String probe : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
 			HttpResponse<String> response = get(this.managementPort, probe);
 			assertThat(response.statusCode()).as(probe).isEqualTo(200);
-			assertThat(json(response).path("status").asString()).isEqualTo("UP");
+			assertThat(ActuatorCalls.json(response).path("status").asString()).isEqualTo("UP");
 		}
 	}
 
@@ -64,7 +49,7 @@ class ManagementPortIntegrationTests {
 	void healthShowsItsComponentsWithoutAToken() {
 		HttpResponse<String> response = get(this.managementPort, "/actuator/health");
 		assertThat(response.statusCode()).isEqualTo(200);
-		JsonNode websocket = json(response).path("components").path("websocket");
+		JsonNode websocket = ActuatorCalls.json(response).path("components").path("websocket");
 		assertThat(websocket.path("status").asString()).isEqualTo("UP");
 		assertThat(websocket.path("details").path("instanceId").asString()).isEqualTo("management-test");
 		assertThat(get(this.managementPort, "/actuator/health/websocket").statusCode()).isEqualTo(200);
@@ -81,7 +66,7 @@ class ManagementPortIntegrationTests {
 	void infoAnswersOnTheManagementPort() {
 		HttpResponse<String> response = get(this.managementPort, "/actuator/info");
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(json(response).path("build").path("artifact").asString()).isEqualTo("stompbox");
+		assertThat(ActuatorCalls.json(response).path("build").path("artifact").asString()).isEqualTo("stompbox");
 	}
 
 	@Test
@@ -91,24 +76,7 @@ class ManagementPortIntegrationTests {
 	}
 
 	private static HttpResponse<String> get(int port, String path) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-			.timeout(StompTestClient.TIMEOUT)
-			.GET()
-			.build();
-		try {
-			return HTTP.send(request, BodyHandlers.ofString());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static JsonNode json(HttpResponse<String> response) {
-		return JSON.readTree(response.body());
+		return ActuatorCalls.get(port, path, null);
 	}
 
 }
