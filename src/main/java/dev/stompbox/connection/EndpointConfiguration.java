@@ -27,7 +27,6 @@ import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
 import dev.stompbox.security.TokenHandshakeInterceptor;
-import dev.stompbox.session.SockJsRequest;
 import dev.stompbox.session.SockJsTransportHandlers;
 import dev.stompbox.session.StompEndpoints;
 
@@ -41,10 +40,6 @@ import dev.stompbox.session.StompEndpoints;
  */
 @Configuration(proxyBeanMethods = false)
 class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
-
-	static final String WEBSOCKET_PATH = StompEndpoints.WEBSOCKET;
-
-	static final String SOCKJS_PATH = SockJsRequest.ENDPOINT;
 
 	private static final int SEND_BUFFER_LIMIT = SendBuffers.BUFFER_SIZE_LIMIT;
 
@@ -103,11 +98,11 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		String[] origins = this.properties.originPatterns();
 		DefaultHandshakeHandler handshake = partialMessageHandshake();
 		OriginHandshakeInterceptor originFirst = originCheck(origins);
-		endpoints.addEndpoint(WEBSOCKET_PATH)
+		endpoints.addEndpoint(StompEndpoints.WEBSOCKET)
 			.setHandshakeHandler(handshake)
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(originFirst, this.cap, this.handshakeTokens);
-		endpoints.addEndpoint(SOCKJS_PATH)
+		endpoints.addEndpoint(StompEndpoints.SOCKJS)
 			.setHandshakeHandler(handshake)
 			.setAllowedOriginPatterns(origins)
 			.addInterceptors(originFirst, this.cap, this.handshakeTokens)

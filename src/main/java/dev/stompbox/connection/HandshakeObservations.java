@@ -5,6 +5,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 
+import dev.stompbox.session.StompEndpoints;
+
 /**
  * Leaves the STOMP endpoints out of the HTTP server observations. The container holds an
  * upgraded handshake request open for as long as its connection lives, and with it the
@@ -23,8 +25,8 @@ class HandshakeObservations {
 	}
 
 	static boolean isStompEndpoint(String path) {
-		return path.equals(EndpointConfiguration.WEBSOCKET_PATH) || path.equals(EndpointConfiguration.SOCKJS_PATH)
-				|| path.startsWith(EndpointConfiguration.SOCKJS_PATH + "/");
+		return path.equals(StompEndpoints.WEBSOCKET) || path.equals(StompEndpoints.SOCKJS)
+				|| path.startsWith(StompEndpoints.SOCKJS + "/");
 	}
 
 }

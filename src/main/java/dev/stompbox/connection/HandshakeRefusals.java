@@ -14,6 +14,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.stompbox.metrics.HandshakeRefusal;
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.session.SockJsRequest;
+import dev.stompbox.session.StompEndpoints;
 
 /**
  * Counts refused handshakes by why ({@code stompbox.handshakes.refused}), read from the
@@ -36,7 +37,7 @@ class HandshakeRefusals extends OncePerRequestFilter {
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
 		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if (EndpointConfiguration.WEBSOCKET_PATH.equals(path)) {
+		if (StompEndpoints.WEBSOCKET.equals(path)) {
 			return false;
 		}
 		SockJsRequest sockJs = SockJsRequest.of(request);

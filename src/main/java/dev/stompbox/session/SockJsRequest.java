@@ -14,10 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record SockJsRequest(String sessionId, String transport) {
 
-	/** The SockJS endpoint's path. */
-	public static final String ENDPOINT = StompEndpoints.SOCKJS;
-
-	private static final String PREFIX = ENDPOINT + "/";
+	private static final String PREFIX = StompEndpoints.SOCKJS + "/";
 
 	/** The SockJS session request this is, or {@code null} for any other request. */
 	public static @Nullable SockJsRequest of(HttpServletRequest request) {

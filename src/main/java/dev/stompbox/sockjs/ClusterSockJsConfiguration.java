@@ -21,7 +21,7 @@ import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.redis.RedisScripts;
 import dev.stompbox.security.SockJsSessionOwners;
 import dev.stompbox.security.TokenVerifier;
-import dev.stompbox.session.SockJsRequest;
+import dev.stompbox.session.StompEndpoints;
 
 /**
  * SockJS's HTTP transports without session affinity, in cluster mode: the sessions this
@@ -88,7 +88,7 @@ class ClusterSockJsConfiguration {
 			TokenVerifier verifier, ConnectionProperties connections) {
 		FilterRegistrationBean<SockJsRelayFilter> registration = new FilterRegistrationBean<>(
 				new SockJsRelayFilter(sessions, relay, verifier, connections.originPatterns()));
-		registration.addUrlPatterns(SockJsRequest.ENDPOINT + "/*");
+		registration.addUrlPatterns(StompEndpoints.SOCKJS + "/*");
 		registration.setOrder(FILTER_ORDER);
 		registration.setAsyncSupported(true);
 		return registration;

@@ -25,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.session.StompEndpoints;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
@@ -157,8 +158,7 @@ class SockJsTransportsIntegrationTests {
 	}
 
 	private HttpRequest request(String method, String path, BodyPublisher body) {
-		return HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.port + EndpointConfiguration.SOCKJS_PATH + path))
+		return HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + StompEndpoints.SOCKJS + path))
 			.timeout(Duration.ofSeconds(10))
 			.method(method, body)
 			.build();

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.session.StompEndpoints;
+
 /**
  * A SockJS session over xhr-streaming spoken by hand, for what SockJS clients would not
  * send: an oversized {@code xhr_send} body, no CONNECT at all. The STOMP frames the
@@ -57,7 +59,7 @@ final class XhrStreamingSession implements AutoCloseable {
 	static XhrStreamingSession open(int port) {
 		HttpClient http = HttpClient.newHttpClient();
 		String sessionId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-		String base = "http://localhost:" + port + EndpointConfiguration.SOCKJS_PATH + "/000/" + sessionId;
+		String base = "http://localhost:" + port + StompEndpoints.SOCKJS + "/000/" + sessionId;
 		try {
 			HttpResponse<InputStream> response = http.send(
 					HttpRequest.newBuilder(URI.create(base + "/xhr_streaming")).POST(BodyPublishers.noBody()).build(),
