@@ -73,9 +73,11 @@ class RoomRequestController {
 
 	private final Clock clock;
 
+	private final JoinQueue joins;
+
 	RoomRequestController(RoomRelay relay, RoomInterest interest, Presence presence, RoomHistory history,
 			CommandSink commands, SessionReplies replies, RecoveryProperties recovery,
-			PresenceProperties presenceProperties, JsonMapper jsonMapper, Clock clock) {
+			PresenceProperties presenceProperties, JsonMapper jsonMapper, Clock clock, JoinQueue joins) {
 		this.relay = relay;
 		this.interest = interest;
 		this.presence = presence;
@@ -86,6 +88,7 @@ class RoomRequestController {
 		this.presenceProperties = presenceProperties;
 		this.json = jsonMapper;
 		this.clock = clock;
+		this.joins = joins;
 	}
 
 	@MessageMapping("/rooms/{roomId}/join")
@@ -98,17 +101,21 @@ class RoomRequestController {
 			identity.checkRoom(room);
 			String requestId = ClientRequest.requestId(body);
 			// Ready means this instance receives the room from every instance: only then
-			// can the
-			// ACK promise that every later message reaches the session's subscription.
-			return this.interest.ready(room)
-				.thenCompose((ready) -> this.presence.join(room,
-						new PresenceSession(request.sessionId(), identity.userId(), identity.name()),
-						this.presenceProperties.listLimit()))
-				.thenCompose(
-						(members) -> recover(room, sinceId).thenAccept((slice) -> this.replies.ack(request.sessionId(),
-								new Acks.Join(requestId, room.value(), members.members(), members.memberCount(),
-										(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
-										(sinceId == null) || slice.complete(), slice.more()))));
+			// can the ACK promise that every later message reaches the session's
+			// subscription. The member entry and the newest id are then read together.
+			return this.joins.submit(() -> this.interest.ready(room).thenCompose((ready) -> {
+				CompletableFuture<PresenceSnapshot> members = this.presence
+					.join(room, new PresenceSession(request.sessionId(), identity.userId(), identity.name()),
+							this.presenceProperties.listLimit())
+					.toCompletableFuture();
+				return recover(room, sinceId).thenCombine(members, (slice, joined) -> {
+					this.replies.ack(request.sessionId(),
+							new Acks.Join(requestId, room.value(), joined.members(), joined.memberCount(),
+									(slice.lastId() != null) ? slice.lastId().toString() : null, slice.messages(),
+									(sinceId == null) || slice.complete(), slice.more()));
+					return null;
+				});
+			}));
 		});
 	}
 
