@@ -12,6 +12,8 @@ import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
+import dev.stompbox.connection.delivery.FrameWriter;
+import dev.stompbox.connection.delivery.SendBuffer;
 import dev.stompbox.error.ErrorCode;
 import dev.stompbox.error.StompboxException;
 import dev.stompbox.metrics.StompboxMetrics;
@@ -22,7 +24,7 @@ import dev.stompbox.metrics.StompboxMetrics;
  * for frames too large, so the code is taken from the ERROR frame as it goes out. Every
  * ERROR frame the STOMP handler sends passes here, so here they are counted by code too.
  */
-class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
+public class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
 
 	private static final Log logger = LogFactory.getLog(CloseCodeSession.class);
 
@@ -43,7 +45,7 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 	}
 
 	/** Every write to the session goes through its send buffer from now on. */
-	void writesThrough(SendBuffer buffer) {
+	public void writesThrough(SendBuffer buffer) {
 		this.buffer = buffer;
 	}
 

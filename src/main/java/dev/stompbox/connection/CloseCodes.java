@@ -15,7 +15,7 @@ import dev.stompbox.error.ErrorCode;
  * code chosen here from that ERROR frame is left in the session attributes for
  * {@link CloseCodeSession} to use instead.
  */
-final class CloseCodes {
+public final class CloseCodes {
 
 	static final String ATTRIBUTE = "stompbox.closeStatus";
 
@@ -124,7 +124,7 @@ final class CloseCodes {
 	 * The server closed with this status, but the close frame could not be written and
 	 * the connection was dropped: it is counted under the status chosen, not as abnormal.
 	 */
-	static void abortedAfterClose(Map<String, Object> sessionAttributes, CloseStatus status) {
+	public static void abortedAfterClose(Map<String, Object> sessionAttributes, CloseStatus status) {
 		sessionAttributes.put(ABORTED_ATTRIBUTE, status);
 	}
 

@@ -17,7 +17,7 @@ import org.springframework.messaging.support.ChannelInterceptor;
  * it: without this the client would get no ERROR frame and its connection, an
  * unauthenticated one included, would stay open.
  */
-final class ErrorFrameOnFailure implements ChannelInterceptor {
+public final class ErrorFrameOnFailure implements ChannelInterceptor {
 
 	private static final String ENDED_ATTRIBUTE = "stompbox.endedWithError";
 
@@ -47,7 +47,7 @@ final class ErrorFrameOnFailure implements ChannelInterceptor {
 	}
 
 	/** Whether the session of this frame was sent an ERROR frame here, which ends it. */
-	static boolean endedWithError(MessageHeaders headers) {
+	public static boolean endedWithError(MessageHeaders headers) {
 		Map<String, Object> attributes = SimpMessageHeaderAccessor.getSessionAttributes(headers);
 		return attributes != null && attributes.get(ENDED_ATTRIBUTE) != null;
 	}
