@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 /** Where demo mode's signing key comes from: made here, or shared by every instance. */
 interface DemoKeySource {

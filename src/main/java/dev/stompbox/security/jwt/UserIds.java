@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 /**
  * Which token subjects are user ids (PROTOCOL.md section 3): at most 128 characters, not

@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 import java.util.ArrayList;
 import java.util.List;

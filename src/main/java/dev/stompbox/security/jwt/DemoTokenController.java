@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.security.ClientIdentity;
 
 /**
  * {@code POST /auth/demo-token}: hands anyone a token in demo mode, so the demo page and

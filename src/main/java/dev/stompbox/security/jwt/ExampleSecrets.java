@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 import java.util.Locale;
 import java.util.Set;

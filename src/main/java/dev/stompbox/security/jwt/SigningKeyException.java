@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 /**
  * The configuration says neither how tokens are verified nor that this is a demo: the

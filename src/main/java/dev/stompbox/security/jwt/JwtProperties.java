@@ -1,4 +1,4 @@
-package dev.stompbox.security;
+package dev.stompbox.security.jwt;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
