@@ -178,7 +178,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	}
 
 	private ChannelInterceptor errorFrameOnFailure(ChannelInterceptor check) {
-		return new ErrorFrameOnFailure(check, this.clientOutbound);
+		return new ErrorFrameOnFailure(check, this.clientOutbound, this.metrics);
 	}
 
 	/**

@@ -18,7 +18,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.socket.CloseStatus;
 
 import dev.stompbox.connection.ConnectionProperties;
 import dev.stompbox.connection.ConnectionRegistry;
@@ -105,8 +104,7 @@ class SockJsSendLimitFilter extends OncePerRequestFilter {
 	private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		String message = "SockJS message body exceeds " + limit() + " bytes";
 		SockJsRequest send = SockJsRequest.of(request);
-		if (send != null && !this.registry.refuse(send.sessionId(), ErrorCode.TOO_LARGE.exception(message),
-				CloseStatus.TOO_BIG_TO_PROCESS)) {
+		if (send != null && !this.registry.refuse(send.sessionId(), ErrorCode.TOO_LARGE.exception(message))) {
 			// Another instance may hold the session (cluster mode): it ends it there.
 			this.events.publishEvent(new SockJsSendRefused(request, send.sessionId(), message));
 		}
