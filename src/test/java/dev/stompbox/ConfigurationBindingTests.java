@@ -37,8 +37,8 @@ import dev.stompbox.history.HistoryProperties;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.instance.InstanceProperties;
 import dev.stompbox.presence.PresenceProperties;
-import dev.stompbox.security.DemoProperties;
-import dev.stompbox.security.JwtProperties;
+import dev.stompbox.security.jwt.DemoProperties;
+import dev.stompbox.security.jwt.JwtProperties;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -18,7 +18,7 @@ import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerCo
  * <p>
  * One thread per core and channel (Spring's own executors have two): what runs on them
  * does not block, and every runnable thread more takes its slice of the cores from
- * Lettuce's I/O thread, which every join and publish waits on (see {@link JettyThreads}).
+ * Lettuce's I/O thread, which every join and publish waits on (see {@code JettyThreads}).
  * They are not beans: a second {@code AsyncTaskExecutor} bean would change what Boot
  * hands its other integrations. They are shut down after the channels, which depend on
  * this configurer. It runs after Boot's configurer (order 0), whose choice it replaces.

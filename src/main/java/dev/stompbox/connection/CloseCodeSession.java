@@ -12,26 +12,25 @@ import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
-import dev.stompbox.error.ErrorCode;
+import dev.stompbox.connection.delivery.FrameWriter;
+import dev.stompbox.connection.delivery.SendBuffer;
 import dev.stompbox.error.StompboxException;
 import dev.stompbox.metrics.StompboxMetrics;
 
 /**
- * A session that closes with the code chosen for the failure that ends it. Spring closes
- * with 1002 after any ERROR frame; PROTOCOL.md asks for 1008 on auth failures and 1009
- * for frames too large, so the code is taken from the ERROR frame as it goes out. Every
- * ERROR frame the STOMP handler sends passes here, so here they are counted by code too.
+ * The session as {@link ConnectionGuard} hands it on: it ends the connection for an error
+ * with the error's ERROR frame and close code ({@link #refuse}), and it closes with the
+ * code an inbound check left for its error where Spring's STOMP handler, after the ERROR
+ * frame, closes with 1002 ({@link CloseCodes}). Every write goes through the session's
+ * send buffer once there is one.
  */
-class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
+public class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter {
 
 	private static final Log logger = LogFactory.getLog(CloseCodeSession.class);
 
 	private final StompboxMetrics metrics;
 
 	private final FrameWriter transport;
-
-	/** The message sent directly, which its sender counted. */
-	private volatile @Nullable WebSocketMessage<?> sentDirectly;
 
 	/** The session's send buffer, once Spring's STOMP handler has made it. */
 	private volatile @Nullable SendBuffer buffer;
@@ -43,7 +42,7 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 	}
 
 	/** Every write to the session goes through its send buffer from now on. */
-	void writesThrough(SendBuffer buffer) {
+	public void writesThrough(SendBuffer buffer) {
 		this.buffer = buffer;
 	}
 
@@ -58,7 +57,6 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 		}
 		else {
 			// No send buffer yet: never so once Spring's STOMP handler knows the session.
-			noteErrorFrame(message);
 			getDelegate().sendMessage(message);
 		}
 	}
@@ -66,21 +64,7 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 	/** Called by the send buffer, one write at a time. */
 	@Override
 	public void write(WebSocketMessage<?> message, boolean moreFollow, Written written) {
-		if (message != this.sentDirectly) {
-			noteErrorFrame(message);
-		}
 		this.transport.write(message, moreFollow, written);
-	}
-
-	private void noteErrorFrame(WebSocketMessage<?> message) {
-		CloseStatus afterError = CloseCodes.forErrorFrame(message);
-		if (afterError != null) {
-			CloseCodes.remember(getAttributes(), afterError);
-			ErrorCode code = CloseCodes.errorCodeOf(message);
-			if (code != null) {
-				this.metrics.error(code);
-			}
-		}
 	}
 
 	@Override
@@ -91,11 +75,30 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 	}
 
 	/**
-	 * Writes a message the STOMP handler has not seen, without counting it as an ERROR
-	 * frame of the catalogue: through the send buffer, behind what it holds.
+	 * Ends the session for an error found past Spring's STOMP handler (a frame too large,
+	 * no CONNECT in time, a frame Spring could not take, a SockJS body too large): the
+	 * ERROR frame for it, counted here and written behind what the send buffer holds,
+	 * then the close with its code's close code.
 	 */
-	void sendDirectly(TextMessage message) throws IOException {
-		this.sentDirectly = message;
+	void refuse(StompboxException error) {
+		this.metrics.error(error.code());
+		try {
+			byte[] frame = StompErrorFrames.encode(error);
+			sendDirectly(new TextMessage(new String(frame, StandardCharsets.UTF_8)));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not send the " + error.code().code() + " ERROR frame to " + getId());
+		}
+		finally {
+			closeQuietly(CloseCodes.forError(error.code()));
+		}
+	}
+
+	/**
+	 * Writes a message the STOMP handler has not seen: through the send buffer, behind
+	 * what it holds.
+	 */
+	private void sendDirectly(TextMessage message) throws IOException {
 		SendBuffer through = this.buffer;
 		if (through != null) {
 			// Not through sendMessage, which would take the callback Spring set for its
@@ -111,29 +114,10 @@ class CloseCodeSession extends WebSocketSessionDecorator implements FrameWriter 
 	}
 
 	/**
-	 * Ends the session for a failure found outside the STOMP handler (a frame too large,
-	 * no CONNECT in time, a SockJS body too large): the ERROR frame for it, counted here
-	 * and sent directly, then the close with the given status.
-	 */
-	void refuse(StompboxException error, CloseStatus status) {
-		this.metrics.error(error.code());
-		try {
-			byte[] frame = StompErrorFrames.encode(error);
-			sendDirectly(new TextMessage(new String(frame, StandardCharsets.UTF_8)));
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not send the " + error.code().code() + " ERROR frame to " + getId());
-		}
-		finally {
-			closeQuietly(status);
-		}
-	}
-
-	/**
 	 * Closes once what the send buffer holds is written, the message sent directly
 	 * included.
 	 */
-	void closeQuietly(CloseStatus status) {
+	private void closeQuietly(CloseStatus status) {
 		try {
 			SendBuffer through = this.buffer;
 			if (through != null) {

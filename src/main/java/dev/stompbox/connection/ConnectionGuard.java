@@ -23,8 +23,8 @@ import dev.stompbox.metrics.StompboxMetrics;
  * Guards the STOMP handler: counts connections against the cap, refuses frames over the
  * size limit with an ERROR frame and close 1009 before anything is decoded, ends
  * connections that do not complete CONNECT in time or send a first frame larger than a
- * CONNECT needs, and closes with the code {@link CloseCodes} chose rather than Spring's
- * blanket 1002.
+ * CONNECT needs, and ends those whose frame Spring's STOMP handler refused
+ * ({@link StompErrorFrames}), each with the ERROR frame and the close code of its error.
  */
 class ConnectionGuard extends WebSocketHandlerDecorator {
 
@@ -63,11 +63,8 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 		Inbound in = new Inbound(guarded);
 		this.inbound.put(session.getId(), in);
 		this.registry.opened(guarded);
-		this.connectTimeout.opened(session.getId(),
-				() -> refuse(in,
-						ErrorCode.UNAUTHORIZED
-							.exception("No CONNECT within " + this.properties.connectTimeout().toMillis() + " ms"),
-						CloseStatus.POLICY_VIOLATION));
+		this.connectTimeout.opened(session.getId(), () -> refuse(in, ErrorCode.UNAUTHORIZED
+			.exception("No CONNECT within " + this.properties.connectTimeout().toMillis() + " ms")));
 		this.metrics.connected();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Connection " + session.getId() + " opened from " + session.getRemoteAddress());
@@ -94,12 +91,16 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 			refuseTooLarge(in.session);
 		}
 		else if (whole == Inbound.CONNECT_TOO_LARGE) {
-			in.session.refuse(
-					ErrorCode.TOO_LARGE.exception("A CONNECT frame may take at most " + CONNECT_FRAME_LIMIT + " bytes"),
-					CloseStatus.TOO_BIG_TO_PROCESS);
+			in.session.refuse(ErrorCode.TOO_LARGE
+				.exception("A CONNECT frame may take at most " + CONNECT_FRAME_LIMIT + " bytes"));
 		}
 		else if (whole != null) {
-			super.handleMessage(in.session, whole);
+			try {
+				super.handleMessage(in.session, whole);
+			}
+			catch (StompErrorFrames.Refused refused) {
+				refuse(in, refused.error());
+			}
 		}
 	}
 
@@ -131,17 +132,16 @@ class ConnectionGuard extends WebSocketHandlerDecorator {
 	}
 
 	private void refuseTooLarge(CloseCodeSession session) {
-		session.refuse(ErrorCode.TOO_LARGE.exception("Frame exceeds " + this.properties.maxFrameBytes() + " bytes"),
-				CloseStatus.TOO_BIG_TO_PROCESS);
+		session.refuse(ErrorCode.TOO_LARGE.exception("Frame exceeds " + this.properties.maxFrameBytes() + " bytes"));
 	}
 
 	/**
-	 * Ends the connection from outside its inbound frames; what it sends afterwards is
-	 * dropped.
+	 * Ends the connection for an error found after its frames were let through; what it
+	 * sends afterwards is dropped.
 	 */
-	private static void refuse(Inbound in, StompboxException error, CloseStatus status) {
+	private static void refuse(Inbound in, StompboxException error) {
 		if (in.end()) {
-			in.session.refuse(error, status);
+			in.session.refuse(error);
 		}
 	}
 

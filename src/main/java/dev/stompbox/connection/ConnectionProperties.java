@@ -52,7 +52,7 @@ public record ConnectionProperties(@DefaultValue List<String> allowedOrigins,
 		return (patterns.isEmpty() ? LOCAL_ORIGINS : patterns).toArray(String[]::new);
 	}
 
-	int maxFrameBytes() {
+	public int maxFrameBytes() {
 		return (int) this.maxFrameSize.toBytes();
 	}
 
@@ -62,7 +62,7 @@ public record ConnectionProperties(@DefaultValue List<String> allowedOrigins,
 	 * frame, and a SockJS message (the frame JSON-escaped) that holds a frame within the
 	 * limit fits.
 	 */
-	int containerMessageLimit() {
+	public int containerMessageLimit() {
 		return 2 * maxFrameBytes();
 	}
 

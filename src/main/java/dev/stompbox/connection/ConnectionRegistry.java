@@ -93,14 +93,14 @@ public class ConnectionRegistry implements SessionGate {
 
 	/**
 	 * Ends an open session of this instance for a failure found outside the STOMP
-	 * handler: the ERROR frame for it, then the close with the given status.
+	 * handler: the ERROR frame for it, then the close with its code's close code.
 	 * @return whether the session is open here
 	 */
-	public boolean refuse(String sessionId, StompboxException error, CloseStatus status) {
+	public boolean refuse(String sessionId, StompboxException error) {
 		if (!(session(sessionId) instanceof CloseCodeSession session)) {
 			return false;
 		}
-		session.refuse(error, status);
+		session.refuse(error);
 		return true;
 	}
 

@@ -23,6 +23,13 @@ import org.springframework.web.socket.sockjs.transport.handler.XhrPollingTranspo
 import org.springframework.web.socket.sockjs.transport.handler.XhrReceivingTransportHandler;
 import org.springframework.web.socket.sockjs.transport.handler.XhrStreamingTransportHandler;
 
+import dev.stompbox.connection.delivery.Receipts;
+import dev.stompbox.connection.delivery.SendBuffers;
+import dev.stompbox.connection.jetty.SharedConfiguratorUpgradeStrategy;
+import dev.stompbox.connection.limit.ConnectionCapInterceptor;
+import dev.stompbox.connection.limit.RateLimitInterceptor;
+import dev.stompbox.connection.limit.SubscriptionLimitInterceptor;
+import dev.stompbox.connection.limit.UserConnectionLimit;
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
@@ -171,7 +178,7 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	}
 
 	private ChannelInterceptor errorFrameOnFailure(ChannelInterceptor check) {
-		return new ErrorFrameOnFailure(check, this.clientOutbound);
+		return new ErrorFrameOnFailure(check, this.clientOutbound, this.metrics);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.support.ChannelInterceptor;
 
+import dev.stompbox.connection.delivery.FrameKinds;
 import dev.stompbox.metrics.InboundKind;
 import dev.stompbox.metrics.StompboxMetrics;
 

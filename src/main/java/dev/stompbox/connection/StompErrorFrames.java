@@ -20,23 +20,35 @@ import dev.stompbox.error.StompboxException;
 
 /**
  * Maps a failure to process a client frame to one STOMP ERROR frame whose {@code message}
- * header is an error code; {@link CloseCodes} reads the close code that follows from it.
+ * header is an error code. The connection ends after it, with the close code of that
+ * error code ({@link ErrorCode#closeCode()}).
+ * <p>
+ * A failure Spring's STOMP handler meets itself (a frame it could not decode, one sent
+ * before CONNECT, one it could not pass on) is not answered through Spring: Spring would
+ * close with 1002 whatever the error, and for the first two no session reaches this
+ * handler to leave another code on. The failure goes up to {@link ConnectionGuard}
+ * instead, which knows the session and ends it with the ERROR frame and the close code of
+ * its error.
  */
 class StompErrorFrames extends StompSubProtocolErrorHandler {
 
 	private static final Log logger = LogFactory.getLog(StompErrorFrames.class);
 
+	/**
+	 * Never returns: the failure, as a {@link Refused}, leaves Spring's STOMP handler for
+	 * {@link ConnectionGuard}, which called it.
+	 */
 	@Override
 	public @Nullable Message<byte[]> handleClientMessageProcessingError(@Nullable Message<byte[]> clientMessage,
 			Throwable failure) {
-		return frame(classify(clientMessage, failure));
+		throw new Refused(classify(clientMessage, failure));
 	}
 
 	/**
 	 * The ERROR frame for an inbound frame refused while it was checked, for its session.
 	 */
-	static Message<byte[]> refusal(Message<?> clientMessage, Throwable failure) {
-		Message<byte[]> frame = frame(classify(clientMessage, failure));
+	static Message<byte[]> refusal(Message<?> clientMessage, StompboxException error) {
+		Message<byte[]> frame = frame(error);
 		StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(frame, StompHeaderAccessor.class);
 		headers.setSessionId(SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders()));
 		return frame;
@@ -51,13 +63,14 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 				headers.getMessageHeaders());
 	}
 
-	/** The bytes of the ERROR frame, for writing before the STOMP handler is involved. */
+	/** The bytes of the ERROR frame, for writing past Spring's STOMP handler. */
 	static byte[] encode(StompboxException error) {
 		Message<byte[]> frame = frame(error);
 		return new StompEncoder().encode(frame.getHeaders(), frame.getPayload());
 	}
 
-	private static StompboxException classify(@Nullable Message<?> clientMessage, Throwable failure) {
+	/** The error a client is told about for a failure to process its frame. */
+	static StompboxException classify(@Nullable Message<?> clientMessage, Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof StompboxException known) {
 				return known;
@@ -84,6 +97,25 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 		}
 		logger.warn("Closing a connection after an unexpected failure", failure);
 		return ErrorCode.INTERNAL.exception("Internal error");
+	}
+
+	/**
+	 * A client's frame Spring's STOMP handler refused, with the error to end its
+	 * connection with, on its way up to {@link ConnectionGuard}.
+	 */
+	static final class Refused extends RuntimeException {
+
+		private final StompboxException error;
+
+		Refused(StompboxException error) {
+			super(error.getMessage(), null, false, false);
+			this.error = error;
+		}
+
+		StompboxException error() {
+			return this.error;
+		}
+
 	}
 
 }

@@ -1,7 +1,9 @@
 /**
- * Who a client is and what it may do: JWT verification with Spring Security's
- * {@code JwtDecoder}, authentication at the handshake and at {@code CONNECT}, message
- * authorization, room access from the token, SockJS session owners, demo mode and its
- * tokens, who may read actuator, and the refusal of missing or example keys.
+ * Who a client is and what it may do: a token verified into a
+ * {@code ClientAuthentication} ({@code TokenVerifier}), authentication at the handshake
+ * and at {@code CONNECT}, message authorization, room access from the token, SockJS
+ * session owners, the HTTP security chains and who may read actuator. How tokens are
+ * verified and with which key is {@code security.jwt}'s business: this package only uses
+ * the {@code JwtDecoder} made there.
  */
 package dev.stompbox.security;

@@ -135,8 +135,7 @@ class SessionHolder implements RelayedResponse.Publisher {
 	 */
 	private void refuse(RelayMessage.Refuse refuse) {
 		if (admitted(refuse.sessionId(), refuse.credentials()) != null) {
-			this.connections.refuse(refuse.sessionId(), ErrorCode.TOO_LARGE.exception(refuse.message()),
-					CloseStatus.TOO_BIG_TO_PROCESS);
+			this.connections.refuse(refuse.sessionId(), ErrorCode.TOO_LARGE.exception(refuse.message()));
 		}
 	}
 

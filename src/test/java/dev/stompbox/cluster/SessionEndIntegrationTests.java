@@ -14,7 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.connection.ConnectionRegistry;
-import dev.stompbox.connection.DestinationSubscriptions;
+import dev.stompbox.connection.delivery.DestinationSubscriptions;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.relay.RoomInterest;
 import dev.stompbox.support.ClusterTest;

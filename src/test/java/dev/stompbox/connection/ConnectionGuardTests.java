@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +37,9 @@ import static org.mockito.Mockito.verify;
  * The guard in front of the STOMP handler: whole frames up to the limit pass, parts are
  * joined, anything over the limit, counted in UTF-8 bytes, gets ERROR {@code too-large}
  * and close 1009; so does a first frame over {@link ConnectionGuard#CONNECT_FRAME_LIMIT},
- * and a connection whose timer for the CONNECT runs out gets ERROR {@code unauthorized}
- * and close 1008.
+ * a connection whose timer for the CONNECT runs out gets ERROR {@code unauthorized} and
+ * close 1008, and a frame the STOMP handler refuses gets the ERROR frame and close code
+ * of its error.
  */
 class ConnectionGuardTests {
 
@@ -132,12 +132,22 @@ class ConnectionGuardTests {
 	}
 
 	@Test
-	void sessionPassedOnClosesWithTheCodeOfTheErrorFrameItSent() throws Exception {
+	void sessionPassedOnClosesWithTheCodeLeftForItsErrorFrame() throws Exception {
 		WebSocketSession passedOn = this.delegate.session;
-		passedOn.sendMessage(new TextMessage(
-				StompErrorFrames.encode(dev.stompbox.error.ErrorCode.UNAUTHORIZED.exception("A token is required"))));
+		CloseCodes.remember(passedOn.getAttributes(), CloseCodes.forError(ErrorCode.UNAUTHORIZED));
 		passedOn.close(CloseStatus.PROTOCOL_ERROR);
 		verify(this.session).close(CloseStatus.POLICY_VIOLATION);
+	}
+
+	@Test
+	void frameTheStompHandlerRefusesEndsTheConnectionWithItsErrorAndCloseCode() throws Exception {
+		this.delegate.failure = new StompErrorFrames.Refused(ErrorCode.UNAUTHORIZED.exception("CONNECT first"));
+		this.guard.handleMessage(this.session, new TextMessage("SEND\ndestination:/app/x\n\n\u0000"));
+		assertClosedWithError("unauthorized", CloseStatus.POLICY_VIOLATION);
+		assertThat(this.meters.get("stompbox.errors").tag("code", "unauthorized").counter().count()).isEqualTo(1);
+		this.delegate.failure = null;
+		this.guard.handleMessage(this.session, new TextMessage("CONNECT\n\n\u0000"));
+		assertThat(this.delegate.messages).as("passed on, the refused one included").hasSize(1);
 	}
 
 	@Test
@@ -167,17 +177,6 @@ class ConnectionGuardTests {
 	void tooLargeFrameIsCountedAsAnError() throws Exception {
 		this.guard.handleMessage(this.session, new TextMessage("x".repeat(LIMIT + 1)));
 		assertThat(this.meters.get("stompbox.errors").tag("code", "too-large").counter().count()).isEqualTo(1);
-	}
-
-	@Test
-	void errorFrameTheStompHandlerSendsIsCountedByItsCode() throws Exception {
-		this.delegate.session
-			.sendMessage(new TextMessage(StompErrorFrames.encode(ErrorCode.FORBIDDEN.exception("not yours"))));
-		this.delegate.session.sendMessage(new TextMessage("MESSAGE\ndestination:/topic/rooms/a\n\n{}\u0000"));
-		assertThat(this.meters.get("stompbox.errors").tag("code", "forbidden").counter().count()).isEqualTo(1);
-		assertThat(this.meters.get("stompbox.errors").counters().stream().mapToDouble(Counter::count).sum())
-			.as("errors counted in all")
-			.isEqualTo(1);
 	}
 
 	@Test
@@ -309,6 +308,11 @@ class ConnectionGuardTests {
 
 		WebSocketSession session;
 
+		/**
+		 * What handling a message throws, as Spring's STOMP handler does for a refusal.
+		 */
+		RuntimeException failure;
+
 		@Override
 		public void afterConnectionEstablished(WebSocketSession session) {
 			this.session = session;
@@ -317,6 +321,9 @@ class ConnectionGuardTests {
 		@Override
 		public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
 			this.messages.add(message);
+			if (this.failure != null) {
+				throw this.failure;
+			}
 		}
 
 		@Override

@@ -1,23 +1,29 @@
 package dev.stompbox.connection;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.web.socket.CloseStatus;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.metrics.StompboxMetrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A failed check of an inbound frame becomes an ERROR frame for its session, not a log
- * line.
+ * line, and leaves the close code of its error for the close that follows.
  */
 class ErrorFrameOnFailureTests {
 
@@ -26,6 +32,10 @@ class ErrorFrameOnFailureTests {
 	private final MessageChannel clientOutbound = (message, timeout) -> this.outbound.add(message);
 
 	private final MessageChannel inbound = (message, timeout) -> true;
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final StompboxMetrics metrics = new StompboxMetrics(this.meters);
 
 	@Test
 	void frameThatPassesTheCheckGoesOnAsTheCheckReturnsIt() {
@@ -38,7 +48,7 @@ class ErrorFrameOnFailureTests {
 				return replaced;
 			}
 
-		}, this.clientOutbound);
+		}, this.clientOutbound, this.metrics);
 		assertThat(interceptor.preSend(frame, this.inbound)).isSameAs(replaced);
 		assertThat(this.outbound).isEmpty();
 	}
@@ -52,7 +62,7 @@ class ErrorFrameOnFailureTests {
 				return null;
 			}
 
-		}, this.clientOutbound);
+		}, this.clientOutbound, this.metrics);
 		assertThat(interceptor.preSend(clientFrame(), this.inbound)).isNull();
 		assertThat(this.outbound).isEmpty();
 	}
@@ -60,7 +70,7 @@ class ErrorFrameOnFailureTests {
 	@Test
 	void failedCheckSendsAnErrorFrameWithItsCodeToTheSessionAndDropsTheFrame() {
 		ErrorFrameOnFailure interceptor = new ErrorFrameOnFailure(
-				failing(ErrorCode.UNAUTHORIZED.exception("A token is required")), this.clientOutbound);
+				failing(ErrorCode.UNAUTHORIZED.exception("A token is required")), this.clientOutbound, this.metrics);
 		assertThat(interceptor.preSend(clientFrame(), this.inbound)).isNull();
 		assertThat(this.outbound).singleElement().satisfies((message) -> {
 			StompHeaderAccessor headers = StompHeaderAccessor.wrap(message);
@@ -71,9 +81,33 @@ class ErrorFrameOnFailureTests {
 	}
 
 	@Test
+	void failedCheckLeavesTheCloseCodeOfItsErrorOnTheSessionAndCountsIt() {
+		ErrorFrameOnFailure interceptor = new ErrorFrameOnFailure(
+				failing(ErrorCode.LIMIT_EXCEEDED.exception("At most 20 connections per user")), this.clientOutbound,
+				this.metrics);
+		Message<byte[]> frame = clientFrame();
+		interceptor.preSend(frame, this.inbound);
+		assertThat(CloseCodes.remembered(SimpMessageHeaderAccessor.getSessionAttributes(frame.getHeaders())))
+			.isEqualTo(CloseStatus.POLICY_VIOLATION);
+		assertThat(ErrorFrameOnFailure.endedWithError(frame.getHeaders())).isTrue();
+		assertThat(this.meters.get("stompbox.errors").tag("code", "limit-exceeded").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void sessionRefusedOnceGetsNoSecondErrorFrame() {
+		ErrorFrameOnFailure interceptor = new ErrorFrameOnFailure(
+				failing(ErrorCode.FORBIDDEN.exception("Not your room")), this.clientOutbound, this.metrics);
+		Map<String, Object> attributes = new HashMap<>();
+		assertThat(interceptor.preSend(clientFrame(attributes), this.inbound)).isNull();
+		assertThat(interceptor.preSend(clientFrame(attributes), this.inbound)).isNull();
+		assertThat(this.outbound).hasSize(1);
+		assertThat(this.meters.get("stompbox.errors").tag("code", "forbidden").counter().count()).isEqualTo(1);
+	}
+
+	@Test
 	void unexpectedFailureOfACheckIsAnInternalErrorFrame() {
 		ErrorFrameOnFailure interceptor = new ErrorFrameOnFailure(failing(new IllegalStateException("bug")),
-				this.clientOutbound);
+				this.clientOutbound, this.metrics);
 		assertThat(interceptor.preSend(clientFrame(), this.inbound)).isNull();
 		assertThat(this.outbound).singleElement()
 			.satisfies((message) -> assertThat(StompHeaderAccessor.wrap(message).getMessage()).isEqualTo("internal"));
@@ -94,7 +128,7 @@ class ErrorFrameOnFailureTests {
 				calls.add("afterSendCompletion");
 			}
 
-		}, this.clientOutbound);
+		}, this.clientOutbound, this.metrics);
 		interceptor.postSend(clientFrame(), this.inbound, true);
 		interceptor.afterSendCompletion(clientFrame(), this.inbound, true, null);
 		assertThat(calls).containsExactly("postSend", "afterSendCompletion");
@@ -112,8 +146,13 @@ class ErrorFrameOnFailureTests {
 	}
 
 	private static Message<byte[]> clientFrame() {
+		return clientFrame(new HashMap<>());
+	}
+
+	private static Message<byte[]> clientFrame(Map<String, Object> sessionAttributes) {
 		StompHeaderAccessor headers = StompHeaderAccessor.create(StompCommand.CONNECT);
 		headers.setSessionId("s1");
+		headers.setSessionAttributes(sessionAttributes);
 		headers.setLeaveMutable(true);
 		return MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders());
 	}

@@ -11,69 +11,69 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 
 import dev.stompbox.error.ErrorCode;
+import dev.stompbox.error.StompboxException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * One STOMP ERROR frame per failed client frame, its {@code message} header an error
- * code.
+ * code; a failure Spring's STOMP handler meets goes up to the guard as its error.
  */
 class StompErrorFramesTests {
 
 	private final StompErrorFrames errorFrames = new StompErrorFrames();
 
 	@Test
-	void knownFailureBecomesAnErrorFrameWithItsCodeAndMessage() {
+	void knownFailureGoesUpToTheGuardAsItsError() {
 		Message<byte[]> client = clientFrame(StompCommand.SEND, "s1");
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(client,
+		StompboxException error = refused(client,
 				new MessageDeliveryException(client, ErrorCode.FORBIDDEN.exception("Not your room")));
-		assertThat(command(frame)).isEqualTo(StompCommand.ERROR);
-		assertThat(code(frame)).isEqualTo("forbidden");
-		assertThat(new String(frame.getPayload(), StandardCharsets.UTF_8)).isEqualTo("Not your room");
+		assertThat(error.code()).isEqualTo(ErrorCode.FORBIDDEN);
+		assertThat(error.getMessage()).isEqualTo("Not your room");
 	}
 
 	@Test
 	void bytesThatAreNotAStompFrameAreABadRequest() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null,
+		StompboxException error = refused(null,
 				new IllegalArgumentException("No enum constant " + StompCommand.class.getName() + ".HELLO"));
-		assertThat(code(frame)).isEqualTo("bad-request");
+		assertThat(error.code()).isEqualTo(ErrorCode.BAD_REQUEST);
 	}
 
 	@Test
 	void malformedHeaderIsABadRequest() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null, new StompConversionException(
+		StompboxException error = refused(null, new StompConversionException(
 				"Illegal header: 'nonsense'. A header must be of the form <name>:[<value>]"));
-		assertThat(code(frame)).isEqualTo("bad-request");
+		assertThat(error.code()).isEqualTo(ErrorCode.BAD_REQUEST);
 	}
 
 	@Test
 	void frameOverTheDecoderBufferIsTooLarge() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(null, new StompConversionException(
+		StompboxException error = refused(null, new StompConversionException(
 				"The configured STOMP buffer size limit of 65536 bytes has been exceeded"));
-		assertThat(code(frame)).isEqualTo("too-large");
+		assertThat(error.code()).isEqualTo(ErrorCode.TOO_LARGE);
 	}
 
 	@Test
 	void frameBeforeConnectIsUnauthorized() {
 		// Spring refuses it before the frame has a session id.
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(
-				clientFrame(StompCommand.SEND, null), new IllegalStateException("Unknown session: s1"));
-		assertThat(code(frame)).isEqualTo("unauthorized");
+		StompboxException error = refused(clientFrame(StompCommand.SEND, null),
+				new IllegalStateException("Unknown session: s1"));
+		assertThat(error.code()).isEqualTo(ErrorCode.UNAUTHORIZED);
 	}
 
 	@Test
 	void secondConnectIsABadRequest() {
-		Message<byte[]> frame = this.errorFrames.handleClientMessageProcessingError(
-				clientFrame(StompCommand.CONNECT, null), new IllegalStateException("Session already exists"));
-		assertThat(code(frame)).isEqualTo("bad-request");
+		StompboxException error = refused(clientFrame(StompCommand.CONNECT, null),
+				new IllegalStateException("Session already exists"));
+		assertThat(error.code()).isEqualTo(ErrorCode.BAD_REQUEST);
 	}
 
 	@Test
 	void unexpectedFailureOfAConnectedSessionIsInternal() {
-		Message<byte[]> frame = this.errorFrames
-			.handleClientMessageProcessingError(clientFrame(StompCommand.SEND, "s1"), new IllegalStateException("bug"));
-		assertThat(code(frame)).isEqualTo("internal");
-		assertThat(new String(frame.getPayload(), StandardCharsets.UTF_8)).doesNotContain("bug");
+		StompboxException error = refused(clientFrame(StompCommand.SEND, "s1"), new IllegalStateException("bug"));
+		assertThat(error.code()).isEqualTo(ErrorCode.INTERNAL);
+		assertThat(error.getMessage()).doesNotContain("bug");
 	}
 
 	@Test
@@ -104,12 +104,10 @@ class StompErrorFramesTests {
 		return MessageBuilder.createMessage(new byte[0], headers.getMessageHeaders());
 	}
 
-	private static StompCommand command(Message<byte[]> frame) {
-		return StompHeaderAccessor.wrap(frame).getCommand();
-	}
-
-	private static String code(Message<byte[]> frame) {
-		return StompHeaderAccessor.wrap(frame).getMessage();
+	private StompboxException refused(Message<byte[]> clientMessage, Throwable failure) {
+		return catchThrowableOfType(StompErrorFrames.Refused.class,
+				() -> this.errorFrames.handleClientMessageProcessingError(clientMessage, failure))
+			.error();
 	}
 
 }

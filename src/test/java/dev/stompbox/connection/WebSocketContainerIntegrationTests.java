@@ -16,6 +16,10 @@ import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.WebSocketSessionDecorator;
 
+import dev.stompbox.connection.delivery.FrameWriter;
+import dev.stompbox.connection.delivery.JettyFrameWriter;
+import dev.stompbox.connection.delivery.SendBuffer;
+import dev.stompbox.connection.delivery.SendBuffers;
 import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 

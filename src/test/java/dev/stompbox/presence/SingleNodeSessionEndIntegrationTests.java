@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.connection.ConnectionRegistry;
-import dev.stompbox.connection.DestinationSubscriptions;
+import dev.stompbox.connection.delivery.DestinationSubscriptions;
 import dev.stompbox.relay.RoomInterest;
 import dev.stompbox.support.ResettingSocket;
 import dev.stompbox.support.TestTokens;
