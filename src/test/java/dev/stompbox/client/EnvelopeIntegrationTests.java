@@ -18,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -182,10 +183,9 @@ class EnvelopeIntegrationTests {
 			}
 			sending.add(CompletableFuture.runAsync(() -> {
 				for (int n = 0; n < fromApi; n++) {
-					assertThat(Fixtures
-						.api(this.port, "POST", "/api/rooms/" + room + "/messages",
-								"{\"type\": \"api\", \"body\": " + n + "}")
-						.statusCode()).isEqualTo(202);
+					assertThat(ServerApi.on(this.port)
+						.publisherPost("/api/rooms/" + room + "/messages", "{\"type\": \"api\", \"body\": " + n + "}")
+						.status()).isEqualTo(202);
 				}
 			}, pool));
 			CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

@@ -1,10 +1,6 @@
 package dev.stompbox.client;
 
 import java.lang.reflect.Type;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +21,8 @@ import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.TestTokens;
 
 /**
- * What the room tests share: fresh room and user ids (the tests share one server), the
- * server API over HTTP, and checks that nothing more arrived.
+ * What the room tests share: fresh room and user ids (the tests share one server), and
+ * checks that nothing more arrived.
  */
 final class Fixtures {
 
@@ -38,8 +34,6 @@ final class Fixtures {
 	 * queued.
 	 */
 	static final Duration NOTHING_MORE = Duration.ofMillis(300);
-
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
 	private Fixtures() {
 	}
@@ -102,30 +96,6 @@ final class Fixtures {
 
 	static BlockingQueue<Received> newQueue() {
 		return new LinkedBlockingQueue<>();
-	}
-
-	static String publisherToken() {
-		return TestTokens.builder(user("backend")).scope("stompbox:publish").sign();
-	}
-
-	/** Calls the server API with a {@code stompbox:publish} token. */
-	static HttpResponse<String> api(int port, String method, String path, String json) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-			.timeout(StompTestClient.TIMEOUT)
-			.header("Authorization", "Bearer " + publisherToken())
-			.header("Content-Type", "application/json");
-		request.method(method,
-				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
-		try {
-			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
-		catch (java.io.IOException ex) {
-			throw new AssertionError("Server API call failed: " + method + " " + path, ex);
-		}
 	}
 
 	static JsonNode json(String text) {

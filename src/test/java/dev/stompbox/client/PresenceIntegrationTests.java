@@ -11,6 +11,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -168,8 +169,7 @@ class PresenceIntegrationTests {
 	 */
 	private void awaitSessions(String room, String userId, int sessions) {
 		Awaitility.await().atMost(StompTestClient.TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
-			JsonNode snapshot = Fixtures
-				.json(Fixtures.api(this.port, "GET", "/api/rooms/" + room + "/presence", null).body());
+			JsonNode snapshot = ServerApi.on(this.port).presence(room);
 			int counted = 0;
 			for (JsonNode member : snapshot.path("members")) {
 				if (userId.equals(member.path("userId").asString())) {

@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.command.ClientCommand;
 import dev.stompbox.command.InMemoryCommandSink;
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -165,8 +166,7 @@ class SendingIntegrationTests {
 			late.subscribe("/topic/rooms/" + room);
 			JsonNode ack = late.join(room, Map.of("requestId", "j", "since", "0-0"));
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactly(keptId);
-			JsonNode history = Fixtures
-				.json(Fixtures.api(this.port, "GET", "/api/rooms/" + room + "/messages", null).body());
+			JsonNode history = ServerApi.on(this.port).history(room, null, null);
 			assertThat(Fixtures.ids(history.path("messages"))).containsExactly(keptId);
 		}
 	}

@@ -13,6 +13,7 @@ import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -133,10 +134,11 @@ class SubscriptionIntegrationTests {
 			assertThat(error.path("message").asString()).isNotBlank();
 			BlockingQueue<Received> messages = client.subscribeAndJoin(allowed);
 
-			assertThat(Fixtures.api(this.port, "POST", "/api/rooms/" + other + "/messages", "{\"body\": \"secret\"}")
-				.statusCode()).isEqualTo(202);
-			assertThat(Fixtures.api(this.port, "POST", "/api/rooms/" + allowed + "/messages", "{\"body\": \"marker\"}")
-				.statusCode()).isEqualTo(202);
+			ServerApi api = ServerApi.on(this.port);
+			assertThat(api.publisherPost("/api/rooms/" + other + "/messages", "{\"body\": \"secret\"}").status())
+				.isEqualTo(202);
+			assertThat(api.publisherPost("/api/rooms/" + allowed + "/messages", "{\"body\": \"marker\"}").status())
+				.isEqualTo(202);
 			assertThat(Fixtures.next(messages, "allowed room").path("body").asString()).isEqualTo("marker");
 			Fixtures.assertNothingMore(refused, "the refused room subscription");
 			assertThat(client.isConnected()).as("a refused SUBSCRIBE leaves the connection open").isTrue();

@@ -22,6 +22,7 @@ import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -62,8 +63,9 @@ class ClusterBackendsIntegrationTests {
 				StompTestClient ben = StompTestClient.connect(cluster.port(1), TestTokens.forUser("ben"))) {
 			BlockingQueue<Received> atAmy = amy.subscribeAndJoin(room);
 			BlockingQueue<Received> atBen = ben.subscribeAndJoin(room);
-			Backend.Reply published = Backend.post(cluster.port(2), "/api/rooms/" + room + "/messages",
-					"{\"type\":\"notice\",\"body\":{\"text\":\"from the backend\"}}");
+			Reply published = cluster.api(2)
+				.publisherPost("/api/rooms/" + room + "/messages",
+						"{\"type\":\"notice\",\"body\":{\"text\":\"from the backend\"}}");
 			assertThat(published.status()).as(published.body()).isEqualTo(202);
 			String id = published.json().path("id").asString();
 			for (BlockingQueue<Received> queue : List.of(atAmy, atBen)) {
@@ -73,11 +75,11 @@ class ClusterBackendsIntegrationTests {
 				assertThat(envelope.path("from").path("userId").asString()).isEqualTo("server");
 				assertThat(envelope.path("body").path("text").asString()).isEqualTo("from the backend");
 			}
-			Backend.Reply history = Backend.get(cluster.port(1), "/api/rooms/" + room + "/messages");
+			Reply history = cluster.api(1).publisherGet("/api/rooms/" + room + "/messages");
 			assertThat(history.status()).isEqualTo(200);
 			assertThat(history.json().path("complete").asBoolean()).isTrue();
 			assertThat(history.json().path("messages").get(0).path("id").asString()).isEqualTo(id);
-			Backend.Reply presence = Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence");
+			Reply presence = cluster.api(0).publisherGet("/api/rooms/" + room + "/presence");
 			assertThat(Rooms.sessions(presence.json().path("members"))).isEqualTo(Map.of("amy", 1, "ben", 1));
 		}
 	}
@@ -96,9 +98,8 @@ class ClusterBackendsIntegrationTests {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> backendRedis.smembers(umasInstances),
 						(instances) -> instances.equals(Set.of(instance(0), instance(1))));
-			assertThat(Backend
-				.post(cluster.port(2), "/api/users/uma/events",
-						"{\"type\":\"notice\",\"body\":{\"text\":\"hello uma\"}}")
+			assertThat(cluster.api(2)
+				.publisherPost("/api/users/uma/events", "{\"type\":\"notice\",\"body\":{\"text\":\"hello uma\"}}")
 				.status()).isEqualTo(202);
 			for (StompTestClient tab : tabs) {
 				JsonNode event = next(tab.queue("/user/queue/events"));
@@ -107,9 +108,9 @@ class ClusterBackendsIntegrationTests {
 				assertThat(event.path("ts").asLong()).isPositive();
 			}
 			// Markers: whatever was delivered before them would be seen first.
-			Backend.post(cluster.port(0), "/api/users/victor/events", "{\"type\":\"marker\"}");
+			cluster.api(0).publisherPost("/api/users/victor/events", "{\"type\":\"marker\"}");
 			assertThat(next(victor.queue("/user/queue/events")).path("type").asString()).isEqualTo("marker");
-			Backend.post(cluster.port(1), "/api/users/uma/events", "{\"type\":\"marker\"}");
+			cluster.api(1).publisherPost("/api/users/uma/events", "{\"type\":\"marker\"}");
 			for (StompTestClient tab : tabs) {
 				assertThat(next(tab.queue("/user/queue/events")).path("type").asString()).isEqualTo("marker");
 			}
@@ -135,7 +136,7 @@ class ClusterBackendsIntegrationTests {
 			// Once the disconnect was handled (fay left), gus still keeps instance 0
 			// listening.
 			await().atMost(Duration.ofSeconds(5))
-				.until(() -> !Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence").body().contains("fay"));
+				.until(() -> !cluster.api(0).publisherGet("/api/rooms/" + room + "/presence").body().contains("fay"));
 			assertThat(subscribers(channel)).isEqualTo(1);
 			second.close();
 			await().atMost(Duration.ofSeconds(5)).until(() -> subscribers(channel) == 0);

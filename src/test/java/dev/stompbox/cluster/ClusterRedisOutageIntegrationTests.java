@@ -29,6 +29,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -76,7 +77,7 @@ class ClusterRedisOutageIntegrationTests {
 	void clusterIsReady() {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			for (int i = 0; i < cluster.size(); i++) {
-				assertThat(Backend.probe(cluster.port(i), "/actuator/health/readiness")).isEqualTo(200);
+				assertThat(cluster.api(i).get("/actuator/health/readiness", null).status()).isEqualTo(200);
 			}
 		});
 	}
@@ -119,13 +120,13 @@ class ClusterRedisOutageIntegrationTests {
 			// Readiness goes down on every instance within 5 s; liveness stays up.
 			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 				for (int i = 0; i < cluster.size(); i++) {
-					assertThat(Backend.probe(cluster.port(i), "/actuator/health/readiness")).isEqualTo(503);
+					assertThat(cluster.api(i).get("/actuator/health/readiness", null).status()).isEqualTo(503);
 				}
 			});
 			System.out.println("Readiness was DOWN on every instance " + millis(System.nanoTime() - interrupted)
 					+ " ms after Redis stopped");
 			for (int i = 0; i < cluster.size(); i++) {
-				assertThat(Backend.probe(cluster.port(i), "/actuator/health/liveness")).isEqualTo(200);
+				assertThat(cluster.api(i).get("/actuator/health/liveness", null).status()).isEqualTo(200);
 			}
 			// Sends during the outage are refused, each within 2 s.
 			await().atMost(Duration.ofSeconds(10))
@@ -159,7 +160,7 @@ class ClusterRedisOutageIntegrationTests {
 					+ millis(resubscribed2 - recovered) + " ms after recover()");
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				for (int i = 0; i < cluster.size(); i++) {
-					assertThat(Backend.probe(cluster.port(i), "/actuator/health/readiness")).isEqualTo(200);
+					assertThat(cluster.api(i).get("/actuator/health/readiness", null).status()).isEqualTo(200);
 				}
 			});
 			System.out.println("Readiness was UP on every instance " + millis(System.nanoTime() - recovered)
@@ -252,14 +253,14 @@ class ClusterRedisOutageIntegrationTests {
 			// A new incarnation of the room has its own epoch, after the id the client
 			// saw.
 			String fresh = await().atMost(Duration.ofSeconds(10)).until(() -> {
-				Backend.Reply reply = Backend.post(cluster.port(2), "/api/rooms/" + room + "/messages",
-						"{\"body\":{\"text\":\"after the restart\"}}");
+				Reply reply = cluster.api(2)
+					.publisherPost("/api/rooms/" + room + "/messages", "{\"body\":{\"text\":\"after the restart\"}}");
 				return (reply.status() == 202) ? reply.json().path("id").asString() : null;
 			}, (id) -> id != null);
 			JsonNode restarted = Rooms.join(reader, room, Map.of("requestId", "restarted", "since", seen));
 			assertThat(restarted.path("recoveredAll").asBoolean()).isFalse();
 			assertThat(Rooms.ids(list(restarted.path("recovered")))).containsExactly(fresh);
-			Backend.Reply page = Backend.get(cluster.port(1), "/api/rooms/" + room + "/messages?since=" + seen);
+			Reply page = cluster.api(1).publisherGet("/api/rooms/" + room + "/messages?since=" + seen);
 			assertThat(page.json().path("complete").asBoolean()).isFalse();
 		}
 	}

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.ClusterTest;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -205,8 +206,8 @@ class ClusterRoomsIntegrationTests {
 		String room = "overflow";
 		List<String> ids = new ArrayList<>();
 		for (int n = 0; n < HISTORY_SIZE + 5; n++) {
-			Backend.Reply reply = Backend.post(cluster.port(0), "/api/rooms/" + room + "/messages",
-					"{\"type\":\"message\",\"body\":{\"n\":" + n + "}}");
+			Reply reply = cluster.api(0)
+				.publisherPost("/api/rooms/" + room + "/messages", "{\"type\":\"message\",\"body\":{\"n\":" + n + "}}");
 			assertThat(reply.status()).as(reply.body()).isEqualTo(202);
 			ids.add(reply.json().path("id").asString());
 		}
@@ -222,9 +223,9 @@ class ClusterRoomsIntegrationTests {
 			assertThat(justKept.path("recoveredAll").asBoolean()).isTrue();
 			assertThat(ids(list(justKept.path("recovered")))).isEqualTo(kept);
 		}
-		Backend.Reply incomplete = Backend.get(cluster.port(2), "/api/rooms/" + room + "/messages?since=" + ids.get(3));
+		Reply incomplete = cluster.api(2).publisherGet("/api/rooms/" + room + "/messages?since=" + ids.get(3));
 		assertThat(incomplete.json().path("complete").asBoolean()).isFalse();
-		Backend.Reply complete = Backend.get(cluster.port(2), "/api/rooms/" + room + "/messages?since=" + ids.get(4));
+		Reply complete = cluster.api(2).publisherGet("/api/rooms/" + room + "/messages?since=" + ids.get(4));
 		assertThat(complete.json().path("complete").asBoolean()).isTrue();
 		assertThat(ids(list(complete.json().path("messages")))).isEqualTo(kept);
 	}
@@ -243,7 +244,7 @@ class ClusterRoomsIntegrationTests {
 			assertThat(ids(take(seen, 2, StompTestClient.TIMEOUT))).containsExactly(kept, stroke);
 			JsonNode rejoin = Rooms.join(viewer, room, Map.of("requestId", "rejoin", "since", "0-0"));
 			assertThat(ids(list(rejoin.path("recovered")))).containsExactly(kept);
-			JsonNode history = Backend.get(cluster.port(1), "/api/rooms/" + room + "/messages").json();
+			JsonNode history = cluster.api(1).publisherGet("/api/rooms/" + room + "/messages").json();
 			assertThat(ids(list(history.path("messages")))).containsExactly(kept);
 		}
 	}

@@ -19,6 +19,7 @@ import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.relay.RoomInterest;
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.ResettingSocket;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
 import dev.stompbox.user.RedisUserEvents;
@@ -70,8 +71,7 @@ class SessionEndIntegrationTests {
 
 		await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			for (int room = 0; room < ROOMS; room++) {
-				Backend.Reply reply = Backend.get(cluster.port(room % cluster.size()),
-						"/api/rooms/end-" + room + "/presence");
+				Reply reply = cluster.api(room % cluster.size()).publisherGet("/api/rooms/end-" + room + "/presence");
 				assertThat(reply.status()).as(reply.body()).isEqualTo(200);
 				JsonNode members = reply.json().path("members");
 				assertThat(members.isArray()).as(reply.body()).isTrue();

@@ -15,6 +15,7 @@ import dev.stompbox.redis.RedisAvailability;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisProxy;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -110,7 +111,7 @@ class SessionEndRedisBlipIntegrationTests {
 	}
 
 	private static List<String> memberIds(String room) {
-		Backend.Reply reply = Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence");
+		Reply reply = cluster.api(0).publisherGet("/api/rooms/" + room + "/presence");
 		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
 		List<String> ids = new ArrayList<>();
 		for (JsonNode member : reply.json().path("members")) {

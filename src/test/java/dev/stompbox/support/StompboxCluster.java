@@ -74,6 +74,11 @@ public final class StompboxCluster implements AutoCloseable {
 		return ((WebServerApplicationContext) instance(index)).getWebServer().getPort();
 	}
 
+	/** HTTP calls to the instance: the server API, its health probes. */
+	public ServerApi api(int index) {
+		return ServerApi.on(port(index));
+	}
+
 	public <T> T bean(int index, Class<T> type) {
 		return instance(index).getBean(type);
 	}
