@@ -1,6 +1,5 @@
 package dev.stompbox.client;
 
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Queueing;
 import dev.stompbox.support.StompTestClient.Received;
-import dev.stompbox.support.TestTokens;
 
 /**
  * What the room tests share: fresh room and user ids (the tests share one server), and
@@ -100,23 +98,6 @@ final class Fixtures {
 
 	static JsonNode json(String text) {
 		return JSON.readTree(text);
-	}
-
-	/**
-	 * Queues every frame of one subscription, like the test client's own subscriptions.
-	 */
-	record Queueing(BlockingQueue<Received> queue) implements StompFrameHandler {
-
-		@Override
-		public Type getPayloadType(StompHeaders headers) {
-			return byte[].class;
-		}
-
-		@Override
-		public void handleFrame(StompHeaders headers, Object payload) {
-			this.queue.add(new Received(headers, (byte[]) payload));
-		}
-
 	}
 
 }

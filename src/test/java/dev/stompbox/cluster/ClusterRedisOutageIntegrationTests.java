@@ -1,6 +1,5 @@
 package dev.stompbox.cluster;
 
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import tools.jackson.databind.JsonNode;
 
@@ -31,6 +29,7 @@ import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Queueing;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -278,7 +277,7 @@ class ClusterRedisOutageIntegrationTests {
 			StompHeaders subscribe = new StompHeaders();
 			subscribe.setDestination(topic(room));
 			subscribe.setReceipt("in-the-dark");
-			early.session().subscribe(subscribe, new QueueingHandler(messages));
+			early.session().subscribe(subscribe, new Queueing(messages));
 			JsonNode refused = early.awaitError();
 			assertThat(refused.path("error").asString()).isEqualTo("unavailable");
 			assertThat(refused.path("destination").asString()).isEqualTo(topic(room));
@@ -425,20 +424,6 @@ class ClusterRedisOutageIntegrationTests {
 
 	private static long millis(long nanos) {
 		return nanos / 1_000_000;
-	}
-
-	private record QueueingHandler(BlockingQueue<Received> queue) implements StompFrameHandler {
-
-		@Override
-		public Type getPayloadType(StompHeaders headers) {
-			return byte[].class;
-		}
-
-		@Override
-		public void handleFrame(StompHeaders headers, Object payload) {
-			this.queue.add(new Received(headers, (byte[]) payload));
-		}
-
 	}
 
 	private record Ack(String requestId, boolean ok, String id, String error, long sent, long answered) {

@@ -156,7 +156,7 @@ public final class StompTestClient implements AutoCloseable {
 		if (awaitReceipt) {
 			headers.setReceipt("r-" + destination);
 		}
-		StompSession.Subscription subscription = this.session.subscribe(headers, new QueueingHandler(queue));
+		StompSession.Subscription subscription = this.session.subscribe(headers, new Queueing(queue));
 		if (awaitReceipt) {
 			subscription.addReceiptTask(() -> receipted.complete(null));
 			subscription.addReceiptLostTask(() -> receipted
@@ -317,7 +317,11 @@ public final class StompTestClient implements AutoCloseable {
 
 	}
 
-	private record QueueingHandler(BlockingQueue<Received> queue) implements StompFrameHandler {
+	/**
+	 * Queues every frame of one subscription, as this client's own subscriptions do: for
+	 * a test that subscribes through {@link #session()} with headers of its own.
+	 */
+	public record Queueing(BlockingQueue<Received> queue) implements StompFrameHandler {
 
 		@Override
 		public Type getPayloadType(StompHeaders headers) {
