@@ -145,8 +145,8 @@ class PresenceIntegrationTests {
 		String dave = Fixtures.user("dave");
 		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")))) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
-			try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-				assertThat(socket.connect(TestTokens.builder(dave).name("Dave").sign())).startsWith("CONNECTED\n");
+			try (RawStompSocket socket = RawStompSocket.connected(this.port,
+					TestTokens.builder(dave).name("Dave").sign())) {
 				socket.send("SUBSCRIBE\nid:0\ndestination:/user/queue/acks\nreceipt:acks\n\n\u0000");
 				assertThat(socket.nextCommandFrame()).startsWith("RECEIPT\n");
 				socket.send("SEND\ndestination:/app/rooms/" + room + "/join\ncontent-type:application/json\n\n"

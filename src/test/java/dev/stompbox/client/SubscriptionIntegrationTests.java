@@ -95,8 +95,7 @@ class SubscriptionIntegrationTests {
 	/** Spring's client closes at once on DISCONNECT, so this one speaks STOMP by hand. */
 	@Test
 	void disconnectWithReceiptIsReceiptedBeforeTheConnectionCloses() {
-		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(socket.connect(TestTokens.forUser(Fixtures.user("raw")))).startsWith("CONNECTED\n");
+		try (RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(Fixtures.user("raw")))) {
 			socket.send("DISCONNECT\nreceipt:bye-1\n\n\u0000");
 			String frame = socket.nextCommandFrame();
 			assertThat(frame).startsWith("RECEIPT\n").contains("\nreceipt-id:bye-1\n");
@@ -109,8 +108,7 @@ class SubscriptionIntegrationTests {
 	@Test
 	void rawSubscribeAndUnsubscribeWithReceiptsAreReceiptedInOrder() {
 		String room = Fixtures.room("raw");
-		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(socket.connect(TestTokens.forUser(Fixtures.user("raw")))).startsWith("CONNECTED\n");
+		try (RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(Fixtures.user("raw")))) {
 			socket.send("SUBSCRIBE\nid:1\ndestination:/topic/rooms/" + room + "\nreceipt:s-1\n\n\u0000");
 			assertThat(socket.nextCommandFrame()).startsWith("RECEIPT\n").contains("\nreceipt-id:s-1\n");
 			socket.send("SUBSCRIBE\nid:2\ndestination:/user/queue/acks\nreceipt:s-2\n\n\u0000");

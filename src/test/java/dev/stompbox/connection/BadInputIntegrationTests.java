@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,13 +32,13 @@ class BadInputIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private Bystander bystander;
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("lobby");
 
 	private StompTestClient mallory;
 
 	@BeforeEach
 	void connect() {
-		this.bystander = Bystander.inRoom(this.port, "lobby");
 		this.mallory = StompTestClient.connect(this.port, TestTokens.forUser("mallory"));
 		this.mallory.subscribeAndJoin("lobby");
 	}
@@ -45,7 +46,6 @@ class BadInputIntegrationTests {
 	@AfterEach
 	void disconnect() {
 		this.mallory.close();
-		this.bystander.close();
 	}
 
 	@ParameterizedTest

@@ -41,7 +41,7 @@ class BeforeConnectIntegrationTests {
 	@Test
 	void aConnectionThatSendsNothingIsClosedWithUnauthorizedAnd1008() {
 		try (RawStompSocket silent = RawStompSocket.open(this.port, "/ws")) {
-			assertUnauthorizedAndClosed(silent);
+			silent.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 	}
 
@@ -49,7 +49,7 @@ class BeforeConnectIntegrationTests {
 	void aConnectWithoutItsNulIsClosedWithUnauthorizedAnd1008() {
 		try (RawStompSocket unfinished = RawStompSocket.open(this.port, "/ws")) {
 			unfinished.send("CONNECT\n");
-			assertUnauthorizedAndClosed(unfinished);
+			unfinished.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 	}
 
@@ -66,8 +66,7 @@ class BeforeConnectIntegrationTests {
 
 	@Test
 	void aConnectedClientOutlivesTheTimeout() throws InterruptedException {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			Thread.sleep(TIMEOUT_MS + 1000);
 			RawFrames.subscribeAndAwaitReceipt(client, "acks", "/user/queue/acks");
 			assertThat(client.isOpen()).isTrue();
@@ -95,7 +94,7 @@ class BeforeConnectIntegrationTests {
 			for (int i = 0; i < 10; i++) {
 				trickler.send("x-padding-" + i + ":" + "p".repeat(986) + "\n");
 			}
-			assertTooLargeAndClosed(trickler);
+			trickler.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 	}
 
@@ -106,7 +105,7 @@ class BeforeConnectIntegrationTests {
 			for (int i = 0; i < 10; i++) {
 				trickler.sendPart("x-padding-" + i + ":" + "p".repeat(986) + "\n", false);
 			}
-			assertTooLargeAndClosed(trickler);
+			trickler.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 	}
 
@@ -157,20 +156,6 @@ class BeforeConnectIntegrationTests {
 				throw new AssertionError(ex);
 			}
 		}
-	}
-
-	private static void assertUnauthorizedAndClosed(RawStompSocket socket) {
-		String error = socket.nextCommandFrame();
-		assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-		assertThat(RawFrames.header(error, "message")).isEqualTo("unauthorized");
-		assertThat(socket.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
-	}
-
-	private static void assertTooLargeAndClosed(RawStompSocket socket) {
-		String error = socket.nextCommandFrame();
-		assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-		assertThat(RawFrames.header(error, "message")).isEqualTo("too-large");
-		assertThat(socket.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
 	}
 
 }

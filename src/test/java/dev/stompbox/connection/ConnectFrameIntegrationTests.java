@@ -44,8 +44,7 @@ class ConnectFrameIntegrationTests {
 
 	@Test
 	void disconnectWithReceiptGetsAReceipt() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			client.send(RawFrames.disconnect("bye-1"));
 			String receipt = client.nextCommandFrame();
 			assertThat(RawFrames.command(receipt)).isEqualTo("RECEIPT");
@@ -55,8 +54,7 @@ class ConnectFrameIntegrationTests {
 
 	@Test
 	void disconnectWithReceiptAfterSubscriptionsIsReceiptedLikeThem() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			client.send(RawFrames.subscribe("s1", "/topic/rooms/lobby", "sub-1"));
 			client.send(RawFrames.subscribe("s2", "/user/queue/acks", "sub-2"));
 			client.send(RawFrames.disconnect("bye-2"));

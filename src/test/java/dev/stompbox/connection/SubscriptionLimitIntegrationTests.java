@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -44,19 +45,17 @@ class SubscriptionLimitIntegrationTests {
 
 	private RawStompSocket socket;
 
-	private Bystander bystander;
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("limits-bystander");
 
 	@BeforeEach
 	void connect() {
-		this.bystander = Bystander.inRoom(this.port, "limits-bystander");
-		this.socket = RawStompSocket.open(this.port, "/ws");
-		assertThat(command(this.socket.connect(TestTokens.forUser("subscriber")))).isEqualTo("CONNECTED");
+		this.socket = RawStompSocket.connected(this.port, TestTokens.forUser("subscriber"));
 	}
 
 	@AfterEach
 	void close() {
 		this.socket.close();
-		this.bystander.close();
 	}
 
 	@Test

@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.session.StompEndpoints;
+import dev.stompbox.support.Queues;
 
 /**
  * A SockJS session over xhr-streaming spoken by hand, for what SockJS clients would not
@@ -69,7 +69,7 @@ final class XhrStreamingSession implements AutoCloseable {
 			}
 			XhrStreamingSession session = new XhrStreamingSession(http, base, sessionId, response.body());
 			Thread.ofVirtual().start(session::read);
-			String open = session.received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			String open = session.next();
 			if (!"o".equals(open)) {
 				throw new AssertionError("Expected SockJS's open frame, got " + open);
 			}
@@ -138,17 +138,7 @@ final class XhrStreamingSession implements AutoCloseable {
 	}
 
 	private String next() {
-		try {
-			String frame = this.received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			if (frame == null) {
-				throw new AssertionError("Nothing on the stream within " + WAIT);
-			}
-			return frame;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		return Queues.next(this.received, WAIT, "SockJS frame on the stream");
 	}
 
 	/**

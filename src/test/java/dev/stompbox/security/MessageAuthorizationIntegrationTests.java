@@ -22,12 +22,12 @@ import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
+import dev.stompbox.support.RawStompSocket;
 
-import static dev.stompbox.security.RawStompConnection.command;
+import static dev.stompbox.support.RawStompSocket.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -174,9 +174,9 @@ class MessageAuthorizationIntegrationTests {
 	@Test
 	void sendingOutsideAppIsAProtocolFailureThatClosesTheConnectionAndDeliversNothing() {
 		try (StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob"));
-				RawStompConnection mallory = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
+				RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			BlockingQueue<Received> lobby = bob.subscribeAndJoin("authz-lobby");
-			assertThat(command(mallory.connectWithBearer(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
+			assertThat(command(mallory.connect(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
 			mallory.send("SEND\ndestination:/topic/rooms/authz-lobby\ncontent-type:application/json\n\n"
 					+ "{\"id\":\"1-0\",\"roomId\":\"authz-lobby\",\"from\":{\"userId\":\"bob\"},\"body\":\"forged\"}\u0000");
 			String answer = mallory.nextCommandFrame();
@@ -191,9 +191,9 @@ class MessageAuthorizationIntegrationTests {
 	@Test
 	void sendingToAnotherUsersQueueIsAProtocolFailure() {
 		try (StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob-queue"));
-				RawStompConnection mallory = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
+				RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			bob.ensureUserQueues();
-			assertThat(command(mallory.connectWithBearer(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
+			assertThat(command(mallory.connect(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
 			mallory.send("SEND\ndestination:/user/bob-queue/queue/system\ncontent-type:application/json\n\n"
 					+ "{\"type\":\"reconnect\",\"reason\":\"shutdown\"}\u0000");
 			assertThat(command(mallory.nextCommandFrame())).isEqualTo("ERROR");
