@@ -119,11 +119,7 @@ class SendBufferTests {
 		this.session.sendMessage(ERROR);
 		verify(this.transport, never()).sendMessage(any());
 		close(CloseStatus.PROTOCOL_ERROR);
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
-		InOrder order = inOrder(this.transport);
-		order.verify(this.transport).sendMessage(LATER);
-		order.verify(this.transport).sendMessage(ERROR);
-		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
+		awaitSentThenClosed(LATER, ERROR);
 	}
 
 	@Test
@@ -135,11 +131,7 @@ class SendBufferTests {
 		CompletableFuture.runAsync(() -> close(CloseStatus.PROTOCOL_ERROR), this.threads).get(5, TimeUnit.SECONDS);
 		verify(this.transport, never()).close(any());
 		this.release.countDown();
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
-		InOrder order = inOrder(this.transport);
-		order.verify(this.transport).sendMessage(EARLIER);
-		order.verify(this.transport).sendMessage(ERROR);
-		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
+		awaitSentThenClosed(EARLIER, ERROR);
 	}
 
 	@Test
@@ -319,6 +311,16 @@ class SendBufferTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Waits for the close, which must come after the frames, sent in order. */
+	private void awaitSentThenClosed(TextMessage... frames) throws Exception {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
+		InOrder order = inOrder(this.transport);
+		for (TextMessage frame : frames) {
+			order.verify(this.transport).sendMessage(frame);
+		}
+		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
 	}
 
 	private void close(CloseStatus status) {
