@@ -17,6 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Queueing;
 import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.TestTokens;
 
 /**
  * What the room tests share: fresh room and user ids (the tests share one server), and
@@ -44,6 +46,26 @@ final class Fixtures {
 	/** A user id no other test uses. */
 	static String user(String prefix) {
 		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** Connects a user no other test uses, {@code prefix-...}, over {@code /ws}. */
+	static StompTestClient connectNewUser(int port, String prefix) {
+		return connectNewUser(port, prefix, Transport.WEBSOCKET);
+	}
+
+	/** Connects a user no other test uses, {@code prefix-...}, over the transport. */
+	static StompTestClient connectNewUser(int port, String prefix, Transport transport) {
+		return StompTestClient.connect(port, TestTokens.forUser(user(prefix)), transport);
+	}
+
+	/** Connects the user (another tab of it, say). */
+	static StompTestClient connectAs(int port, String userId, Transport transport) {
+		return StompTestClient.connect(port, TestTokens.forUser(userId), transport);
+	}
+
+	/** Connects the user with a token carrying its display name. */
+	static StompTestClient connectAs(int port, String userId, String name, Transport transport) {
+		return StompTestClient.connect(port, TestTokens.builder(userId).name(name).sign(), transport);
 	}
 
 	static List<String> ids(JsonNode envelopes) {

@@ -30,10 +30,8 @@ class HistoryRetentionIntegrationTests {
 	@OverBothTransports
 	void gapLongerThanTheRetentionRecoversWhatIsKeptAndIsNotRecoveredAll(Transport transport) {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, 8);
 			List<String> kept = sent.subList(3, 8);
 			late.subscribe("/topic/rooms/" + room);
@@ -56,8 +54,8 @@ class HistoryRetentionIntegrationTests {
 	@Test
 	void sinceZeroAfterMessagesWereDroppedRecoversWhatIsKeptAndIsNotRecoveredAll() {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient fresh = Fixtures.connectNewUser(this.port, "f")) {
 			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT + 1);
 			fresh.subscribe("/topic/rooms/" + room);
 			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
@@ -69,8 +67,8 @@ class HistoryRetentionIntegrationTests {
 	@Test
 	void sinceZeroWithNothingDroppedIsRecoveredAll() {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient fresh = Fixtures.connectNewUser(this.port, "f")) {
 			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT);
 			fresh.subscribe("/topic/rooms/" + room);
 			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
@@ -82,8 +80,8 @@ class HistoryRetentionIntegrationTests {
 	@Test
 	void ephemeralMessagesDoNotPushKeptMessagesOut() {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")))) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l")) {
 			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT);
 			for (int i = 0; i < 2 * KEPT; i++) {
 				sender.send("/app/rooms/" + room + "/messages",

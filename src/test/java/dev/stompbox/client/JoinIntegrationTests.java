@@ -32,8 +32,7 @@ class JoinIntegrationTests {
 	void joinAckOfAnEmptyRoomEchoesRequestIdAndHasNoLastIdAndNothingRecovered(Transport transport) {
 		String room = Fixtures.room("join");
 		String alice = Fixtures.user("alice");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.builder(alice).name("Alice").sign(),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, alice, "Alice", transport)) {
 			client.subscribe("/topic/rooms/" + room);
 			JsonNode ack = client.join(room, Map.of("requestId", "r1"));
 			assertThat(ack.propertyNames()).containsExactlyInAnyOrder("requestId", "type", "ok", "roomId", "members",
@@ -58,12 +57,9 @@ class JoinIntegrationTests {
 		String room = Fixtures.room("members");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient aliceTab1 = StompTestClient.connect(this.port,
-				TestTokens.builder(alice).name("Alice").sign(), transport);
-				StompTestClient aliceTab2 = StompTestClient.connect(this.port,
-						TestTokens.builder(alice).name("Alice").sign(), transport);
-				StompTestClient bobTab = StompTestClient.connect(this.port, TestTokens.builder(bob).name("Bob").sign(),
-						transport)) {
+		try (StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport)) {
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribe("/topic/rooms/" + room);
 			JsonNode second = aliceTab2.join(room);
@@ -80,10 +76,8 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void withoutSinceLastIdIsTheNewestIdAndNothingIsRecovered(Transport transport) {
 		String room = Fixtures.room("last");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			List<String> sent = sendMessages(sender, room, 3);
 			late.subscribe("/topic/rooms/" + room);
 			JsonNode ack = late.join(room);
@@ -96,10 +90,8 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void sinceGivesExactlyTheMessagesAfterItOldestFirst(Transport transport) {
 		String room = Fixtures.room("since");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			BlockingQueue<Received> live = sender.subscribeAndJoin(room);
 			List<String> sent = sendMessages(sender, room, 5);
 			List<JsonNode> delivered = new ArrayList<>();
@@ -126,10 +118,8 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void sinceZeroGivesEverythingKept(Transport transport) {
 		String room = Fixtures.room("zero");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient fresh = Fixtures.connectNewUser(this.port, "f", transport)) {
 			List<String> sent = sendMessages(sender, room, 4);
 			fresh.subscribe("/topic/rooms/" + room);
 			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
@@ -142,7 +132,7 @@ class JoinIntegrationTests {
 	@Test
 	void sinceZeroInAnEmptyRoomRecoversNothingAndIsComplete() {
 		String room = Fixtures.room("zero");
-		try (StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
+		try (StompTestClient fresh = Fixtures.connectNewUser(this.port, "f")) {
 			fresh.subscribe("/topic/rooms/" + room);
 			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
 			assertThat(ack.path("recovered")).isEmpty();
@@ -154,7 +144,7 @@ class JoinIntegrationTests {
 	@Test
 	void sinceFromAnUnknownEarlierIncarnationOfAnEmptyRoomIsNotRecoveredAll() {
 		String room = Fixtures.room("incarnation");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + room);
 			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "123-0"));
 			assertThat(ack.path("ok").asBoolean()).isTrue();
@@ -167,8 +157,8 @@ class JoinIntegrationTests {
 	@Test
 	void sinceOlderThanEveryIdOfTheRoomsCurrentIncarnationIsNotRecoveredAll() {
 		String room = Fixtures.room("incarnation");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			List<String> sent = sendMessages(sender, room, 2);
 			client.subscribe("/topic/rooms/" + room);
 			// The client saw message 123-0, which this room never had: messages it missed
@@ -182,8 +172,7 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void joinWithoutRequestIdOrBodyIsStillAnswered(Transport transport) {
 		String room = Fixtures.room("bare");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c", transport)) {
 			client.subscribe("/topic/rooms/" + room);
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/join", "");
@@ -199,7 +188,7 @@ class JoinIntegrationTests {
 	@Test
 	void roomIdsOfUpTo64LettersDigitsDashesAndUnderscoresAreAccepted() {
 		String longest = "A-z_9" + "x".repeat(59);
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + longest);
 			JsonNode ack = client.join(longest);
 			assertThat(ack.path("ok").asBoolean()).isTrue();
@@ -209,7 +198,7 @@ class JoinIntegrationTests {
 
 	@Test
 	void roomIdsOutsideThePatternAreBadRequests() {
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.ensureUserQueues();
 			for (String room : new String[] { "x".repeat(65), "a.b", "caf\u00e9", "a+b" }) {
 				client.send("/app/rooms/" + room + "/join", Map.of("requestId", "bad-" + room));
@@ -224,7 +213,7 @@ class JoinIntegrationTests {
 	@Test
 	void malformedSinceIsABadRequest() {
 		String room = Fixtures.room("bad");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + room);
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/join", Map.of("requestId", "j", "since", "yesterday"));
@@ -261,10 +250,8 @@ class JoinIntegrationTests {
 	 */
 	@OverBothTransports
 	void messageSentRightAfterTheJoinAckAlwaysArrives(Transport transport) {
-		try (StompTestClient joiner = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("joiner")),
-				transport);
-				StompTestClient member = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("member")),
-						transport)) {
+		try (StompTestClient joiner = Fixtures.connectNewUser(this.port, "joiner", transport);
+				StompTestClient member = Fixtures.connectNewUser(this.port, "member", transport)) {
 			joiner.ensureUserQueues();
 			member.ensureUserQueues();
 			for (int round = 0; round < 50; round++) {

@@ -35,11 +35,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("pres");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")),
-				transport);
-				StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport)) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w", transport);
+				StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport)) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			long before = System.currentTimeMillis();
 
@@ -73,11 +72,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("pres");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")),
-				transport);
-				StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport)) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w", transport);
+				StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport)) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribeAndJoin(room);
@@ -108,11 +106,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("pres");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")),
-				transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport);
-				StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport)) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport);
+				StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport)) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribeAndJoin(room);
@@ -143,7 +140,7 @@ class PresenceIntegrationTests {
 	void leaveEventComesWhenTheConnectionClosesWithoutDisconnect() {
 		String room = Fixtures.room("pres");
 		String dave = Fixtures.user("dave");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")))) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w")) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			try (RawStompSocket socket = RawStompSocket.connected(this.port,
 					TestTokens.builder(dave).name("Dave").sign())) {
@@ -185,11 +182,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("snap");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport);
-				StompTestClient reader = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("r")),
-						transport)) {
+		try (StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport);
+				StompTestClient reader = Fixtures.connectNewUser(this.port, "r", transport)) {
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribeAndJoin(room);
 			BlockingQueue<Received> events = reader.subscribe("/topic/rooms/" + room + "/presence");
@@ -211,16 +207,11 @@ class PresenceIntegrationTests {
 	@OverBothTransports
 	void presenceSnapshotOfAnEmptyRoomHasNoMembers(Transport transport) {
 		String room = Fixtures.room("snap");
-		try (StompTestClient reader = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("r")),
-				transport)) {
+		try (StompTestClient reader = Fixtures.connectNewUser(this.port, "r", transport)) {
 			JsonNode snapshot = Fixtures.next(reader.subscribe("/app/rooms/" + room + "/presence"), "snapshot");
 			assertThat(snapshot)
 				.isEqualTo(Fixtures.json("{\"roomId\": \"" + room + "\", \"members\": [], \"memberCount\": 0}"));
 		}
-	}
-
-	private StompTestClient connect(String userId, String name, Transport transport) {
-		return StompTestClient.connect(this.port, TestTokens.builder(userId).name(name).sign(), transport);
 	}
 
 	private static void leave(StompTestClient client, String room) {

@@ -35,8 +35,7 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void sendingBeforeJoiningIsRefusedWithNotJoinedAndDeliversNothing(Transport transport) {
 		String room = Fixtures.room("nj");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("nj")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "nj", transport)) {
 			BlockingQueue<Received> messages = client.subscribe("/topic/rooms/" + room);
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/messages", Map.of("requestId", "r2", "body", "too early"));
@@ -62,8 +61,7 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void sendIsAckedWithTheIdTheMessageIsDeliveredWith(Transport transport) {
 		String room = Fixtures.room("ack");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("a")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "a", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			client.send("/app/rooms/" + room + "/messages", Map.of("body", "no ACK asked for"));
 			client.send("/app/rooms/" + room + "/messages", Map.of("requestId", "r2", "body", Map.of("k", "v")));
@@ -81,10 +79,9 @@ class SendingIntegrationTests {
 	void retryWithTheSameClientMsgIdFromAnotherSessionOfTheUserIsNotDeliveredAgain(Transport transport) {
 		String room = Fixtures.room("dedupe");
 		String alice = Fixtures.user("alice");
-		try (StompTestClient tab1 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient tab2 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient observer = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("o")),
-						transport)) {
+		try (StompTestClient tab1 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient tab2 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient observer = Fixtures.connectNewUser(this.port, "o", transport)) {
 			BlockingQueue<Received> observed = observer.subscribeAndJoin(room);
 			tab1.join(room);
 			tab2.join(room);
@@ -109,10 +106,8 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void anotherUserWithTheSameClientMsgIdIsDelivered(Transport transport) {
 		String room = Fixtures.room("dedupe");
-		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("alice")),
-				transport);
-				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("bob")),
-						transport)) {
+		try (StompTestClient alice = Fixtures.connectNewUser(this.port, "alice", transport);
+				StompTestClient bob = Fixtures.connectNewUser(this.port, "bob", transport)) {
 			BlockingQueue<Received> observed = alice.subscribeAndJoin(room);
 			bob.join(room);
 			alice.send("/app/rooms/" + room + "/messages",
@@ -133,8 +128,7 @@ class SendingIntegrationTests {
 	void sameClientMsgIdInAnotherRoomIsDelivered(Transport transport) {
 		String room1 = Fixtures.room("dedupe");
 		String room2 = Fixtures.room("dedupe");
-		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("alice")),
-				transport)) {
+		try (StompTestClient alice = Fixtures.connectNewUser(this.port, "alice", transport)) {
 			alice.subscribeAndJoin(room1);
 			BlockingQueue<Received> second = alice.subscribeAndJoin(room2);
 			alice.send("/app/rooms/" + room1 + "/messages", Map.of("requestId", "a", "clientMsgId", "c-1", "body", 1));
@@ -147,10 +141,8 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void ephemeralMessagesAreDeliveredLiveButNeitherRecoveredNorKept(Transport transport) {
 		String room = Fixtures.room("eph");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			BlockingQueue<Received> live = sender.subscribeAndJoin(room);
 			sender.send("/app/rooms/" + room + "/messages",
 					Map.of("requestId", "typing", "type", "typing", "ephemeral", true, "body", Map.of("on", true)));
@@ -174,8 +166,7 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void leaveIsAckedAndSendingAfterLeavingIsNotJoined(Transport transport) {
 		String room = Fixtures.room("leave");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "l", transport)) {
 			client.subscribeAndJoin(room);
 			client.send("/app/rooms/" + room + "/leave", Map.of("requestId", "bye"));
 			JsonNode ack = client.awaitAck("bye");
@@ -196,7 +187,7 @@ class SendingIntegrationTests {
 		String user = Fixtures.user("reader");
 		String body = "{\"requestId\": \"r3\",  \"messageId\":\"x\", \"extra\": [1, 2.50, {\"deep\": null}],"
 				+ " \"note\": \"caf\u00e9 \ud83d\ude00 \\u00e9\"}";
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(user), transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, user, transport)) {
 			client.subscribeAndJoin(room);
 			long before = System.currentTimeMillis();
 			client.send("/app/rooms/" + room + "/commands/markRead", body);
@@ -223,7 +214,7 @@ class SendingIntegrationTests {
 	void commandWithABodyThatIsNotAJsonObjectIsABadRequest(Transport transport) {
 		String room = Fixtures.room("cmd");
 		String user = Fixtures.user("cmd");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(user), transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, user, transport)) {
 			client.subscribeAndJoin(room);
 			for (String body : new String[] { "[\"requestId\", \"r4\"]", "\"markRead\"", "42", "{not json" }) {
 				client.send("/app/rooms/" + room + "/commands/markRead", body);

@@ -35,8 +35,7 @@ class SubscriptionIntegrationTests {
 	@OverBothTransports
 	void subscribeWithReceiptIsReceiptedForRoomsAndUserQueuesAlike(Transport transport) {
 		String room = Fixtures.room("sub");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("sub")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "sub", transport)) {
 			for (String destination : new String[] { "/topic/rooms/" + room, "/topic/rooms/" + room + "/presence",
 					"/app/rooms/" + room + "/presence", "/user/queue/acks", "/user/queue/errors", "/user/queue/system",
 					"/user/queue/events" }) {
@@ -50,10 +49,8 @@ class SubscriptionIntegrationTests {
 	void unsubscribeWithReceiptIsReceiptedAndEndsDelivery(Transport transport) {
 		String room = Fixtures.room("unsub");
 		String markerRoom = Fixtures.room("marker");
-		try (StompTestClient listener = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("lis")),
-				transport);
-				StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("snd")),
-						transport)) {
+		try (StompTestClient listener = Fixtures.connectNewUser(this.port, "lis", transport);
+				StompTestClient sender = Fixtures.connectNewUser(this.port, "snd", transport)) {
 			BlockingQueue<Received> messages = Fixtures.newQueue();
 			StompSession.Subscription subscription = Fixtures.subscribe(listener, "/topic/rooms/" + room, messages);
 			listener.join(room);
@@ -78,8 +75,7 @@ class SubscriptionIntegrationTests {
 	@OverBothTransports
 	void sendWithReceiptIsReceipted(Transport transport) {
 		String room = Fixtures.room("sendr");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("sr")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "sr", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			StompHeaders headers = new StompHeaders();
 			headers.setDestination("/app/rooms/" + room + "/messages");

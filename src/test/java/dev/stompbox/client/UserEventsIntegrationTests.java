@@ -25,9 +25,9 @@ class UserEventsIntegrationTests {
 	void backendEventReachesBothTabsOfTheUserAndNoOneElse(Transport transport) {
 		String alice = Fixtures.user("alice");
 		String carol = Fixtures.user("carol");
-		try (StompTestClient tab1 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient tab2 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient other = StompTestClient.connect(this.port, TestTokens.forUser(carol), transport)) {
+		try (StompTestClient tab1 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient tab2 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient other = Fixtures.connectAs(this.port, carol, transport)) {
 			tab1.ensureUserQueues();
 			tab2.ensureUserQueues();
 			other.ensureUserQueues();
