@@ -7,8 +7,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.stompbox.support.Handshakes;
-import dev.stompbox.support.TestTokens;
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

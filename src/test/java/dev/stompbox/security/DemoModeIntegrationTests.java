@@ -18,10 +18,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.Handshakes;
-import dev.stompbox.support.StompTestClient.Transport;
-import dev.stompbox.support.StompTestClient;
-import dev.stompbox.support.TestTokens;
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -28,9 +28,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
-import dev.stompbox.support.RawStompSocket;
 
 import static dev.stompbox.security.Tokens.named;
 import static org.assertj.core.api.Assertions.assertThat;

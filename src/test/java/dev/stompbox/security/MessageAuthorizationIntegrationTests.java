@@ -22,10 +22,10 @@ import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.support.StompTestClient.Received;
-import dev.stompbox.support.StompTestClient;
-import dev.stompbox.support.TestTokens;
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.support.RawStompSocket.command;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -22,10 +22,10 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
 import dev.stompbox.support.Handshakes;
-import dev.stompbox.support.StompTestClient.Transport;
-import dev.stompbox.support.StompTestClient;
-import dev.stompbox.support.TestTokens;
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.security.TokenChecks.assertConnectedAs;
 import static dev.stompbox.security.TokenChecks.assertRefused;

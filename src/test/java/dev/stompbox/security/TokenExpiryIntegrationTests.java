@@ -16,8 +16,8 @@ import org.springframework.web.socket.CloseStatus;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.stompbox.support.TestTokens;
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.support.RawStompSocket.body;
 import static dev.stompbox.support.RawStompSocket.command;

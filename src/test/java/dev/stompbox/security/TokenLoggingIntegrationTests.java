@@ -21,8 +21,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
 import dev.stompbox.support.Handshakes;
-import dev.stompbox.support.TestTokens;
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.support.RawStompSocket.command;
 import static org.assertj.core.api.Assertions.assertThat;
