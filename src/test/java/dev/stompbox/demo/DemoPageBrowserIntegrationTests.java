@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.Dimension;
@@ -51,23 +50,12 @@ class DemoPageBrowserIntegrationTests {
 
 	static StompboxCluster cluster;
 
-	static Chromium chromium;
+	@AutoClose
+	static final Chromium chromium = Chromium.start();
 
 	private final List<Page> pages = new ArrayList<>();
 
 	private final List<AutoCloseable> others = new ArrayList<>();
-
-	@BeforeAll
-	static void startChromium() {
-		chromium = Chromium.start();
-	}
-
-	@AfterAll
-	static void stopChromium() {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
 
 	@AfterEach
 	void closePages(TestInfo test) throws Exception {
