@@ -26,7 +26,6 @@ import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.next;
 import static dev.stompbox.cluster.Rooms.take;
@@ -59,8 +58,7 @@ class ClusterBackendsIntegrationTests {
 	@Test
 	void theServerApiOfAnyInstancePublishesToSubscribersEverywhereAndReadsTheSharedState() {
 		String room = "api";
-		try (StompTestClient amy = StompTestClient.connect(cluster.port(0), TestTokens.forUser("amy"));
-				StompTestClient ben = StompTestClient.connect(cluster.port(1), TestTokens.forUser("ben"))) {
+		try (StompTestClient amy = cluster.connect(0, "amy"); StompTestClient ben = cluster.connect(1, "ben")) {
 			BlockingQueue<Received> atAmy = amy.subscribeAndJoin(room);
 			BlockingQueue<Received> atBen = ben.subscribeAndJoin(room);
 			Reply published = cluster.api(2)
@@ -86,9 +84,9 @@ class ClusterBackendsIntegrationTests {
 
 	@Test
 	void userEventsReachEveryTabOfTheUserOnEveryInstanceAndNoOneElse() {
-		try (StompTestClient tab0 = StompTestClient.connect(cluster.port(0), TestTokens.forUser("uma"));
-				StompTestClient tab1 = StompTestClient.connect(cluster.port(1), TestTokens.forUser("uma"));
-				StompTestClient victor = StompTestClient.connect(cluster.port(2), TestTokens.forUser("victor"))) {
+		try (StompTestClient tab0 = cluster.connect(0, "uma");
+				StompTestClient tab1 = cluster.connect(1, "uma");
+				StompTestClient victor = cluster.connect(2, "victor")) {
 			List<StompTestClient> tabs = List.of(tab0, tab1);
 			tabs.forEach(StompTestClient::ensureUserQueues);
 			victor.ensureUserQueues();
@@ -121,9 +119,9 @@ class ClusterBackendsIntegrationTests {
 	void anInstanceListensToARoomInRedisOnlyWhileItHasSubscribersToIt() {
 		String room = "interest";
 		String channel = cluster.bean(0, RedisKeys.class).roomChannel(RoomId.of(room));
-		try (StompTestClient first = StompTestClient.connect(cluster.port(0), TestTokens.forUser("fay"));
-				StompTestClient second = StompTestClient.connect(cluster.port(0), TestTokens.forUser("gus"));
-				StompTestClient third = StompTestClient.connect(cluster.port(1), TestTokens.forUser("hal"))) {
+		try (StompTestClient first = cluster.connect(0, "fay");
+				StompTestClient second = cluster.connect(0, "gus");
+				StompTestClient third = cluster.connect(1, "hal")) {
 			assertThat(subscribers(channel)).isZero();
 			first.subscribeAndJoin(room);
 			second.subscribeAndJoin(room);
@@ -155,12 +153,7 @@ class ClusterBackendsIntegrationTests {
 		String room = "ingress";
 		List<StompTestClient> clients = new ArrayList<>();
 		try {
-			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
-			for (int i = 0; i < cluster.size(); i++) {
-				StompTestClient client = StompTestClient.connect(cluster.port(i), TestTokens.forUser("in-" + i));
-				clients.add(client);
-				subscribers.add(client.subscribeAndJoin(room));
-			}
+			List<BlockingQueue<Received>> subscribers = Rooms.joinOnEveryInstance(cluster, room, "in-", clients);
 			assertThat(backendRedis.publish("stompbox:out",
 					"{\"roomId\":\"ingress\",\"type\":\"message\",\"body\":{\"text\":\"from redis\"}}"))
 				.isEqualTo(cluster.size());
@@ -172,8 +165,8 @@ class ClusterBackendsIntegrationTests {
 				assertThat(next(subscriber).path("type").asString()).as("delivered once").isEqualTo("marker");
 			}
 
-			StompTestClient ivy1 = StompTestClient.connect(cluster.port(1), TestTokens.forUser("ivy"));
-			StompTestClient ivy2 = StompTestClient.connect(cluster.port(2), TestTokens.forUser("ivy"));
+			StompTestClient ivy1 = cluster.connect(1, "ivy");
+			StompTestClient ivy2 = cluster.connect(2, "ivy");
 			clients.add(ivy1);
 			clients.add(ivy2);
 			ivy1.ensureUserQueues();
@@ -194,7 +187,7 @@ class ClusterBackendsIntegrationTests {
 
 	@Test
 	void clientCommandsAreAppendedToTheCommandStreamForBackends() {
-		try (StompTestClient carl = StompTestClient.connect(cluster.port(1), TestTokens.forUser("carl"))) {
+		try (StompTestClient carl = cluster.connect(1, "carl")) {
 			carl.ensureUserQueues();
 			String body = "{\"requestId\":\"r3\",\"messageId\":\"1732262400123-0\"}";
 			long before = System.currentTimeMillis();
@@ -222,12 +215,7 @@ class ClusterBackendsIntegrationTests {
 		int joins = 20;
 		List<StompTestClient> clients = new ArrayList<>();
 		try {
-			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
-			for (int i = 0; i < cluster.size(); i++) {
-				StompTestClient client = StompTestClient.connect(cluster.port(i), TestTokens.forUser("cost-" + i));
-				clients.add(client);
-				subscribers.add(client.subscribeAndJoin(room));
-			}
+			List<BlockingQueue<Received>> subscribers = Rooms.joinOnEveryInstance(cluster, room, "cost-", clients);
 			StompTestClient sender = clients.getFirst();
 
 			awaitNoScriptsRunning();
@@ -252,7 +240,7 @@ class ClusterBackendsIntegrationTests {
 			}
 			Map<String, Long> perDedupedPublish = commandStats();
 
-			StompTestClient joiner = StompTestClient.connect(cluster.port(1), TestTokens.forUser("jill"));
+			StompTestClient joiner = cluster.connect(1, "jill");
 			clients.add(joiner);
 			joiner.ensureUserQueues();
 			backendRedis.configResetstat();

@@ -42,7 +42,7 @@ class ClusterPresenceIntegrationTests {
 	@Test
 	void aUserWithTabsOnTwoInstancesIsPresentOnceUntilTheLastTabLeaves() {
 		String room = "tabs";
-		try (StompTestClient observer = StompTestClient.connect(cluster.port(2), TestTokens.forUser("olga"));
+		try (StompTestClient observer = cluster.connect(2, "olga");
 				StompTestClient tabA = StompTestClient.connect(cluster.port(0), user("ulla", "Ulla"));
 				StompTestClient tabB = StompTestClient.connect(cluster.port(1), user("ulla", "Ulla"));
 				StompTestClient other = StompTestClient.connect(cluster.port(2), user("max", "Max"))) {

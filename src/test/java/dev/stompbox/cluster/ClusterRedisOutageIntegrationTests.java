@@ -32,7 +32,6 @@ import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Queueing;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.topic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,12 +86,7 @@ class ClusterRedisOutageIntegrationTests {
 		List<StompTestClient> clients = new ArrayList<>();
 		ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
 		try {
-			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
-			for (int i = 0; i < cluster.size(); i++) {
-				StompTestClient client = StompTestClient.connect(cluster.port(i), TestTokens.forUser("s-" + i));
-				clients.add(client);
-				subscribers.add(client.subscribeAndJoin(room));
-			}
+			List<BlockingQueue<Received>> subscribers = Rooms.joinOnEveryInstance(cluster, room, "s-", clients);
 			StompTestClient sender = clients.getFirst();
 			BlockingQueue<Received> acks = sender.queue("/user/queue/acks");
 			BlockingQueue<Received> errors = sender.queue("/user/queue/errors");
@@ -226,8 +220,7 @@ class ClusterRedisOutageIntegrationTests {
 	@Test
 	void aSinceFromBeforeARedisRestartIsNeverAnsweredAsEverythingRecovered() {
 		String room = "epoch";
-		try (StompTestClient sender = StompTestClient.connect(cluster.port(0), TestTokens.forUser("ed"));
-				StompTestClient reader = StompTestClient.connect(cluster.port(1), TestTokens.forUser("rae"))) {
+		try (StompTestClient sender = cluster.connect(0, "ed"); StompTestClient reader = cluster.connect(1, "rae")) {
 			sender.subscribeAndJoin(room);
 			String seen = Rooms.send(sender, room, "before", Map.of("text", "before the restart"));
 			reader.subscribe(topic(room));
@@ -267,8 +260,8 @@ class ClusterRedisOutageIntegrationTests {
 	@Test
 	void aRoomFirstSubscribedDuringAnOutageWorksOnceRedisIsBack() {
 		String room = "subscribed-in-the-dark";
-		try (StompTestClient early = StompTestClient.connect(cluster.port(1), TestTokens.forUser("early"));
-				StompTestClient sender = StompTestClient.connect(cluster.port(0), TestTokens.forUser("sender"))) {
+		try (StompTestClient early = cluster.connect(1, "early");
+				StompTestClient sender = cluster.connect(0, "sender")) {
 			early.ensureUserQueues();
 			BlockingQueue<Received> messages = early.queue(topic(room));
 			stopRedis();
@@ -290,7 +283,7 @@ class ClusterRedisOutageIntegrationTests {
 				return early.awaitAck("rejoin");
 			}, (ack) -> ack.path("ok").asBoolean());
 			assertThat(joined.path("recoveredAll").asBoolean()).isTrue();
-			try (StompTestClient late = StompTestClient.connect(cluster.port(1), TestTokens.forUser("late"))) {
+			try (StompTestClient late = cluster.connect(1, "late")) {
 				BlockingQueue<Received> lateMessages = late.subscribeAndJoin(room);
 				Rooms.join(sender, room, Map.of("requestId", "sender"));
 				String id = Rooms.send(sender, room, "m", Map.of("text", "after the outage"));
@@ -303,8 +296,7 @@ class ClusterRedisOutageIntegrationTests {
 	@Test
 	void aRedisThatHangsIsAnsweredUnavailableWithinTwoSeconds() throws Exception {
 		String room = "hang";
-		try (StompTestClient sender = StompTestClient.connect(cluster.port(0), TestTokens.forUser("hank"));
-				StompTestClient reader = StompTestClient.connect(cluster.port(1), TestTokens.forUser("rhea"))) {
+		try (StompTestClient sender = cluster.connect(0, "hank"); StompTestClient reader = cluster.connect(1, "rhea")) {
 			sender.subscribeAndJoin(room);
 			BlockingQueue<Received> messages = reader.subscribeAndJoin(room);
 			Duration answeredIn;

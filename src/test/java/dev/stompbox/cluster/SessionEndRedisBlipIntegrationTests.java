@@ -88,7 +88,7 @@ class SessionEndRedisBlipIntegrationTests {
 	 */
 	@Test
 	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceeded() {
-		StompTestClient carol = StompTestClient.connect(cluster.port(0), TestTokens.forUser("carol"));
+		StompTestClient carol = cluster.connect(0, "carol");
 		try {
 			for (int room = 0; room < MAX_ROOMS; room++) {
 				assertThat(carol.join("limit-" + room).path("ok").asBoolean()).isTrue();

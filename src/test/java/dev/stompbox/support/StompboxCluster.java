@@ -74,6 +74,11 @@ public final class StompboxCluster implements AutoCloseable {
 		return ((WebServerApplicationContext) instance(index)).getWebServer().getPort();
 	}
 
+	/** Connects the user to the instance over {@code /ws}. */
+	public StompTestClient connect(int index, String userId) {
+		return StompTestClient.connect(port(index), TestTokens.forUser(userId));
+	}
+
 	/** HTTP calls to the instance: the server API, its health probes. */
 	public ServerApi api(int index) {
 		return ServerApi.on(port(index));
