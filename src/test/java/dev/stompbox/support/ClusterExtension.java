@@ -7,8 +7,11 @@ import java.util.Map;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -18,40 +21,44 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
- * Starts the Redis and the cluster a {@link ClusterTest} class asks for, once per class,
- * and stops them after it.
+ * Starts the Redis and the cluster a {@link ClusterTest} class asks for, once per class
+ * (or once per test), and stops them after it.
  */
-public final class ClusterExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class ClusterExtension
+		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
 	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
 		.create(ClusterExtension.class);
 
 	@Override
 	public void beforeAll(ExtensionContext context) throws Exception {
-		ClusterTest settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ClusterTest.class)
-			.orElseThrow(() -> new IllegalStateException("No @ClusterTest on " + context.getRequiredTestClass()));
-		Fixture fixture = new Fixture();
-		// Stored before starting, so that what did start is stopped when a start fails.
-		context.getStore(NAMESPACE).put(Fixture.class, fixture);
-		fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
-		String redisUrl = fixture.redis.url();
-		if (settings.redisProxy()) {
-			fixture.proxy = RedisProxy.to(fixture.redis);
-			redisUrl = fixture.proxy.url();
+		ClusterTest settings = settings(context);
+		if (!settings.perTest()) {
+			start(context, settings, new String[0], null);
 		}
-		fixture.cluster = new StompboxCluster(redisUrl, properties(settings.properties()));
-		for (int i = 0; i < settings.instances(); i++) {
-			fixture.cluster.startInstance("node-" + i);
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) throws Exception {
+		ClusterTest settings = settings(context);
+		if (settings.perTest()) {
+			String[] own = AnnotationSupport.findAnnotation(context.getTestMethod(), ClusterTest.WithProperties.class)
+				.map(ClusterTest.WithProperties::value)
+				.orElse(new String[0]);
+			start(context, settings, own, context.getRequiredTestInstance());
 		}
-		inject(context.getRequiredTestClass(), fixture);
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		if (settings(context).perTest()) {
+			stop(context);
+		}
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		Fixture fixture = context.getStore(NAMESPACE).remove(Fixture.class, Fixture.class);
-		if (fixture != null) {
-			fixture.close();
-		}
+		stop(context);
 	}
 
 	@Override
@@ -69,6 +76,42 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 		return fixture.get(parameterContext.getParameter().getType());
 	}
 
+	private static ClusterTest settings(ExtensionContext context) {
+		return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), ClusterTest.class)
+			.orElseThrow(() -> new IllegalStateException("No @ClusterTest on " + context.getRequiredTestClass()));
+	}
+
+	/**
+	 * Starts a fixture in the context's store and sets the fields of the test class
+	 * (static ones when {@code testInstance} is {@code null}).
+	 */
+	private static void start(ExtensionContext context, ClusterTest settings, String[] ownProperties,
+			@Nullable Object testInstance) throws IllegalAccessException {
+		Fixture fixture = new Fixture();
+		// Stored before starting, so that what did start is stopped when a start fails.
+		context.getStore(NAMESPACE).put(Fixture.class, fixture);
+		fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
+		String redisUrl = fixture.redis.url();
+		if (settings.redisProxy()) {
+			fixture.proxy = RedisProxy.to(fixture.redis);
+			redisUrl = fixture.proxy.url();
+		}
+		Map<String, Object> properties = properties(settings.properties());
+		properties.putAll(properties(ownProperties));
+		fixture.cluster = new StompboxCluster(redisUrl, properties);
+		for (int i = 0; i < settings.instances(); i++) {
+			fixture.cluster.startInstance("node-" + i);
+		}
+		inject(context.getRequiredTestClass(), testInstance, fixture);
+	}
+
+	private static void stop(ExtensionContext context) {
+		Fixture fixture = context.getStore(NAMESPACE).remove(Fixture.class, Fixture.class);
+		if (fixture != null) {
+			fixture.close();
+		}
+	}
+
 	static Map<String, Object> properties(String[] pairs) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		for (String pair : pairs) {
@@ -81,15 +124,17 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 		return properties;
 	}
 
-	private static void inject(Class<?> testClass, Fixture fixture) throws IllegalAccessException {
+	private static void inject(Class<?> testClass, @Nullable Object testInstance, Fixture fixture)
+			throws IllegalAccessException {
+		boolean statics = testInstance == null;
 		for (Field field : ReflectionSupport.findFields(testClass,
-				(candidate) -> Modifier.isStatic(candidate.getModifiers())
+				(candidate) -> Modifier.isStatic(candidate.getModifiers()) == statics
 						&& !Modifier.isFinal(candidate.getModifiers()),
 				HierarchyTraversalMode.TOP_DOWN)) {
 			Object value = fixture.get(field.getType());
 			if (value != null) {
 				field.setAccessible(true);
-				field.set(null, value);
+				field.set(testInstance, value);
 			}
 		}
 	}
@@ -116,16 +161,25 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 			if (type == RedisProxy.class) {
 				return this.proxy;
 			}
+			if (type == RedisClient.class) {
+				return client();
+			}
 			if (type == StatefulRedisConnection.class) {
 				return connection();
 			}
 			return null;
 		}
 
+		private RedisClient client() {
+			if (this.client == null) {
+				this.client = RedisClient.create(this.redis.url());
+			}
+			return this.client;
+		}
+
 		private StatefulRedisConnection<String, String> connection() {
 			if (this.connection == null) {
-				this.client = RedisClient.create(this.redis.url());
-				this.connection = this.client.connect();
+				this.connection = client().connect();
 			}
 			return this.connection;
 		}
@@ -134,6 +188,8 @@ public final class ClusterExtension implements BeforeAllCallback, AfterAllCallba
 		public void close() {
 			if (this.connection != null) {
 				this.connection.close();
+			}
+			if (this.client != null) {
 				this.client.shutdown();
 			}
 			if (this.cluster != null) {
