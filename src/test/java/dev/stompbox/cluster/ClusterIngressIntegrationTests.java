@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
  */
 // A cluster and a Redis for each test, which starts the instances it needs: one test
 // restarts Redis, and every test needs its instances to find the ingress order afresh.
-@ClusterTest(instances = 0, perTest = true, properties = "stompbox.presence.timeout=3s")
+@ClusterTest(instances = 0, perTest = true, ownRedis = true, properties = "stompbox.presence.timeout=3s")
 class ClusterIngressIntegrationTests {
 
 	private static final Pattern ITEM = Pattern.compile("\"n\":(\\d+),\"k\":\"(\\w+)\"");

@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  */
 // A short presence timeout: leases are renewed every second, so the cluster settles
 // soon after Redis comes back.
-@ClusterTest(instances = 3, properties = { "stompbox.rate-limit=1000", "stompbox.presence.timeout=3s" })
+@ClusterTest(instances = 3, ownRedis = true,
+		properties = { "stompbox.rate-limit=1000", "stompbox.presence.timeout=3s" })
 class ClusterRedisOutageIntegrationTests {
 
 	static RedisTestServer redis;

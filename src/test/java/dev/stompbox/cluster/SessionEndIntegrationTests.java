@@ -16,7 +16,9 @@ import tools.jackson.databind.JsonNode;
 import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.connection.DestinationSubscriptions;
 import dev.stompbox.presence.RedisPresence;
+import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.relay.RoomInterest;
+import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.ResettingSocket;
 import dev.stompbox.support.ServerApi.Reply;
@@ -77,16 +79,18 @@ class SessionEndIntegrationTests {
 				assertThat(members.isArray()).as(reply.body()).isTrue();
 				assertThat(members.size()).as("members of end-%d: %s", room, reply.body()).isZero();
 			}
+			RedisKeys keys = cluster.bean(0, RedisKeys.class);
 			List<String> roomChannels = redisConnection.sync()
 				.pubsubChannels()
 				.stream()
-				.filter((channel) -> channel.startsWith("stompbox:room:") || channel.startsWith("stompbox:presence:"))
+				.filter((channel) -> channel.startsWith(keys.roomChannel(RoomId.of("end-")))
+						|| channel.startsWith(keys.presenceChannelPrefix()))
 				.toList();
 			assertThat(roomChannels).as("room channels subscribed in Redis").isEmpty();
 			String[] channels = new String[2 * ROOMS];
 			for (int room = 0; room < ROOMS; room++) {
-				channels[2 * room] = "stompbox:room:end-" + room;
-				channels[2 * room + 1] = "stompbox:presence:end-" + room;
+				channels[2 * room] = keys.roomChannel(RoomId.of("end-" + room));
+				channels[2 * room + 1] = keys.presenceChannel(RoomId.of("end-" + room));
 			}
 			assertThat(redisConnection.sync().pubsubNumsub(channels).values()).allMatch((count) -> count == 0L);
 			for (int node = 0; node < cluster.size(); node++) {

@@ -13,6 +13,7 @@ import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.redis.RedisAvailability;
 import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisProxy;
 import dev.stompbox.support.ServerApi.Reply;
@@ -52,7 +53,8 @@ class SessionEndRedisBlipIntegrationTests {
 			bob.subscribeAndJoin("blip-b");
 			assertThat(memberIds("blip-a")).containsExactly("alice");
 			assertThat(memberIds("blip-b")).containsExactly("bob");
-			String bobsRoute = cluster.bean(0, RedisKeys.class).userInstances("bob");
+			RedisKeys keys = cluster.bean(0, RedisKeys.class);
+			String bobsRoute = keys.userInstances("bob");
 			assertThat(redisConnection.sync().smembers(bobsRoute)).containsExactly("node-0");
 
 			proxy.cut();
@@ -68,11 +70,12 @@ class SessionEndRedisBlipIntegrationTests {
 				assertThat(memberIds("blip-b")).as("bob disconnected while Redis was away").isEmpty();
 				assertThat(redisConnection.sync().smembers(bobsRoute)).as("bob's route").isEmpty();
 				assertThat(redisConnection.sync()
-					.pubsubNumsub("stompbox:room:blip-b", "stompbox:presence:blip-b")
+					.pubsubNumsub(keys.roomChannel(RoomId.of("blip-b")), keys.presenceChannel(RoomId.of("blip-b")))
 					.values()).as("channels of the room only bob listened to").allMatch((count) -> count == 0L);
 				assertThat(cluster.bean(0, RedisPresence.class).pendingChanges()).isZero();
 			});
-			assertThat(redisConnection.sync().pubsubNumsub("stompbox:room:blip-a").get("stompbox:room:blip-a"))
+			String alicesRoom = keys.roomChannel(RoomId.of("blip-a"));
+			assertThat(redisConnection.sync().pubsubNumsub(alicesRoom).get(alicesRoom))
 				.as("alice still listens to her room")
 				.isEqualTo(1L);
 			assertThat(cluster.bean(0, RedisUserEvents.class).localUsers()).isEqualTo(1);

@@ -22,7 +22,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.ClusterTest;
-import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.RoundRobinHttpProxy;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
@@ -45,8 +44,6 @@ class DemoPageBrowserIntegrationTests {
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-	static RedisTestServer redis;
 
 	static StompboxCluster cluster;
 
@@ -292,7 +289,7 @@ class DemoPageBrowserIntegrationTests {
 
 	@Test
 	void aPageRollsOverMakeBeforeBreakAsItsConnectionsReachTheirLifetime() throws Exception {
-		StompboxCluster shortLived = new StompboxCluster(redis,
+		StompboxCluster shortLived = cluster.another(
 				Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true", "stompbox.max-connection-lifetime", "3s"));
 		this.others.add(shortLived);
 		int port = portOf(shortLived.startInstance("short-lived"));
@@ -398,7 +395,7 @@ class DemoPageBrowserIntegrationTests {
 
 	@Test
 	void withoutDemoModeThePageAsksForATokenAndConnectsWithIt() {
-		StompboxCluster withKey = new StompboxCluster(redis, Map.of());
+		StompboxCluster withKey = cluster.another(Map.of());
 		this.others.add(withKey);
 		int port = portOf(withKey.startInstance("keyed"));
 
@@ -455,7 +452,7 @@ class DemoPageBrowserIntegrationTests {
 	 * members listed.
 	 */
 	private int boundedInstance(String instanceId) {
-		StompboxCluster bounded = new StompboxCluster(redis, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true",
+		StompboxCluster bounded = cluster.another(Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true",
 				"stompbox.recovery-limit", "5", "stompbox.presence.list-limit", "3"));
 		this.others.add(bounded);
 		return portOf(bounded.startInstance(instanceId));

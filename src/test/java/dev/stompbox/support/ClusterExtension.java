@@ -4,6 +4,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -22,7 +23,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
  * Starts the Redis and the cluster a {@link ClusterTest} class asks for, once per class
- * (or once per test), and stops them after it.
+ * (or once per test), and stops them after it. The Redis every class shares is started
+ * with the first and stopped when the JVM's tests are done.
  */
 public final class ClusterExtension
 		implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
@@ -90,7 +92,20 @@ public final class ClusterExtension
 		Fixture fixture = new Fixture();
 		// Stored before starting, so that what did start is stopped when a start fails.
 		context.getStore(NAMESPACE).put(Fixture.class, fixture);
-		fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
+		String keyPrefix = null;
+		if (settings.ownRedis() || !settings.redisPassword().isEmpty()) {
+			fixture.redis = RedisTestServer.start(settings.redisPassword().isEmpty() ? null : settings.redisPassword());
+			fixture.ownsRedis = true;
+		}
+		else {
+			ExtensionContext.Store shared = context.getRoot().getStore(NAMESPACE);
+			// Closed (it is AutoCloseable) when the root context is, after the last test.
+			fixture.redis = shared.computeIfAbsent(RedisTestServer.class, (key) -> RedisTestServer.start(),
+					RedisTestServer.class);
+			int number = shared.computeIfAbsent(AtomicInteger.class, (key) -> new AtomicInteger(), AtomicInteger.class)
+				.incrementAndGet();
+			keyPrefix = context.getRequiredTestClass().getSimpleName() + "-" + number + ":";
+		}
 		String redisUrl = fixture.redis.url();
 		if (settings.redisProxy()) {
 			fixture.proxy = RedisProxy.to(fixture.redis);
@@ -98,7 +113,7 @@ public final class ClusterExtension
 		}
 		Map<String, Object> properties = properties(settings.properties());
 		properties.putAll(properties(ownProperties));
-		fixture.cluster = new StompboxCluster(redisUrl, properties);
+		fixture.cluster = new StompboxCluster(redisUrl, keyPrefix, properties);
 		for (int i = 0; i < settings.instances(); i++) {
 			fixture.cluster.startInstance("node-" + i);
 		}
@@ -142,6 +157,8 @@ public final class ClusterExtension
 	private static final class Fixture implements AutoCloseable {
 
 		private RedisTestServer redis;
+
+		private boolean ownsRedis;
 
 		private RedisProxy proxy;
 
@@ -198,7 +215,7 @@ public final class ClusterExtension
 			if (this.proxy != null) {
 				this.proxy.close();
 			}
-			if (this.redis != null) {
+			if (this.redis != null && this.ownsRedis) {
 				this.redis.close();
 			}
 		}
