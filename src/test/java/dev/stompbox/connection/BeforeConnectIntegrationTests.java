@@ -13,6 +13,7 @@ import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a connection may do before its CONNECT is complete (PROTOCOL.md sections 2 and 6):
@@ -145,17 +146,9 @@ class BeforeConnectIntegrationTests {
 	 * for.
 	 */
 	private void awaitEnded(String sessionId) {
-		long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-		while (this.registry.isOpen(sessionId)) {
-			assertThat(System.nanoTime()).as("session ended within " + CLOSE_WAIT).isLessThan(deadline);
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
+		await("session ended").atMost(CLOSE_WAIT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> !this.registry.isOpen(sessionId));
 	}
 
 }

@@ -223,7 +223,7 @@ class SendBufferTests {
 		SendBuffer impatient = new SendBuffer(this.transport, 50, 512 * 1024);
 		send(impatient, EARLIER);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread.sleep(100);
+		awaitPendingLongerThanItsLimit(impatient);
 		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(() -> impatient.sendMessage(LATER));
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
@@ -236,7 +236,7 @@ class SendBufferTests {
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		impatient.checkLimits();
 		verify(this.transport, never()).close(any());
-		Thread.sleep(100);
+		awaitPendingLongerThanItsLimit(impatient);
 		impatient.checkLimits();
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
@@ -311,6 +311,13 @@ class SendBufferTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Until the write in progress has taken longer than the buffer's send time limit. */
+	private static void awaitPendingLongerThanItsLimit(SendBuffer buffer) {
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> buffer.getTimeSinceSendStarted() > buffer.getSendTimeLimit());
 	}
 
 	/** Waits for the close, which must come after the frames, sent in order. */
