@@ -130,9 +130,7 @@ class ServerApiIntegrationTests {
 				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("ev1-bob"))) {
 			alice.ensureUserQueues();
 			bob.ensureUserQueues();
-			Reply reply = this.api.post("/api/users/ev1-alice/events", PUBLISHER,
-					"{\"type\":\"invoice-paid\",\"body\":{\"invoice\":7}}");
-			assertThat(reply.status()).isEqualTo(202);
+			publishInvoicePaid("ev1-alice");
 			assertIsInvoicePaid(alice.await("/user/queue/events", (e) -> true));
 			assertNothingElseBefore(bob, "ev1-bob");
 		}
@@ -146,13 +144,17 @@ class ServerApiIntegrationTests {
 			aliceTab1.ensureUserQueues();
 			aliceTab2.ensureUserQueues();
 			bob.ensureUserQueues();
-			Reply reply = this.api.post("/api/users/ev2-alice/events", PUBLISHER,
-					"{\"type\":\"invoice-paid\",\"body\":{\"invoice\":7}}");
-			assertThat(reply.status()).isEqualTo(202);
+			publishInvoicePaid("ev2-alice");
 			assertIsInvoicePaid(aliceTab1.await("/user/queue/events", (e) -> true));
 			assertIsInvoicePaid(aliceTab2.await("/user/queue/events", (e) -> true));
 			assertNothingElseBefore(bob, "ev2-bob");
 		}
+	}
+
+	private void publishInvoicePaid(String userId) {
+		Reply reply = this.api.post("/api/users/" + userId + "/events", PUBLISHER,
+				"{\"type\":\"invoice-paid\",\"body\":{\"invoice\":7}}");
+		assertThat(reply.status()).isEqualTo(202);
 	}
 
 	private static void assertIsInvoicePaid(JsonNode event) {
