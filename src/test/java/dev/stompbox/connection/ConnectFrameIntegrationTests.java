@@ -25,8 +25,7 @@ class ConnectFrameIntegrationTests {
 	@Test
 	void connectedAnswersWithTheDefaultHeartbeatOfTenSecondsEachWay() {
 		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			client.send(RawFrames.connect(TestTokens.forUser("alice"), "10000,10000"));
-			String connected = client.nextCommandFrame();
+			String connected = client.connect(TestTokens.forUser("alice"), "10000,10000");
 			assertThat(RawFrames.command(connected)).isEqualTo("CONNECTED");
 			assertThat(RawFrames.header(connected, "heart-beat")).isEqualTo("10000,10000");
 			assertThat(RawFrames.header(connected, "version")).isEqualTo("1.2");

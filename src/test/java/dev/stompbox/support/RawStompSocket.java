@@ -135,11 +135,24 @@ public final class RawStompSocket implements AutoCloseable {
 	}
 
 	/**
+	 * Sends CONNECT with a bearer token and the client's {@code heart-beat} header
+	 * ({@code cx,cy}), and returns the answering frame.
+	 */
+	public String connect(String token, String heartBeat) {
+		return sendConnect(heartBeat, "Authorization:Bearer " + token);
+	}
+
+	/**
 	 * Sends a CONNECT with the given extra header lines ({@code name:value}) and returns
 	 * the answering frame.
 	 */
 	public String connectWith(String... headerLines) {
-		StringBuilder frame = new StringBuilder("CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n");
+		return sendConnect("0,0", headerLines);
+	}
+
+	private String sendConnect(String heartBeat, String... headerLines) {
+		StringBuilder frame = new StringBuilder(
+				"CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:" + heartBeat + "\n");
 		for (String line : headerLines) {
 			frame.append(line).append('\n');
 		}
