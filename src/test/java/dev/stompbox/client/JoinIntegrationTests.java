@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -100,7 +102,7 @@ class JoinIntegrationTests {
 			}
 			late.subscribe("/topic/rooms/" + room);
 
-			JsonNode ack = late.join(room, Map.of("requestId", "j1", "since", sent.get(1)));
+			JsonNode ack = late.joinSince(room, sent.get(1));
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(2, 5));
 			List<JsonNode> recovered = new ArrayList<>();
 			ack.path("recovered").forEach(recovered::add);
@@ -109,7 +111,7 @@ class JoinIntegrationTests {
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
 			assertThat(ack.path("lastId").asString()).isEqualTo(sent.get(4));
 
-			JsonNode upToDate = late.join(room, Map.of("requestId", "j2", "since", sent.get(4)));
+			JsonNode upToDate = late.joinSince(room, sent.get(4));
 			assertThat(upToDate.path("recovered")).isEmpty();
 			assertThat(upToDate.path("recoveredAll").asBoolean()).isTrue();
 		}
@@ -122,34 +124,27 @@ class JoinIntegrationTests {
 				StompTestClient fresh = Fixtures.connectNewUser(this.port, "f", transport)) {
 			List<String> sent = sendMessages(sender, room, 4);
 			fresh.subscribe("/topic/rooms/" + room);
-			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
+			JsonNode ack = fresh.joinSince(room, "0-0");
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
 			assertThat(ack.path("more").asBoolean()).isFalse();
 		}
 	}
 
-	@Test
-	void sinceZeroInAnEmptyRoomRecoversNothingAndIsComplete() {
-		String room = Fixtures.room("zero");
-		try (StompTestClient fresh = Fixtures.connectNewUser(this.port, "f")) {
-			fresh.subscribe("/topic/rooms/" + room);
-			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
-			assertThat(ack.path("recovered")).isEmpty();
-			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
-			assertThat(ack.get("lastId").isNull()).isTrue();
-		}
-	}
-
-	@Test
-	void sinceFromAnUnknownEarlierIncarnationOfAnEmptyRoomIsNotRecoveredAll() {
-		String room = Fixtures.room("incarnation");
+	/**
+	 * An empty room recovers nothing: completely from {@code 0-0}, not from an id of an
+	 * unknown earlier incarnation of the room.
+	 */
+	@ParameterizedTest(name = "since {0}")
+	@CsvSource({ "0-0, true", "123-0, false" })
+	void sinceInAnEmptyRoomRecoversNothingAndIsCompleteOnlyFromZero(String since, boolean recoveredAll) {
+		String room = Fixtures.room("empty");
 		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + room);
-			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "123-0"));
+			JsonNode ack = client.joinSince(room, since);
 			assertThat(ack.path("ok").asBoolean()).isTrue();
 			assertThat(ack.path("recovered")).isEmpty();
-			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
+			assertThat(ack.path("recoveredAll").asBoolean()).isEqualTo(recoveredAll);
 			assertThat(ack.get("lastId").isNull()).isTrue();
 		}
 	}
@@ -163,7 +158,7 @@ class JoinIntegrationTests {
 			client.subscribe("/topic/rooms/" + room);
 			// The client saw message 123-0, which this room never had: messages it missed
 			// are lost.
-			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "123-0"));
+			JsonNode ack = client.joinSince(room, "123-0");
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
 			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
 		}

@@ -85,12 +85,8 @@ class SendingIntegrationTests {
 			BlockingQueue<Received> observed = observer.subscribeAndJoin(room);
 			tab1.join(room);
 			tab2.join(room);
-			tab1.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "first", "clientMsgId", "c-42", "body", "once"));
-			String firstId = tab1.awaitAck("first").path("id").asString();
-			tab2.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "retry", "clientMsgId", "c-42", "body", "once"));
-			JsonNode retryAck = tab2.awaitAck("retry");
+			String firstId = send(tab1, room, "first", "c-42", "once").path("id").asString();
+			JsonNode retryAck = send(tab2, room, "retry", "c-42", "once");
 			assertThat(retryAck.path("ok").asBoolean()).isTrue();
 			assertThat(retryAck.path("id").asString()).isEqualTo(firstId);
 			tab2.send("/app/rooms/" + room + "/messages", Map.of("body", "marker"));
@@ -110,12 +106,8 @@ class SendingIntegrationTests {
 				StompTestClient bob = Fixtures.connectNewUser(this.port, "bob", transport)) {
 			BlockingQueue<Received> observed = alice.subscribeAndJoin(room);
 			bob.join(room);
-			alice.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "a", "clientMsgId", "c-1", "body", "from alice"));
-			String aliceId = alice.awaitAck("a").path("id").asString();
-			bob.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "b", "clientMsgId", "c-1", "body", "from bob"));
-			String bobId = bob.awaitAck("b").path("id").asString();
+			String aliceId = send(alice, room, "a", "c-1", "from alice").path("id").asString();
+			String bobId = send(bob, room, "b", "c-1", "from bob").path("id").asString();
 			assertThat(bobId).isNotEqualTo(aliceId);
 			assertThat(Fixtures.next(observed, "room").path("id").asString()).isEqualTo(aliceId);
 			JsonNode fromBob = Fixtures.next(observed, "room");
@@ -131,9 +123,8 @@ class SendingIntegrationTests {
 		try (StompTestClient alice = Fixtures.connectNewUser(this.port, "alice", transport)) {
 			alice.subscribeAndJoin(room1);
 			BlockingQueue<Received> second = alice.subscribeAndJoin(room2);
-			alice.send("/app/rooms/" + room1 + "/messages", Map.of("requestId", "a", "clientMsgId", "c-1", "body", 1));
-			alice.send("/app/rooms/" + room2 + "/messages", Map.of("requestId", "b", "clientMsgId", "c-1", "body", 2));
-			String secondId = alice.awaitAck("b").path("id").asString();
+			send(alice, room1, "a", "c-1", 1);
+			String secondId = send(alice, room2, "b", "c-1", 2).path("id").asString();
 			assertThat(Fixtures.next(second, "second room").path("id").asString()).isEqualTo(secondId);
 		}
 	}
@@ -156,7 +147,7 @@ class SendingIntegrationTests {
 			assertThat(Fixtures.next(live, "room").path("id").asString()).isEqualTo(keptId);
 
 			late.subscribe("/topic/rooms/" + room);
-			JsonNode ack = late.join(room, Map.of("requestId", "j", "since", "0-0"));
+			JsonNode ack = late.joinSince(room, "0-0");
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactly(keptId);
 			JsonNode history = ServerApi.on(this.port).history(room, null, null);
 			assertThat(Fixtures.ids(history.path("messages"))).containsExactly(keptId);
@@ -224,6 +215,14 @@ class SendingIntegrationTests {
 			}
 			assertThat(this.commands.recent()).noneMatch((command) -> command.userId().equals(user));
 		}
+	}
+
+	/** Sends a message with a clientMsgId to the room and returns its ACK. */
+	private static JsonNode send(StompTestClient client, String room, String requestId, String clientMsgId,
+			Object body) {
+		client.send("/app/rooms/" + room + "/messages",
+				Map.of("requestId", requestId, "clientMsgId", clientMsgId, "body", body));
+		return client.awaitAck(requestId);
 	}
 
 }

@@ -189,6 +189,14 @@ public final class StompTestClient implements AutoCloseable {
 				(ack) -> "join".equals(ack.path("type").asString()) && roomId.equals(ack.path("roomId").asString()));
 	}
 
+	/**
+	 * Joins asking for what the room had after {@code since} (PROTOCOL.md section 4.1),
+	 * as a reconnecting client does; returns the join ACK.
+	 */
+	public JsonNode joinSince(String roomId, String since) {
+		return join(roomId, Map.of("requestId", "join-" + roomId, "since", since));
+	}
+
 	/** Subscribes to the room's messages (with receipt) and joins it. */
 	public BlockingQueue<Received> subscribeAndJoin(String roomId) {
 		BlockingQueue<Received> messages = subscribe("/topic/rooms/" + roomId);
