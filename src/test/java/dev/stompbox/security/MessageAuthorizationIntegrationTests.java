@@ -101,9 +101,7 @@ class MessageAuthorizationIntegrationTests {
 
 	@Test
 	void roomsClaimAllowsExactIdsAndPrefixPatterns() {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token)) {
-			carol.ensureUserQueues();
+		try (StompTestClient carol = carol()) {
 			for (String room : new String[] { "team-a", "team-", "lobby" }) {
 				carol.subscribe("/topic/rooms/" + room);
 				carol.subscribe("/topic/rooms/" + room + "/presence");
@@ -114,10 +112,8 @@ class MessageAuthorizationIntegrationTests {
 
 	@Test
 	void subscribingToARoomTheTokenDoesNotAllowIsForbiddenWithNoReceiptAndNoMessages() {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token);
+		try (StompTestClient carol = carol();
 				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob"))) {
-			carol.ensureUserQueues();
 			Watched other = Watched.subscribe(carol, "/topic/rooms/other");
 			assertForbidden(carol, "/topic/rooms/other");
 			Watched otherPresence = Watched.subscribe(carol, "/topic/rooms/other/presence");
@@ -144,9 +140,7 @@ class MessageAuthorizationIntegrationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "other", "teamx", "team", "lobby2", "lobb" })
 	void joiningARoomTheTokenDoesNotAllowGetsAFailedAckForbidden(String room) {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token)) {
-			carol.ensureUserQueues();
+		try (StompTestClient carol = carol()) {
 			carol.send("/app/rooms/" + room + "/join", Map.of("requestId", "j-" + room));
 			JsonNode ack = carol.awaitAck("j-" + room);
 			assertThat(ack.path("ok").asBoolean()).isFalse();
@@ -161,9 +155,7 @@ class MessageAuthorizationIntegrationTests {
 
 	@Test
 	void sendingToARoomTheTokenDoesNotAllowIsForbidden() {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token)) {
-			carol.ensureUserQueues();
+		try (StompTestClient carol = carol()) {
 			carol.send("/app/rooms/other/messages", Map.of("requestId", "s-other", "body", "hi"));
 			JsonNode ack = carol.awaitAck("s-other");
 			assertThat(ack.path("ok").asBoolean()).isFalse();
@@ -214,6 +206,17 @@ class MessageAuthorizationIntegrationTests {
 		JsonNode error = client.await("/user/queue/errors",
 				(e) -> destination.equals(e.path("destination").asString()));
 		assertThat(error.path("error").asString()).isEqualTo("forbidden");
+	}
+
+	/**
+	 * Connects carol, whose token lets her into the rooms {@code team-*} and
+	 * {@code lobby} only, subscribed to her user queues.
+	 */
+	private StompTestClient carol() {
+		StompTestClient carol = StompTestClient.connect(this.port,
+				TestTokens.builder("carol").rooms("team-*", "lobby").sign());
+		carol.ensureUserQueues();
+		return carol;
 	}
 
 	/** A subscription whose messages and RECEIPT are watched. */
