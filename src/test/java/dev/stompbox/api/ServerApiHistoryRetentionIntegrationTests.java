@@ -8,9 +8,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.TestTokens;
 
-import static dev.stompbox.api.ApiCalls.ids;
+import static dev.stompbox.support.ServerApi.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,11 +24,11 @@ class ServerApiHistoryRetentionIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private ApiCalls api;
+	private ServerApi api;
 
 	@BeforeEach
 	void api() {
-		this.api = new ApiCalls(this.port);
+		this.api = new ServerApi(this.port);
 	}
 
 	@Test

@@ -3,26 +3,28 @@ package dev.stompbox.api;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.api.ApiCalls.Reply;
+import dev.stompbox.support.ServerApi;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.TestTokens;
 
-import static dev.stompbox.api.ApiCalls.PUBLISHER;
-import static dev.stompbox.api.ApiCalls.assertError;
-import static dev.stompbox.api.ApiCalls.ids;
-import static dev.stompbox.api.ApiCalls.jsonOfSize;
+import static dev.stompbox.support.ServerApi.PUBLISHER;
+import static dev.stompbox.support.ServerApi.assertError;
+import static dev.stompbox.support.ServerApi.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,11 +40,11 @@ class ServerApiIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private ApiCalls api;
+	private ServerApi api;
 
 	@BeforeEach
 	void api() {
-		this.api = new ApiCalls(this.port);
+		this.api = new ServerApi(this.port);
 	}
 
 	@Test
@@ -128,9 +130,7 @@ class ServerApiIntegrationTests {
 				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("ev1-bob"))) {
 			alice.ensureUserQueues();
 			bob.ensureUserQueues();
-			Reply reply = this.api.post("/api/users/ev1-alice/events", PUBLISHER,
-					"{\"type\":\"invoice-paid\",\"body\":{\"invoice\":7}}");
-			assertThat(reply.status()).isEqualTo(202);
+			publishInvoicePaid("ev1-alice");
 			assertIsInvoicePaid(alice.await("/user/queue/events", (e) -> true));
 			assertNothingElseBefore(bob, "ev1-bob");
 		}
@@ -144,13 +144,17 @@ class ServerApiIntegrationTests {
 			aliceTab1.ensureUserQueues();
 			aliceTab2.ensureUserQueues();
 			bob.ensureUserQueues();
-			Reply reply = this.api.post("/api/users/ev2-alice/events", PUBLISHER,
-					"{\"type\":\"invoice-paid\",\"body\":{\"invoice\":7}}");
-			assertThat(reply.status()).isEqualTo(202);
+			publishInvoicePaid("ev2-alice");
 			assertIsInvoicePaid(aliceTab1.await("/user/queue/events", (e) -> true));
 			assertIsInvoicePaid(aliceTab2.await("/user/queue/events", (e) -> true));
 			assertNothingElseBefore(bob, "ev2-bob");
 		}
+	}
+
+	private void publishInvoicePaid(String userId) {
+		Reply reply = this.api.post("/api/users/" + userId + "/events", PUBLISHER,
+				"{\"type\":\"invoice-paid\",\"body\":{\"invoice\":7}}");
+		assertThat(reply.status()).isEqualTo(202);
 	}
 
 	private static void assertIsInvoicePaid(JsonNode event) {
@@ -296,10 +300,7 @@ class ServerApiIntegrationTests {
 
 	@Test
 	void callsWithoutTokenAreUnauthorized() {
-		assertError(this.api.post("/api/rooms/lobby/messages", null, "{\"body\":1}"), 401, "unauthorized");
-		assertError(this.api.get("/api/rooms/lobby/presence", null), 401, "unauthorized");
-		assertError(this.api.get("/api/rooms/lobby/messages", null), 401, "unauthorized");
-		assertError(this.api.post("/api/users/alice/events", null, "{\"type\":\"t\"}"), 401, "unauthorized");
+		assertEveryEndpointAnswers(null, 401, "unauthorized");
 	}
 
 	@Test
@@ -323,10 +324,7 @@ class ServerApiIntegrationTests {
 		String client = TestTokens.forUser("alice");
 		String otherScope = TestTokens.builder("alice").scope("openid profile").sign();
 		for (String token : List.of(client, otherScope)) {
-			assertError(this.api.post("/api/rooms/lobby/messages", token, "{\"body\":1}"), 403, "forbidden");
-			assertError(this.api.get("/api/rooms/lobby/presence", token), 403, "forbidden");
-			assertError(this.api.get("/api/rooms/lobby/messages", token), 403, "forbidden");
-			assertError(this.api.post("/api/users/bob/events", token, "{\"type\":\"t\"}"), 403, "forbidden");
+			assertEveryEndpointAnswers(token, 403, "forbidden");
 		}
 	}
 
@@ -383,6 +381,24 @@ class ServerApiIntegrationTests {
 		Reply chunked = this.api.send(this.api.request("/api/rooms/api-big/messages", PUBLISHER)
 			.POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
 		assertThat(chunked.status()).as(chunked.body()).isEqualTo(202);
+	}
+
+	/** Each endpoint of the server API answers the token with the error. */
+	private void assertEveryEndpointAnswers(@Nullable String token, int status, String error) {
+		assertError(this.api.post("/api/rooms/lobby/messages", token, "{\"body\":1}"), status, error);
+		assertError(this.api.get("/api/rooms/lobby/presence", token), status, error);
+		assertError(this.api.get("/api/rooms/lobby/messages", token), status, error);
+		assertError(this.api.post("/api/users/bob/events", token, "{\"type\":\"t\"}"), status, error);
+	}
+
+	/** A JSON object of exactly {@code size} bytes. */
+	private static byte[] jsonOfSize(int size) {
+		String prefix = "{\"body\":\"";
+		String suffix = "\"}";
+		byte[] bytes = (prefix + "x".repeat(size - prefix.length() - suffix.length()) + suffix)
+			.getBytes(StandardCharsets.UTF_8);
+		assertThat(bytes).hasSize(size);
+		return bytes;
 	}
 
 	private static List<String> members(JsonNode snapshot) {

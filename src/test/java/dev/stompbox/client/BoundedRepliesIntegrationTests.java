@@ -52,7 +52,7 @@ class BoundedRepliesIntegrationTests {
 	void historyRequestWithoutRequestIdIsStillAnswered() {
 		String room = Fixtures.room("bare");
 		java.util.List<String> sent = BoundedReplies.publish(this.port, room, 2, 5);
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/history", Map.of("since", "0-0"));
 			JsonNode page = Fixtures.next(client.queue("/user/queue/acks"), "acks");
@@ -66,7 +66,7 @@ class BoundedRepliesIntegrationTests {
 	@Test
 	void historyOfAnEmptyRoomIsEmptyAndComplete() {
 		String room = Fixtures.room("empty");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/history", Map.of("requestId", "h", "since", "0-0"));
 			JsonNode page = client.awaitAck("h");
@@ -87,7 +87,7 @@ class BoundedRepliesIntegrationTests {
 			"[\"h\"]" })
 	void malformedHistoryRequestsAreBadRequests(String body) {
 		String room = Fixtures.room("bad");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/history", body);
 			JsonNode error = client.awaitError();
@@ -105,7 +105,7 @@ class BoundedRepliesIntegrationTests {
 
 	@Test
 	void historyOfABadRoomIdIsABadRequest() {
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.ensureUserQueues();
 			client.send("/app/rooms/a.b/history", Map.of("requestId", "h", "since", "0-0"));
 			JsonNode ack = client.awaitAck("h");

@@ -18,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -44,12 +45,9 @@ class EnvelopeIntegrationTests {
 	void envelopeHasServerStampedIdFromAndTsBesideTheSendersTypeBodyAndClientMsgId(Transport transport) {
 		String room = Fixtures.room("env");
 		String alice = Fixtures.user("alice");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.builder(alice).name("Alice").sign(),
-				transport);
-				StompTestClient receiver = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("bob")),
-						transport);
-				StompTestClient listener = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("lis")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient receiver = Fixtures.connectNewUser(this.port, "bob", transport);
+				StompTestClient listener = Fixtures.connectNewUser(this.port, "lis", transport)) {
 			BlockingQueue<Received> atSender = sender.subscribeAndJoin(room);
 			BlockingQueue<Received> atReceiver = receiver.subscribeAndJoin(room);
 			// Subscribed without joining: delivery goes to every subscriber.
@@ -83,8 +81,7 @@ class EnvelopeIntegrationTests {
 	@OverBothTransports
 	void typeDefaultsToMessageAndClientMsgIdIsLeftOutWhenNotGiven(Transport transport) {
 		String room = Fixtures.room("env");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("carol")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "carol", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			client.send("/app/rooms/" + room + "/messages", "{\"body\": {\"text\": \"plain\"}}");
 			JsonNode envelope = Fixtures.next(messages, "room");
@@ -100,8 +97,7 @@ class EnvelopeIntegrationTests {
 		List<String> bodies = List.of("{\"text\": \"hi\", \"nested\": {\"list\": [1, 2.5, \"x\", null, false]}}",
 				"\"just a string\"", "42", "-3.25", "[1, \"two\", {\"three\": 3}]", "true", "{}", "[]",
 				"\"unicode: \\u00e9\\u4e2d \ud83d\ude00\"");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("dave")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "dave", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			for (String body : bodies) {
 				client.send("/app/rooms/" + room + "/messages", "{\"body\": " + body + "}");
@@ -117,8 +113,7 @@ class EnvelopeIntegrationTests {
 	void fromIdTsAndRoomIdAreNeverTakenFromTheClient(Transport transport) {
 		String room = Fixtures.room("env");
 		String mallory = Fixtures.user("mallory");
-		try (StompTestClient client = StompTestClient.connect(this.port,
-				TestTokens.builder(mallory).name("Mallory").sign(), transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, mallory, "Mallory", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			client.send("/app/rooms/" + room + "/messages", """
 					{"requestId": "forged", "from": {"userId": "alice", "name": "Alice"}, "id": "1-0", "ts": 1,
@@ -160,12 +155,10 @@ class EnvelopeIntegrationTests {
 		int fromApi = 60;
 		List<StompTestClient> clients = new ArrayList<>();
 		ExecutorService pool = Executors.newFixedThreadPool(senders + 1);
-		try (StompTestClient observer = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("obs")),
-				transport)) {
+		try (StompTestClient observer = Fixtures.connectNewUser(this.port, "obs", transport)) {
 			BlockingQueue<Received> observed = observer.subscribeAndJoin(room);
 			for (int i = 0; i < senders; i++) {
-				StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("fast")),
-						transport);
+				StompTestClient sender = Fixtures.connectNewUser(this.port, "fast", transport);
 				clients.add(sender);
 				sender.join(room);
 			}
@@ -182,10 +175,9 @@ class EnvelopeIntegrationTests {
 			}
 			sending.add(CompletableFuture.runAsync(() -> {
 				for (int n = 0; n < fromApi; n++) {
-					assertThat(Fixtures
-						.api(this.port, "POST", "/api/rooms/" + room + "/messages",
-								"{\"type\": \"api\", \"body\": " + n + "}")
-						.statusCode()).isEqualTo(202);
+					assertThat(ServerApi.on(this.port)
+						.publisherPost("/api/rooms/" + room + "/messages", "{\"type\": \"api\", \"body\": " + n + "}")
+						.status()).isEqualTo(202);
 				}
 			}, pool));
 			CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

@@ -1,10 +1,5 @@
 package dev.stompbox.client;
 
-import java.lang.reflect.Type;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,19 +9,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.messaging.simp.stomp.StompSession;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Queueing;
 import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.StompTestClient.Transport;
 import dev.stompbox.support.TestTokens;
 
 /**
- * What the room tests share: fresh room and user ids (the tests share one server), the
- * server API over HTTP, and checks that nothing more arrived.
+ * What the room tests share: fresh room and user ids (the tests share one server), and
+ * checks that nothing more arrived.
  */
 final class Fixtures {
 
@@ -39,8 +35,6 @@ final class Fixtures {
 	 */
 	static final Duration NOTHING_MORE = Duration.ofMillis(300);
 
-	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
 	private Fixtures() {
 	}
 
@@ -52,6 +46,26 @@ final class Fixtures {
 	/** A user id no other test uses. */
 	static String user(String prefix) {
 		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** Connects a user no other test uses, {@code prefix-...}, over {@code /ws}. */
+	static StompTestClient connectNewUser(int port, String prefix) {
+		return connectNewUser(port, prefix, Transport.WEBSOCKET);
+	}
+
+	/** Connects a user no other test uses, {@code prefix-...}, over the transport. */
+	static StompTestClient connectNewUser(int port, String prefix, Transport transport) {
+		return StompTestClient.connect(port, TestTokens.forUser(user(prefix)), transport);
+	}
+
+	/** Connects the user (another tab of it, say). */
+	static StompTestClient connectAs(int port, String userId, Transport transport) {
+		return StompTestClient.connect(port, TestTokens.forUser(userId), transport);
+	}
+
+	/** Connects the user with a token carrying its display name. */
+	static StompTestClient connectAs(int port, String userId, String name, Transport transport) {
+		return StompTestClient.connect(port, TestTokens.builder(userId).name(name).sign(), transport);
 	}
 
 	static List<String> ids(JsonNode envelopes) {
@@ -104,49 +118,8 @@ final class Fixtures {
 		return new LinkedBlockingQueue<>();
 	}
 
-	static String publisherToken() {
-		return TestTokens.builder(user("backend")).scope("stompbox:publish").sign();
-	}
-
-	/** Calls the server API with a {@code stompbox:publish} token. */
-	static HttpResponse<String> api(int port, String method, String path, String json) {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-			.timeout(StompTestClient.TIMEOUT)
-			.header("Authorization", "Bearer " + publisherToken())
-			.header("Content-Type", "application/json");
-		request.method(method,
-				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
-		try {
-			return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
-		catch (java.io.IOException ex) {
-			throw new AssertionError("Server API call failed: " + method + " " + path, ex);
-		}
-	}
-
 	static JsonNode json(String text) {
 		return JSON.readTree(text);
-	}
-
-	/**
-	 * Queues every frame of one subscription, like the test client's own subscriptions.
-	 */
-	record Queueing(BlockingQueue<Received> queue) implements StompFrameHandler {
-
-		@Override
-		public Type getPayloadType(StompHeaders headers) {
-			return byte[].class;
-		}
-
-		@Override
-		public void handleFrame(StompHeaders headers, Object payload) {
-			this.queue.add(new Received(headers, (byte[]) payload));
-		}
-
 	}
 
 }

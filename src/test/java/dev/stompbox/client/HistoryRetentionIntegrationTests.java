@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -30,60 +32,51 @@ class HistoryRetentionIntegrationTests {
 	@OverBothTransports
 	void gapLongerThanTheRetentionRecoversWhatIsKeptAndIsNotRecoveredAll(Transport transport) {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, 8);
 			List<String> kept = sent.subList(3, 8);
 			late.subscribe("/topic/rooms/" + room);
 
-			JsonNode tooOld = late.join(room, Map.of("requestId", "old", "since", sent.get(1)));
+			JsonNode tooOld = late.joinSince(room, sent.get(1));
 			assertThat(Fixtures.ids(tooOld.path("recovered"))).containsExactlyElementsOf(kept);
 			assertThat(tooOld.path("recoveredAll").asBoolean()).isFalse();
 			assertThat(tooOld.path("lastId").asString()).isEqualTo(sent.get(7));
 
-			JsonNode justKept = late.join(room, Map.of("requestId", "edge", "since", sent.get(2)));
+			JsonNode justKept = late.joinSince(room, sent.get(2));
 			assertThat(Fixtures.ids(justKept.path("recovered"))).containsExactlyElementsOf(kept);
 			assertThat(justKept.path("recoveredAll").asBoolean()).isTrue();
 
-			JsonNode recent = late.join(room, Map.of("requestId", "recent", "since", sent.get(5)));
+			JsonNode recent = late.joinSince(room, sent.get(5));
 			assertThat(Fixtures.ids(recent.path("recovered"))).containsExactlyElementsOf(sent.subList(6, 8));
 			assertThat(recent.path("recoveredAll").asBoolean()).isTrue();
 		}
 	}
 
-	@Test
-	void sinceZeroAfterMessagesWereDroppedRecoversWhatIsKeptAndIsNotRecoveredAll() {
+	/**
+	 * A since of {@code 0-0} recovers what the room keeps; that is everything only while
+	 * nothing was dropped.
+	 */
+	@ParameterizedTest(name = "{0} messages sent")
+	@ValueSource(ints = { KEPT, KEPT + 1 })
+	void sinceZeroRecoversWhatIsKeptAndIsRecoveredAllOnlyWhileNothingWasDropped(int count) {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
-			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT + 1);
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient fresh = Fixtures.connectNewUser(this.port, "f")) {
+			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, count);
 			fresh.subscribe("/topic/rooms/" + room);
-			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
-			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(1, KEPT + 1));
-			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
-		}
-	}
-
-	@Test
-	void sinceZeroWithNothingDroppedIsRecoveredAll() {
-		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
-			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT);
-			fresh.subscribe("/topic/rooms/" + room);
-			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
-			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
-			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
+			JsonNode ack = fresh.joinSince(room, "0-0");
+			assertThat(Fixtures.ids(ack.path("recovered")))
+				.containsExactlyElementsOf(sent.subList(count - KEPT, count));
+			assertThat(ack.path("recoveredAll").asBoolean()).isEqualTo(count <= KEPT);
 		}
 	}
 
 	@Test
 	void ephemeralMessagesDoNotPushKeptMessagesOut() {
 		String room = Fixtures.room("trim");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")))) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l")) {
 			List<String> sent = JoinIntegrationTests.sendMessages(sender, room, KEPT);
 			for (int i = 0; i < 2 * KEPT; i++) {
 				sender.send("/app/rooms/" + room + "/messages",
@@ -91,7 +84,7 @@ class HistoryRetentionIntegrationTests {
 				sender.awaitAck("e" + i);
 			}
 			late.subscribe("/topic/rooms/" + room);
-			JsonNode ack = late.join(room, Map.of("requestId", "j", "since", sent.get(0)));
+			JsonNode ack = late.joinSince(room, sent.get(0));
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(1, KEPT));
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
 		}

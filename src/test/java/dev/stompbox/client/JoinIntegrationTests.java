@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -32,8 +34,7 @@ class JoinIntegrationTests {
 	void joinAckOfAnEmptyRoomEchoesRequestIdAndHasNoLastIdAndNothingRecovered(Transport transport) {
 		String room = Fixtures.room("join");
 		String alice = Fixtures.user("alice");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.builder(alice).name("Alice").sign(),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, alice, "Alice", transport)) {
 			client.subscribe("/topic/rooms/" + room);
 			JsonNode ack = client.join(room, Map.of("requestId", "r1"));
 			assertThat(ack.propertyNames()).containsExactlyInAnyOrder("requestId", "type", "ok", "roomId", "members",
@@ -58,12 +59,9 @@ class JoinIntegrationTests {
 		String room = Fixtures.room("members");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient aliceTab1 = StompTestClient.connect(this.port,
-				TestTokens.builder(alice).name("Alice").sign(), transport);
-				StompTestClient aliceTab2 = StompTestClient.connect(this.port,
-						TestTokens.builder(alice).name("Alice").sign(), transport);
-				StompTestClient bobTab = StompTestClient.connect(this.port, TestTokens.builder(bob).name("Bob").sign(),
-						transport)) {
+		try (StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport)) {
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribe("/topic/rooms/" + room);
 			JsonNode second = aliceTab2.join(room);
@@ -80,10 +78,8 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void withoutSinceLastIdIsTheNewestIdAndNothingIsRecovered(Transport transport) {
 		String room = Fixtures.room("last");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			List<String> sent = sendMessages(sender, room, 3);
 			late.subscribe("/topic/rooms/" + room);
 			JsonNode ack = late.join(room);
@@ -96,10 +92,8 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void sinceGivesExactlyTheMessagesAfterItOldestFirst(Transport transport) {
 		String room = Fixtures.room("since");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			BlockingQueue<Received> live = sender.subscribeAndJoin(room);
 			List<String> sent = sendMessages(sender, room, 5);
 			List<JsonNode> delivered = new ArrayList<>();
@@ -108,7 +102,7 @@ class JoinIntegrationTests {
 			}
 			late.subscribe("/topic/rooms/" + room);
 
-			JsonNode ack = late.join(room, Map.of("requestId", "j1", "since", sent.get(1)));
+			JsonNode ack = late.joinSince(room, sent.get(1));
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent.subList(2, 5));
 			List<JsonNode> recovered = new ArrayList<>();
 			ack.path("recovered").forEach(recovered::add);
@@ -117,7 +111,7 @@ class JoinIntegrationTests {
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
 			assertThat(ack.path("lastId").asString()).isEqualTo(sent.get(4));
 
-			JsonNode upToDate = late.join(room, Map.of("requestId", "j2", "since", sent.get(4)));
+			JsonNode upToDate = late.joinSince(room, sent.get(4));
 			assertThat(upToDate.path("recovered")).isEmpty();
 			assertThat(upToDate.path("recoveredAll").asBoolean()).isTrue();
 		}
@@ -126,40 +120,31 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void sinceZeroGivesEverythingKept(Transport transport) {
 		String room = Fixtures.room("zero");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient fresh = Fixtures.connectNewUser(this.port, "f", transport)) {
 			List<String> sent = sendMessages(sender, room, 4);
 			fresh.subscribe("/topic/rooms/" + room);
-			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
+			JsonNode ack = fresh.joinSince(room, "0-0");
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
 			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
 			assertThat(ack.path("more").asBoolean()).isFalse();
 		}
 	}
 
-	@Test
-	void sinceZeroInAnEmptyRoomRecoversNothingAndIsComplete() {
-		String room = Fixtures.room("zero");
-		try (StompTestClient fresh = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("f")))) {
-			fresh.subscribe("/topic/rooms/" + room);
-			JsonNode ack = fresh.join(room, Map.of("requestId", "z", "since", "0-0"));
-			assertThat(ack.path("recovered")).isEmpty();
-			assertThat(ack.path("recoveredAll").asBoolean()).isTrue();
-			assertThat(ack.get("lastId").isNull()).isTrue();
-		}
-	}
-
-	@Test
-	void sinceFromAnUnknownEarlierIncarnationOfAnEmptyRoomIsNotRecoveredAll() {
-		String room = Fixtures.room("incarnation");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+	/**
+	 * An empty room recovers nothing: completely from {@code 0-0}, not from an id of an
+	 * unknown earlier incarnation of the room.
+	 */
+	@ParameterizedTest(name = "since {0}")
+	@CsvSource({ "0-0, true", "123-0, false" })
+	void sinceInAnEmptyRoomRecoversNothingAndIsCompleteOnlyFromZero(String since, boolean recoveredAll) {
+		String room = Fixtures.room("empty");
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + room);
-			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "123-0"));
+			JsonNode ack = client.joinSince(room, since);
 			assertThat(ack.path("ok").asBoolean()).isTrue();
 			assertThat(ack.path("recovered")).isEmpty();
-			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
+			assertThat(ack.path("recoveredAll").asBoolean()).isEqualTo(recoveredAll);
 			assertThat(ack.get("lastId").isNull()).isTrue();
 		}
 	}
@@ -167,13 +152,13 @@ class JoinIntegrationTests {
 	@Test
 	void sinceOlderThanEveryIdOfTheRoomsCurrentIncarnationIsNotRecoveredAll() {
 		String room = Fixtures.room("incarnation");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")));
-				StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s");
+				StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			List<String> sent = sendMessages(sender, room, 2);
 			client.subscribe("/topic/rooms/" + room);
 			// The client saw message 123-0, which this room never had: messages it missed
 			// are lost.
-			JsonNode ack = client.join(room, Map.of("requestId", "j", "since", "123-0"));
+			JsonNode ack = client.joinSince(room, "123-0");
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactlyElementsOf(sent);
 			assertThat(ack.path("recoveredAll").asBoolean()).isFalse();
 		}
@@ -182,8 +167,7 @@ class JoinIntegrationTests {
 	@OverBothTransports
 	void joinWithoutRequestIdOrBodyIsStillAnswered(Transport transport) {
 		String room = Fixtures.room("bare");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c", transport)) {
 			client.subscribe("/topic/rooms/" + room);
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/join", "");
@@ -199,7 +183,7 @@ class JoinIntegrationTests {
 	@Test
 	void roomIdsOfUpTo64LettersDigitsDashesAndUnderscoresAreAccepted() {
 		String longest = "A-z_9" + "x".repeat(59);
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + longest);
 			JsonNode ack = client.join(longest);
 			assertThat(ack.path("ok").asBoolean()).isTrue();
@@ -209,7 +193,7 @@ class JoinIntegrationTests {
 
 	@Test
 	void roomIdsOutsideThePatternAreBadRequests() {
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.ensureUserQueues();
 			for (String room : new String[] { "x".repeat(65), "a.b", "caf\u00e9", "a+b" }) {
 				client.send("/app/rooms/" + room + "/join", Map.of("requestId", "bad-" + room));
@@ -224,7 +208,7 @@ class JoinIntegrationTests {
 	@Test
 	void malformedSinceIsABadRequest() {
 		String room = Fixtures.room("bad");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("c")))) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "c")) {
 			client.subscribe("/topic/rooms/" + room);
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/join", Map.of("requestId", "j", "since", "yesterday"));
@@ -261,10 +245,8 @@ class JoinIntegrationTests {
 	 */
 	@OverBothTransports
 	void messageSentRightAfterTheJoinAckAlwaysArrives(Transport transport) {
-		try (StompTestClient joiner = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("joiner")),
-				transport);
-				StompTestClient member = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("member")),
-						transport)) {
+		try (StompTestClient joiner = Fixtures.connectNewUser(this.port, "joiner", transport);
+				StompTestClient member = Fixtures.connectNewUser(this.port, "member", transport)) {
 			joiner.ensureUserQueues();
 			member.ensureUserQueues();
 			for (int round = 0; round < 50; round++) {

@@ -11,6 +11,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -34,11 +35,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("pres");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")),
-				transport);
-				StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport)) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w", transport);
+				StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport)) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			long before = System.currentTimeMillis();
 
@@ -72,11 +72,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("pres");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")),
-				transport);
-				StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport)) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w", transport);
+				StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport)) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribeAndJoin(room);
@@ -107,11 +106,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("pres");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")),
-				transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport);
-				StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport)) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport);
+				StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport)) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribeAndJoin(room);
@@ -142,10 +140,10 @@ class PresenceIntegrationTests {
 	void leaveEventComesWhenTheConnectionClosesWithoutDisconnect() {
 		String room = Fixtures.room("pres");
 		String dave = Fixtures.user("dave");
-		try (StompTestClient watcher = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("w")))) {
+		try (StompTestClient watcher = Fixtures.connectNewUser(this.port, "w")) {
 			BlockingQueue<Received> events = watcher.subscribe("/topic/rooms/" + room + "/presence");
-			try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-				assertThat(socket.connect(TestTokens.builder(dave).name("Dave").sign())).startsWith("CONNECTED\n");
+			try (RawStompSocket socket = RawStompSocket.connected(this.port,
+					TestTokens.builder(dave).name("Dave").sign())) {
 				socket.send("SUBSCRIBE\nid:0\ndestination:/user/queue/acks\nreceipt:acks\n\n\u0000");
 				assertThat(socket.nextCommandFrame()).startsWith("RECEIPT\n");
 				socket.send("SEND\ndestination:/app/rooms/" + room + "/join\ncontent-type:application/json\n\n"
@@ -168,8 +166,7 @@ class PresenceIntegrationTests {
 	 */
 	private void awaitSessions(String room, String userId, int sessions) {
 		Awaitility.await().atMost(StompTestClient.TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
-			JsonNode snapshot = Fixtures
-				.json(Fixtures.api(this.port, "GET", "/api/rooms/" + room + "/presence", null).body());
+			JsonNode snapshot = ServerApi.on(this.port).presence(room);
 			int counted = 0;
 			for (JsonNode member : snapshot.path("members")) {
 				if (userId.equals(member.path("userId").asString())) {
@@ -185,11 +182,10 @@ class PresenceIntegrationTests {
 		String room = Fixtures.room("snap");
 		String alice = Fixtures.user("alice");
 		String bob = Fixtures.user("bob");
-		try (StompTestClient aliceTab1 = connect(alice, "Alice", transport);
-				StompTestClient aliceTab2 = connect(alice, "Alice", transport);
-				StompTestClient bobTab = connect(bob, "Bob", transport);
-				StompTestClient reader = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("r")),
-						transport)) {
+		try (StompTestClient aliceTab1 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient aliceTab2 = Fixtures.connectAs(this.port, alice, "Alice", transport);
+				StompTestClient bobTab = Fixtures.connectAs(this.port, bob, "Bob", transport);
+				StompTestClient reader = Fixtures.connectNewUser(this.port, "r", transport)) {
 			aliceTab1.subscribeAndJoin(room);
 			aliceTab2.subscribeAndJoin(room);
 			BlockingQueue<Received> events = reader.subscribe("/topic/rooms/" + room + "/presence");
@@ -211,16 +207,11 @@ class PresenceIntegrationTests {
 	@OverBothTransports
 	void presenceSnapshotOfAnEmptyRoomHasNoMembers(Transport transport) {
 		String room = Fixtures.room("snap");
-		try (StompTestClient reader = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("r")),
-				transport)) {
+		try (StompTestClient reader = Fixtures.connectNewUser(this.port, "r", transport)) {
 			JsonNode snapshot = Fixtures.next(reader.subscribe("/app/rooms/" + room + "/presence"), "snapshot");
 			assertThat(snapshot)
 				.isEqualTo(Fixtures.json("{\"roomId\": \"" + room + "\", \"members\": [], \"memberCount\": 0}"));
 		}
-	}
-
-	private StompTestClient connect(String userId, String name, Transport transport) {
-		return StompTestClient.connect(this.port, TestTokens.builder(userId).name(name).sign(), transport);
 	}
 
 	private static void leave(StompTestClient client, String room) {

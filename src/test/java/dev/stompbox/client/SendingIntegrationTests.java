@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.command.ClientCommand;
 import dev.stompbox.command.InMemoryCommandSink;
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -34,8 +35,7 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void sendingBeforeJoiningIsRefusedWithNotJoinedAndDeliversNothing(Transport transport) {
 		String room = Fixtures.room("nj");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("nj")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "nj", transport)) {
 			BlockingQueue<Received> messages = client.subscribe("/topic/rooms/" + room);
 			client.ensureUserQueues();
 			client.send("/app/rooms/" + room + "/messages", Map.of("requestId", "r2", "body", "too early"));
@@ -61,8 +61,7 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void sendIsAckedWithTheIdTheMessageIsDeliveredWith(Transport transport) {
 		String room = Fixtures.room("ack");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("a")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "a", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			client.send("/app/rooms/" + room + "/messages", Map.of("body", "no ACK asked for"));
 			client.send("/app/rooms/" + room + "/messages", Map.of("requestId", "r2", "body", Map.of("k", "v")));
@@ -80,19 +79,14 @@ class SendingIntegrationTests {
 	void retryWithTheSameClientMsgIdFromAnotherSessionOfTheUserIsNotDeliveredAgain(Transport transport) {
 		String room = Fixtures.room("dedupe");
 		String alice = Fixtures.user("alice");
-		try (StompTestClient tab1 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient tab2 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient observer = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("o")),
-						transport)) {
+		try (StompTestClient tab1 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient tab2 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient observer = Fixtures.connectNewUser(this.port, "o", transport)) {
 			BlockingQueue<Received> observed = observer.subscribeAndJoin(room);
 			tab1.join(room);
 			tab2.join(room);
-			tab1.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "first", "clientMsgId", "c-42", "body", "once"));
-			String firstId = tab1.awaitAck("first").path("id").asString();
-			tab2.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "retry", "clientMsgId", "c-42", "body", "once"));
-			JsonNode retryAck = tab2.awaitAck("retry");
+			String firstId = send(tab1, room, "first", "c-42", "once").path("id").asString();
+			JsonNode retryAck = send(tab2, room, "retry", "c-42", "once");
 			assertThat(retryAck.path("ok").asBoolean()).isTrue();
 			assertThat(retryAck.path("id").asString()).isEqualTo(firstId);
 			tab2.send("/app/rooms/" + room + "/messages", Map.of("body", "marker"));
@@ -108,18 +102,12 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void anotherUserWithTheSameClientMsgIdIsDelivered(Transport transport) {
 		String room = Fixtures.room("dedupe");
-		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("alice")),
-				transport);
-				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("bob")),
-						transport)) {
+		try (StompTestClient alice = Fixtures.connectNewUser(this.port, "alice", transport);
+				StompTestClient bob = Fixtures.connectNewUser(this.port, "bob", transport)) {
 			BlockingQueue<Received> observed = alice.subscribeAndJoin(room);
 			bob.join(room);
-			alice.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "a", "clientMsgId", "c-1", "body", "from alice"));
-			String aliceId = alice.awaitAck("a").path("id").asString();
-			bob.send("/app/rooms/" + room + "/messages",
-					Map.of("requestId", "b", "clientMsgId", "c-1", "body", "from bob"));
-			String bobId = bob.awaitAck("b").path("id").asString();
+			String aliceId = send(alice, room, "a", "c-1", "from alice").path("id").asString();
+			String bobId = send(bob, room, "b", "c-1", "from bob").path("id").asString();
 			assertThat(bobId).isNotEqualTo(aliceId);
 			assertThat(Fixtures.next(observed, "room").path("id").asString()).isEqualTo(aliceId);
 			JsonNode fromBob = Fixtures.next(observed, "room");
@@ -132,13 +120,11 @@ class SendingIntegrationTests {
 	void sameClientMsgIdInAnotherRoomIsDelivered(Transport transport) {
 		String room1 = Fixtures.room("dedupe");
 		String room2 = Fixtures.room("dedupe");
-		try (StompTestClient alice = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("alice")),
-				transport)) {
+		try (StompTestClient alice = Fixtures.connectNewUser(this.port, "alice", transport)) {
 			alice.subscribeAndJoin(room1);
 			BlockingQueue<Received> second = alice.subscribeAndJoin(room2);
-			alice.send("/app/rooms/" + room1 + "/messages", Map.of("requestId", "a", "clientMsgId", "c-1", "body", 1));
-			alice.send("/app/rooms/" + room2 + "/messages", Map.of("requestId", "b", "clientMsgId", "c-1", "body", 2));
-			String secondId = alice.awaitAck("b").path("id").asString();
+			send(alice, room1, "a", "c-1", 1);
+			String secondId = send(alice, room2, "b", "c-1", 2).path("id").asString();
 			assertThat(Fixtures.next(second, "second room").path("id").asString()).isEqualTo(secondId);
 		}
 	}
@@ -146,10 +132,8 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void ephemeralMessagesAreDeliveredLiveButNeitherRecoveredNorKept(Transport transport) {
 		String room = Fixtures.room("eph");
-		try (StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("s")),
-				transport);
-				StompTestClient late = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-						transport)) {
+		try (StompTestClient sender = Fixtures.connectNewUser(this.port, "s", transport);
+				StompTestClient late = Fixtures.connectNewUser(this.port, "l", transport)) {
 			BlockingQueue<Received> live = sender.subscribeAndJoin(room);
 			sender.send("/app/rooms/" + room + "/messages",
 					Map.of("requestId", "typing", "type", "typing", "ephemeral", true, "body", Map.of("on", true)));
@@ -163,10 +147,9 @@ class SendingIntegrationTests {
 			assertThat(Fixtures.next(live, "room").path("id").asString()).isEqualTo(keptId);
 
 			late.subscribe("/topic/rooms/" + room);
-			JsonNode ack = late.join(room, Map.of("requestId", "j", "since", "0-0"));
+			JsonNode ack = late.joinSince(room, "0-0");
 			assertThat(Fixtures.ids(ack.path("recovered"))).containsExactly(keptId);
-			JsonNode history = Fixtures
-				.json(Fixtures.api(this.port, "GET", "/api/rooms/" + room + "/messages", null).body());
+			JsonNode history = ServerApi.on(this.port).history(room, null, null);
 			assertThat(Fixtures.ids(history.path("messages"))).containsExactly(keptId);
 		}
 	}
@@ -174,8 +157,7 @@ class SendingIntegrationTests {
 	@OverBothTransports
 	void leaveIsAckedAndSendingAfterLeavingIsNotJoined(Transport transport) {
 		String room = Fixtures.room("leave");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("l")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "l", transport)) {
 			client.subscribeAndJoin(room);
 			client.send("/app/rooms/" + room + "/leave", Map.of("requestId", "bye"));
 			JsonNode ack = client.awaitAck("bye");
@@ -196,7 +178,7 @@ class SendingIntegrationTests {
 		String user = Fixtures.user("reader");
 		String body = "{\"requestId\": \"r3\",  \"messageId\":\"x\", \"extra\": [1, 2.50, {\"deep\": null}],"
 				+ " \"note\": \"caf\u00e9 \ud83d\ude00 \\u00e9\"}";
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(user), transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, user, transport)) {
 			client.subscribeAndJoin(room);
 			long before = System.currentTimeMillis();
 			client.send("/app/rooms/" + room + "/commands/markRead", body);
@@ -223,7 +205,7 @@ class SendingIntegrationTests {
 	void commandWithABodyThatIsNotAJsonObjectIsABadRequest(Transport transport) {
 		String room = Fixtures.room("cmd");
 		String user = Fixtures.user("cmd");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(user), transport)) {
+		try (StompTestClient client = Fixtures.connectAs(this.port, user, transport)) {
 			client.subscribeAndJoin(room);
 			for (String body : new String[] { "[\"requestId\", \"r4\"]", "\"markRead\"", "42", "{not json" }) {
 				client.send("/app/rooms/" + room + "/commands/markRead", body);
@@ -233,6 +215,14 @@ class SendingIntegrationTests {
 			}
 			assertThat(this.commands.recent()).noneMatch((command) -> command.userId().equals(user));
 		}
+	}
+
+	/** Sends a message with a clientMsgId to the room and returns its ACK. */
+	private static JsonNode send(StompTestClient client, String room, String requestId, String clientMsgId,
+			Object body) {
+		client.send("/app/rooms/" + room + "/messages",
+				Map.of("requestId", requestId, "clientMsgId", clientMsgId, "body", body));
+		return client.awaitAck(requestId);
 	}
 
 }

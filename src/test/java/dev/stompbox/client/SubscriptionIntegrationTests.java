@@ -13,6 +13,7 @@ import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.RawStompSocket;
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompTestClient.Transport;
@@ -34,8 +35,7 @@ class SubscriptionIntegrationTests {
 	@OverBothTransports
 	void subscribeWithReceiptIsReceiptedForRoomsAndUserQueuesAlike(Transport transport) {
 		String room = Fixtures.room("sub");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("sub")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "sub", transport)) {
 			for (String destination : new String[] { "/topic/rooms/" + room, "/topic/rooms/" + room + "/presence",
 					"/app/rooms/" + room + "/presence", "/user/queue/acks", "/user/queue/errors", "/user/queue/system",
 					"/user/queue/events" }) {
@@ -49,10 +49,8 @@ class SubscriptionIntegrationTests {
 	void unsubscribeWithReceiptIsReceiptedAndEndsDelivery(Transport transport) {
 		String room = Fixtures.room("unsub");
 		String markerRoom = Fixtures.room("marker");
-		try (StompTestClient listener = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("lis")),
-				transport);
-				StompTestClient sender = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("snd")),
-						transport)) {
+		try (StompTestClient listener = Fixtures.connectNewUser(this.port, "lis", transport);
+				StompTestClient sender = Fixtures.connectNewUser(this.port, "snd", transport)) {
 			BlockingQueue<Received> messages = Fixtures.newQueue();
 			StompSession.Subscription subscription = Fixtures.subscribe(listener, "/topic/rooms/" + room, messages);
 			listener.join(room);
@@ -77,8 +75,7 @@ class SubscriptionIntegrationTests {
 	@OverBothTransports
 	void sendWithReceiptIsReceipted(Transport transport) {
 		String room = Fixtures.room("sendr");
-		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser(Fixtures.user("sr")),
-				transport)) {
+		try (StompTestClient client = Fixtures.connectNewUser(this.port, "sr", transport)) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin(room);
 			StompHeaders headers = new StompHeaders();
 			headers.setDestination("/app/rooms/" + room + "/messages");
@@ -94,8 +91,7 @@ class SubscriptionIntegrationTests {
 	/** Spring's client closes at once on DISCONNECT, so this one speaks STOMP by hand. */
 	@Test
 	void disconnectWithReceiptIsReceiptedBeforeTheConnectionCloses() {
-		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(socket.connect(TestTokens.forUser(Fixtures.user("raw")))).startsWith("CONNECTED\n");
+		try (RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(Fixtures.user("raw")))) {
 			socket.send("DISCONNECT\nreceipt:bye-1\n\n\u0000");
 			String frame = socket.nextCommandFrame();
 			assertThat(frame).startsWith("RECEIPT\n").contains("\nreceipt-id:bye-1\n");
@@ -108,8 +104,7 @@ class SubscriptionIntegrationTests {
 	@Test
 	void rawSubscribeAndUnsubscribeWithReceiptsAreReceiptedInOrder() {
 		String room = Fixtures.room("raw");
-		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(socket.connect(TestTokens.forUser(Fixtures.user("raw")))).startsWith("CONNECTED\n");
+		try (RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(Fixtures.user("raw")))) {
 			socket.send("SUBSCRIBE\nid:1\ndestination:/topic/rooms/" + room + "\nreceipt:s-1\n\n\u0000");
 			assertThat(socket.nextCommandFrame()).startsWith("RECEIPT\n").contains("\nreceipt-id:s-1\n");
 			socket.send("SUBSCRIBE\nid:2\ndestination:/user/queue/acks\nreceipt:s-2\n\n\u0000");
@@ -133,10 +128,11 @@ class SubscriptionIntegrationTests {
 			assertThat(error.path("message").asString()).isNotBlank();
 			BlockingQueue<Received> messages = client.subscribeAndJoin(allowed);
 
-			assertThat(Fixtures.api(this.port, "POST", "/api/rooms/" + other + "/messages", "{\"body\": \"secret\"}")
-				.statusCode()).isEqualTo(202);
-			assertThat(Fixtures.api(this.port, "POST", "/api/rooms/" + allowed + "/messages", "{\"body\": \"marker\"}")
-				.statusCode()).isEqualTo(202);
+			ServerApi api = ServerApi.on(this.port);
+			assertThat(api.publisherPost("/api/rooms/" + other + "/messages", "{\"body\": \"secret\"}").status())
+				.isEqualTo(202);
+			assertThat(api.publisherPost("/api/rooms/" + allowed + "/messages", "{\"body\": \"marker\"}").status())
+				.isEqualTo(202);
 			assertThat(Fixtures.next(messages, "allowed room").path("body").asString()).isEqualTo("marker");
 			Fixtures.assertNothingMore(refused, "the refused room subscription");
 			assertThat(client.isConnected()).as("a refused SUBSCRIBE leaves the connection open").isTrue();

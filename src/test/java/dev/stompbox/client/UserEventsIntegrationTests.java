@@ -4,6 +4,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ServerApi;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Transport;
 import dev.stompbox.support.TestTokens;
@@ -24,15 +25,15 @@ class UserEventsIntegrationTests {
 	void backendEventReachesBothTabsOfTheUserAndNoOneElse(Transport transport) {
 		String alice = Fixtures.user("alice");
 		String carol = Fixtures.user("carol");
-		try (StompTestClient tab1 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient tab2 = StompTestClient.connect(this.port, TestTokens.forUser(alice), transport);
-				StompTestClient other = StompTestClient.connect(this.port, TestTokens.forUser(carol), transport)) {
+		try (StompTestClient tab1 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient tab2 = Fixtures.connectAs(this.port, alice, transport);
+				StompTestClient other = Fixtures.connectAs(this.port, carol, transport)) {
 			tab1.ensureUserQueues();
 			tab2.ensureUserQueues();
 			other.ensureUserQueues();
 			long before = System.currentTimeMillis();
-			assertThat(Fixtures.api(this.port, "POST", "/api/users/" + alice + "/events", """
-					{"type": "notification", "body": {"text": "you have mail", "count": 3}}""").statusCode())
+			assertThat(ServerApi.on(this.port).publisherPost("/api/users/" + alice + "/events", """
+					{"type": "notification", "body": {"text": "you have mail", "count": 3}}""").status())
 				.isEqualTo(202);
 			for (StompTestClient tab : new StompTestClient[] { tab1, tab2 }) {
 				JsonNode event = Fixtures.next(tab.queue("/user/queue/events"), "events of " + tab.sessionId());
@@ -43,9 +44,9 @@ class UserEventsIntegrationTests {
 			}
 			// An event for carol after alice's is the marker: alice's would have come
 			// first.
-			assertThat(Fixtures
-				.api(this.port, "POST", "/api/users/" + carol + "/events", "{\"type\": \"marker\", \"body\": null}")
-				.statusCode()).isEqualTo(202);
+			assertThat(ServerApi.on(this.port)
+				.publisherPost("/api/users/" + carol + "/events", "{\"type\": \"marker\", \"body\": null}")
+				.status()).isEqualTo(202);
 			JsonNode atCarol = Fixtures.next(other.queue("/user/queue/events"), "carol's events");
 			assertThat(atCarol.path("type").asString()).isEqualTo("marker");
 			Fixtures.assertNothingMore(tab1.queue("/user/queue/events"), "alice's first tab");

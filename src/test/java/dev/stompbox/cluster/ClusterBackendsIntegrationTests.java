@@ -22,10 +22,10 @@ import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.next;
 import static dev.stompbox.cluster.Rooms.take;
@@ -39,7 +39,9 @@ import static org.awaitility.Awaitility.await;
  */
 // A long presence timeout keeps lease renewals, Redis traffic of their own, out of the
 // command counts below; the rate limit is raised for the 100 messages sent at once.
-@ClusterTest(instances = 3, properties = { "stompbox.presence.timeout=10m", "stompbox.rate-limit=1000" })
+// Redis of its own: it resets and counts every command Redis ran.
+@ClusterTest(instances = 3, ownRedis = true,
+		properties = { "stompbox.presence.timeout=10m", "stompbox.rate-limit=1000" })
 class ClusterBackendsIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -58,12 +60,12 @@ class ClusterBackendsIntegrationTests {
 	@Test
 	void theServerApiOfAnyInstancePublishesToSubscribersEverywhereAndReadsTheSharedState() {
 		String room = "api";
-		try (StompTestClient amy = StompTestClient.connect(cluster.port(0), TestTokens.forUser("amy"));
-				StompTestClient ben = StompTestClient.connect(cluster.port(1), TestTokens.forUser("ben"))) {
+		try (StompTestClient amy = cluster.connect(0, "amy"); StompTestClient ben = cluster.connect(1, "ben")) {
 			BlockingQueue<Received> atAmy = amy.subscribeAndJoin(room);
 			BlockingQueue<Received> atBen = ben.subscribeAndJoin(room);
-			Backend.Reply published = Backend.post(cluster.port(2), "/api/rooms/" + room + "/messages",
-					"{\"type\":\"notice\",\"body\":{\"text\":\"from the backend\"}}");
+			Reply published = cluster.api(2)
+				.publisherPost("/api/rooms/" + room + "/messages",
+						"{\"type\":\"notice\",\"body\":{\"text\":\"from the backend\"}}");
 			assertThat(published.status()).as(published.body()).isEqualTo(202);
 			String id = published.json().path("id").asString();
 			for (BlockingQueue<Received> queue : List.of(atAmy, atBen)) {
@@ -73,20 +75,20 @@ class ClusterBackendsIntegrationTests {
 				assertThat(envelope.path("from").path("userId").asString()).isEqualTo("server");
 				assertThat(envelope.path("body").path("text").asString()).isEqualTo("from the backend");
 			}
-			Backend.Reply history = Backend.get(cluster.port(1), "/api/rooms/" + room + "/messages");
+			Reply history = cluster.api(1).publisherGet("/api/rooms/" + room + "/messages");
 			assertThat(history.status()).isEqualTo(200);
 			assertThat(history.json().path("complete").asBoolean()).isTrue();
 			assertThat(history.json().path("messages").get(0).path("id").asString()).isEqualTo(id);
-			Backend.Reply presence = Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence");
+			Reply presence = cluster.api(0).publisherGet("/api/rooms/" + room + "/presence");
 			assertThat(Rooms.sessions(presence.json().path("members"))).isEqualTo(Map.of("amy", 1, "ben", 1));
 		}
 	}
 
 	@Test
 	void userEventsReachEveryTabOfTheUserOnEveryInstanceAndNoOneElse() {
-		try (StompTestClient tab0 = StompTestClient.connect(cluster.port(0), TestTokens.forUser("uma"));
-				StompTestClient tab1 = StompTestClient.connect(cluster.port(1), TestTokens.forUser("uma"));
-				StompTestClient victor = StompTestClient.connect(cluster.port(2), TestTokens.forUser("victor"))) {
+		try (StompTestClient tab0 = cluster.connect(0, "uma");
+				StompTestClient tab1 = cluster.connect(1, "uma");
+				StompTestClient victor = cluster.connect(2, "victor")) {
 			List<StompTestClient> tabs = List.of(tab0, tab1);
 			tabs.forEach(StompTestClient::ensureUserQueues);
 			victor.ensureUserQueues();
@@ -96,9 +98,8 @@ class ClusterBackendsIntegrationTests {
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> backendRedis.smembers(umasInstances),
 						(instances) -> instances.equals(Set.of(instance(0), instance(1))));
-			assertThat(Backend
-				.post(cluster.port(2), "/api/users/uma/events",
-						"{\"type\":\"notice\",\"body\":{\"text\":\"hello uma\"}}")
+			assertThat(cluster.api(2)
+				.publisherPost("/api/users/uma/events", "{\"type\":\"notice\",\"body\":{\"text\":\"hello uma\"}}")
 				.status()).isEqualTo(202);
 			for (StompTestClient tab : tabs) {
 				JsonNode event = next(tab.queue("/user/queue/events"));
@@ -107,9 +108,9 @@ class ClusterBackendsIntegrationTests {
 				assertThat(event.path("ts").asLong()).isPositive();
 			}
 			// Markers: whatever was delivered before them would be seen first.
-			Backend.post(cluster.port(0), "/api/users/victor/events", "{\"type\":\"marker\"}");
+			cluster.api(0).publisherPost("/api/users/victor/events", "{\"type\":\"marker\"}");
 			assertThat(next(victor.queue("/user/queue/events")).path("type").asString()).isEqualTo("marker");
-			Backend.post(cluster.port(1), "/api/users/uma/events", "{\"type\":\"marker\"}");
+			cluster.api(1).publisherPost("/api/users/uma/events", "{\"type\":\"marker\"}");
 			for (StompTestClient tab : tabs) {
 				assertThat(next(tab.queue("/user/queue/events")).path("type").asString()).isEqualTo("marker");
 			}
@@ -120,9 +121,9 @@ class ClusterBackendsIntegrationTests {
 	void anInstanceListensToARoomInRedisOnlyWhileItHasSubscribersToIt() {
 		String room = "interest";
 		String channel = cluster.bean(0, RedisKeys.class).roomChannel(RoomId.of(room));
-		try (StompTestClient first = StompTestClient.connect(cluster.port(0), TestTokens.forUser("fay"));
-				StompTestClient second = StompTestClient.connect(cluster.port(0), TestTokens.forUser("gus"));
-				StompTestClient third = StompTestClient.connect(cluster.port(1), TestTokens.forUser("hal"))) {
+		try (StompTestClient first = cluster.connect(0, "fay");
+				StompTestClient second = cluster.connect(0, "gus");
+				StompTestClient third = cluster.connect(1, "hal")) {
 			assertThat(subscribers(channel)).isZero();
 			first.subscribeAndJoin(room);
 			second.subscribeAndJoin(room);
@@ -135,7 +136,7 @@ class ClusterBackendsIntegrationTests {
 			// Once the disconnect was handled (fay left), gus still keeps instance 0
 			// listening.
 			await().atMost(Duration.ofSeconds(5))
-				.until(() -> !Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence").body().contains("fay"));
+				.until(() -> !cluster.api(0).publisherGet("/api/rooms/" + room + "/presence").body().contains("fay"));
 			assertThat(subscribers(channel)).isEqualTo(1);
 			second.close();
 			await().atMost(Duration.ofSeconds(5)).until(() -> subscribers(channel) == 0);
@@ -154,12 +155,7 @@ class ClusterBackendsIntegrationTests {
 		String room = "ingress";
 		List<StompTestClient> clients = new ArrayList<>();
 		try {
-			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
-			for (int i = 0; i < cluster.size(); i++) {
-				StompTestClient client = StompTestClient.connect(cluster.port(i), TestTokens.forUser("in-" + i));
-				clients.add(client);
-				subscribers.add(client.subscribeAndJoin(room));
-			}
+			List<BlockingQueue<Received>> subscribers = Rooms.joinOnEveryInstance(cluster, room, "in-", clients);
 			assertThat(backendRedis.publish("stompbox:out",
 					"{\"roomId\":\"ingress\",\"type\":\"message\",\"body\":{\"text\":\"from redis\"}}"))
 				.isEqualTo(cluster.size());
@@ -171,8 +167,8 @@ class ClusterBackendsIntegrationTests {
 				assertThat(next(subscriber).path("type").asString()).as("delivered once").isEqualTo("marker");
 			}
 
-			StompTestClient ivy1 = StompTestClient.connect(cluster.port(1), TestTokens.forUser("ivy"));
-			StompTestClient ivy2 = StompTestClient.connect(cluster.port(2), TestTokens.forUser("ivy"));
+			StompTestClient ivy1 = cluster.connect(1, "ivy");
+			StompTestClient ivy2 = cluster.connect(2, "ivy");
 			clients.add(ivy1);
 			clients.add(ivy2);
 			ivy1.ensureUserQueues();
@@ -193,7 +189,7 @@ class ClusterBackendsIntegrationTests {
 
 	@Test
 	void clientCommandsAreAppendedToTheCommandStreamForBackends() {
-		try (StompTestClient carl = StompTestClient.connect(cluster.port(1), TestTokens.forUser("carl"))) {
+		try (StompTestClient carl = cluster.connect(1, "carl")) {
 			carl.ensureUserQueues();
 			String body = "{\"requestId\":\"r3\",\"messageId\":\"1732262400123-0\"}";
 			long before = System.currentTimeMillis();
@@ -221,12 +217,7 @@ class ClusterBackendsIntegrationTests {
 		int joins = 20;
 		List<StompTestClient> clients = new ArrayList<>();
 		try {
-			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
-			for (int i = 0; i < cluster.size(); i++) {
-				StompTestClient client = StompTestClient.connect(cluster.port(i), TestTokens.forUser("cost-" + i));
-				clients.add(client);
-				subscribers.add(client.subscribeAndJoin(room));
-			}
+			List<BlockingQueue<Received>> subscribers = Rooms.joinOnEveryInstance(cluster, room, "cost-", clients);
 			StompTestClient sender = clients.getFirst();
 
 			awaitNoScriptsRunning();
@@ -251,7 +242,7 @@ class ClusterBackendsIntegrationTests {
 			}
 			Map<String, Long> perDedupedPublish = commandStats();
 
-			StompTestClient joiner = StompTestClient.connect(cluster.port(1), TestTokens.forUser("jill"));
+			StompTestClient joiner = cluster.connect(1, "jill");
 			clients.add(joiner);
 			joiner.ensureUserQueues();
 			backendRedis.configResetstat();

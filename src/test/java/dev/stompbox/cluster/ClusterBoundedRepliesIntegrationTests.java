@@ -23,7 +23,6 @@ import dev.stompbox.room.MessageId;
 import dev.stompbox.room.RoomId;
 import dev.stompbox.support.BoundedReplies;
 import dev.stompbox.support.ClusterTest;
-import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompboxCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,15 +42,13 @@ class ClusterBoundedRepliesIntegrationTests {
 
 	static final int RECOVERY_LIMIT = 5;
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
 
 	static StompboxCluster keepingNothing;
 
 	@BeforeAll
 	static void startInstanceKeepingNothing() {
-		keepingNothing = new StompboxCluster(redis, Map.of("stompbox.history.size", 0));
+		keepingNothing = cluster.another(Map.of("stompbox.history.size", 0));
 		keepingNothing.startInstance("node-keeps-nothing");
 	}
 

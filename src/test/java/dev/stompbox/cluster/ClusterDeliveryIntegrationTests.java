@@ -10,7 +10,6 @@ import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,9 +20,9 @@ class ClusterDeliveryIntegrationTests {
 
 	@Test
 	void messageSentOnOneInstanceReachesSubscribersOnTheOthers() {
-		try (StompTestClient a = StompTestClient.connect(cluster.port(0), TestTokens.forUser("alice"));
-				StompTestClient b = StompTestClient.connect(cluster.port(1), TestTokens.forUser("bob"));
-				StompTestClient c = StompTestClient.connect(cluster.port(2), TestTokens.forUser("carol"))) {
+		try (StompTestClient a = cluster.connect(0, "alice");
+				StompTestClient b = cluster.connect(1, "bob");
+				StompTestClient c = cluster.connect(2, "carol")) {
 			BlockingQueue<Received> atA = a.subscribeAndJoin("lobby");
 			BlockingQueue<Received> atB = b.subscribeAndJoin("lobby");
 			BlockingQueue<Received> atC = c.subscribeAndJoin("lobby");

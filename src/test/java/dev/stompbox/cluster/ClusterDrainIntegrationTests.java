@@ -14,7 +14,6 @@ import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.presenceTopic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,9 +31,9 @@ class ClusterDrainIntegrationTests {
 	@Test
 	void usersWhoReconnectElsewhereAfterADrainProduceNoLeaveAndJoinFlicker() throws Exception {
 		String room = "deploy";
-		StompTestClient observer = StompTestClient.connect(cluster.port(0), TestTokens.forUser("olga"));
-		StompTestClient alice = StompTestClient.connect(cluster.port(1), TestTokens.forUser("alice"));
-		StompTestClient carol = StompTestClient.connect(cluster.port(1), TestTokens.forUser("carol"));
+		StompTestClient observer = cluster.connect(0, "olga");
+		StompTestClient alice = cluster.connect(1, "alice");
+		StompTestClient carol = cluster.connect(1, "carol");
 		List<StompTestClient> open = new ArrayList<>(List.of(observer, alice, carol));
 		try {
 			BlockingQueue<Received> events = observer.subscribe(presenceTopic(room));
@@ -48,7 +47,7 @@ class ClusterDrainIntegrationTests {
 			// carol never.
 			java.util.concurrent.CompletableFuture<Void> draining = java.util.concurrent.CompletableFuture
 				.runAsync(() -> cluster.instance(1).close());
-			StompTestClient aliceAgain = StompTestClient.connect(cluster.port(0), TestTokens.forUser("alice"));
+			StompTestClient aliceAgain = cluster.connect(0, "alice");
 			open.add(aliceAgain);
 			aliceAgain.subscribeAndJoin(room);
 			draining.get(8, TimeUnit.SECONDS);

@@ -4,13 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.IntStream;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -21,13 +21,13 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.stompbox.api.RedisIngress;
 import dev.stompbox.instance.InstanceId;
 import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.room.RoomId;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompboxCluster;
 
@@ -42,6 +42,9 @@ import static org.awaitility.Awaitility.await;
  * room's channel, and the events channel of an observer that the user's events are routed
  * to.
  */
+// A cluster and a Redis for each test, which starts the instances it needs: one test
+// restarts Redis, and every test needs its instances to find the ingress order afresh.
+@ClusterTest(instances = 0, perTest = true, ownRedis = true, properties = "stompbox.presence.timeout=3s")
 class ClusterIngressIntegrationTests {
 
 	private static final Pattern ITEM = Pattern.compile("\"n\":(\\d+),\"k\":\"(\\w+)\"");
@@ -50,13 +53,13 @@ class ClusterIngressIntegrationTests {
 
 	private static final String USER = "ivy";
 
-	private RedisTestServer redis;
+	RedisTestServer redis;
 
-	private StompboxCluster cluster;
+	StompboxCluster cluster;
 
-	private RedisClient client;
+	RedisClient client;
 
-	private StatefulRedisConnection<String, String> connection;
+	StatefulRedisConnection<String, String> connection;
 
 	private StatefulRedisPubSubConnection<String, byte[]> observer;
 
@@ -70,30 +73,10 @@ class ClusterIngressIntegrationTests {
 	 */
 	private final List<String> arrivals = new CopyOnWriteArrayList<>();
 
-	@BeforeEach
-	void start() {
-		this.redis = RedisTestServer.start();
-		this.cluster = new StompboxCluster(this.redis, Map.of("stompbox.presence.timeout", "3s"));
-		this.client = RedisClient.create(this.redis.url());
-		this.connection = this.client.connect();
-	}
-
 	@AfterEach
-	void stop() {
+	void stopObserving() {
 		if (this.observer != null) {
 			this.observer.close();
-		}
-		if (this.connection != null) {
-			this.connection.close();
-		}
-		if (this.client != null) {
-			this.client.shutdown();
-		}
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-		if (this.redis != null) {
-			this.redis.close();
 		}
 	}
 
@@ -212,13 +195,13 @@ class ClusterIngressIntegrationTests {
 	}
 
 	/**
-	 * Until everything published arrived, or 10 s; then what a second delivery would add.
+	 * Until everything published arrived, at most 10 s; then a moment for what a second
+	 * delivery would add.
 	 */
 	private void awaitDeliveries() {
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-		while (!this.delivered.keySet().containsAll(this.expected.keySet()) && System.nanoTime() < deadline) {
-			pause(Duration.ofMillis(50));
-		}
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.untilAsserted(() -> assertThat(this.delivered.keySet()).containsAll(this.expected.keySet()));
 		pause(Duration.ofMillis(500));
 	}
 

@@ -12,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 import dev.stompbox.presence.InstanceLease;
 import dev.stompbox.redis.RedisConnections;
 import dev.stompbox.support.ClusterTest;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
@@ -41,7 +42,7 @@ class ClusterPresenceIntegrationTests {
 	@Test
 	void aUserWithTabsOnTwoInstancesIsPresentOnceUntilTheLastTabLeaves() {
 		String room = "tabs";
-		try (StompTestClient observer = StompTestClient.connect(cluster.port(2), TestTokens.forUser("olga"));
+		try (StompTestClient observer = cluster.connect(2, "olga");
 				StompTestClient tabA = StompTestClient.connect(cluster.port(0), user("ulla", "Ulla"));
 				StompTestClient tabB = StompTestClient.connect(cluster.port(1), user("ulla", "Ulla"));
 				StompTestClient other = StompTestClient.connect(cluster.port(2), user("max", "Max"))) {
@@ -65,12 +66,12 @@ class ClusterPresenceIntegrationTests {
 			JsonNode snapshot = StompTestClient.awaitOn(tabB.subscribeNoWait("/app/rooms/" + room + "/presence", false),
 					(message) -> true, "presence snapshot");
 			assertThat(sessions(snapshot.path("members"))).isEqualTo(Map.of("ulla", 2, "max", 1));
-			Backend.Reply api = Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence");
+			Reply api = cluster.api(0).publisherGet("/api/rooms/" + room + "/presence");
 			assertThat(sessions(api.json().path("members"))).isEqualTo(Map.of("ulla", 2, "max", 1));
 
 			tabA.send("/app/rooms/" + room + "/leave", Map.of("requestId", "leave-a"));
 			assertThat(tabA.awaitAck("leave-a").path("type").asString()).isEqualTo("leave");
-			JsonNode afterFirstTab = Backend.get(cluster.port(1), "/api/rooms/" + room + "/presence").json();
+			JsonNode afterFirstTab = cluster.api(1).publisherGet("/api/rooms/" + room + "/presence").json();
 			assertThat(sessions(afterFirstTab.path("members"))).isEqualTo(Map.of("ulla", 1, "max", 1));
 			other.send("/app/rooms/" + room + "/leave", Map.of("requestId", "leave-max"));
 			other.awaitAck("leave-max");
@@ -79,7 +80,7 @@ class ClusterPresenceIntegrationTests {
 
 			tabB.close();
 			assertEvent(next(events), "leave", "ulla", 0);
-			assertThat(Backend.get(cluster.port(2), "/api/rooms/" + room + "/presence").json().path("members"))
+			assertThat(cluster.api(2).publisherGet("/api/rooms/" + room + "/presence").json().path("members"))
 				.isEmpty();
 		}
 	}
@@ -149,7 +150,7 @@ class ClusterPresenceIntegrationTests {
 			await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
 				for (int i = 0; i < doomed; i++) {
 					assertThat(sessions(
-							Backend.get(cluster.port(i), "/api/rooms/" + room + "/presence").json().path("members")))
+							cluster.api(i).publisherGet("/api/rooms/" + room + "/presence").json().path("members")))
 						.isEqualTo(Map.of("sam", 1));
 				}
 			});
@@ -170,7 +171,7 @@ class ClusterPresenceIntegrationTests {
 				StompTestClient plain = StompTestClient.connect(cluster.port(1), user("pia", "Pia"))) {
 			Rooms.join(odd, room, Map.of("requestId", "odd"));
 			JsonNode join = Rooms.join(plain, room, Map.of("requestId", "plain"));
-			JsonNode snapshot = Backend.get(cluster.port(2), "/api/rooms/" + room + "/presence").json();
+			JsonNode snapshot = cluster.api(2).publisherGet("/api/rooms/" + room + "/presence").json();
 			for (JsonNode members : List.of(join.path("members"), snapshot.path("members"))) {
 				assertThat(sessions(members)).isEqualTo(Map.of(userId, 1, "pia", 1));
 				for (JsonNode member : members) {

@@ -1,6 +1,5 @@
 package dev.stompbox.cluster;
 
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,16 +22,16 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Queueing;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.topic;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  */
 // A short presence timeout: leases are renewed every second, so the cluster settles
 // soon after Redis comes back.
-@ClusterTest(instances = 3, properties = { "stompbox.rate-limit=1000", "stompbox.presence.timeout=3s" })
+@ClusterTest(instances = 3, ownRedis = true,
+		properties = { "stompbox.rate-limit=1000", "stompbox.presence.timeout=3s" })
 class ClusterRedisOutageIntegrationTests {
 
 	static RedisTestServer redis;
@@ -76,7 +76,7 @@ class ClusterRedisOutageIntegrationTests {
 	void clusterIsReady() {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			for (int i = 0; i < cluster.size(); i++) {
-				assertThat(Backend.probe(cluster.port(i), "/actuator/health/readiness")).isEqualTo(200);
+				assertThat(cluster.api(i).get("/actuator/health/readiness", null).status()).isEqualTo(200);
 			}
 		});
 	}
@@ -87,12 +87,7 @@ class ClusterRedisOutageIntegrationTests {
 		List<StompTestClient> clients = new ArrayList<>();
 		ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
 		try {
-			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
-			for (int i = 0; i < cluster.size(); i++) {
-				StompTestClient client = StompTestClient.connect(cluster.port(i), TestTokens.forUser("s-" + i));
-				clients.add(client);
-				subscribers.add(client.subscribeAndJoin(room));
-			}
+			List<BlockingQueue<Received>> subscribers = Rooms.joinOnEveryInstance(cluster, room, "s-", clients);
 			StompTestClient sender = clients.getFirst();
 			BlockingQueue<Received> acks = sender.queue("/user/queue/acks");
 			BlockingQueue<Received> errors = sender.queue("/user/queue/errors");
@@ -119,13 +114,13 @@ class ClusterRedisOutageIntegrationTests {
 			// Readiness goes down on every instance within 5 s; liveness stays up.
 			await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 				for (int i = 0; i < cluster.size(); i++) {
-					assertThat(Backend.probe(cluster.port(i), "/actuator/health/readiness")).isEqualTo(503);
+					assertThat(cluster.api(i).get("/actuator/health/readiness", null).status()).isEqualTo(503);
 				}
 			});
 			System.out.println("Readiness was DOWN on every instance " + millis(System.nanoTime() - interrupted)
 					+ " ms after Redis stopped");
 			for (int i = 0; i < cluster.size(); i++) {
-				assertThat(Backend.probe(cluster.port(i), "/actuator/health/liveness")).isEqualTo(200);
+				assertThat(cluster.api(i).get("/actuator/health/liveness", null).status()).isEqualTo(200);
 			}
 			// Sends during the outage are refused, each within 2 s.
 			await().atMost(Duration.ofSeconds(10))
@@ -159,7 +154,7 @@ class ClusterRedisOutageIntegrationTests {
 					+ millis(resubscribed2 - recovered) + " ms after recover()");
 			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 				for (int i = 0; i < cluster.size(); i++) {
-					assertThat(Backend.probe(cluster.port(i), "/actuator/health/readiness")).isEqualTo(200);
+					assertThat(cluster.api(i).get("/actuator/health/readiness", null).status()).isEqualTo(200);
 				}
 			});
 			System.out.println("Readiness was UP on every instance " + millis(System.nanoTime() - recovered)
@@ -226,8 +221,7 @@ class ClusterRedisOutageIntegrationTests {
 	@Test
 	void aSinceFromBeforeARedisRestartIsNeverAnsweredAsEverythingRecovered() {
 		String room = "epoch";
-		try (StompTestClient sender = StompTestClient.connect(cluster.port(0), TestTokens.forUser("ed"));
-				StompTestClient reader = StompTestClient.connect(cluster.port(1), TestTokens.forUser("rae"))) {
+		try (StompTestClient sender = cluster.connect(0, "ed"); StompTestClient reader = cluster.connect(1, "rae")) {
 			sender.subscribeAndJoin(room);
 			String seen = Rooms.send(sender, room, "before", Map.of("text", "before the restart"));
 			reader.subscribe(topic(room));
@@ -252,14 +246,14 @@ class ClusterRedisOutageIntegrationTests {
 			// A new incarnation of the room has its own epoch, after the id the client
 			// saw.
 			String fresh = await().atMost(Duration.ofSeconds(10)).until(() -> {
-				Backend.Reply reply = Backend.post(cluster.port(2), "/api/rooms/" + room + "/messages",
-						"{\"body\":{\"text\":\"after the restart\"}}");
+				Reply reply = cluster.api(2)
+					.publisherPost("/api/rooms/" + room + "/messages", "{\"body\":{\"text\":\"after the restart\"}}");
 				return (reply.status() == 202) ? reply.json().path("id").asString() : null;
 			}, (id) -> id != null);
 			JsonNode restarted = Rooms.join(reader, room, Map.of("requestId", "restarted", "since", seen));
 			assertThat(restarted.path("recoveredAll").asBoolean()).isFalse();
 			assertThat(Rooms.ids(list(restarted.path("recovered")))).containsExactly(fresh);
-			Backend.Reply page = Backend.get(cluster.port(1), "/api/rooms/" + room + "/messages?since=" + seen);
+			Reply page = cluster.api(1).publisherGet("/api/rooms/" + room + "/messages?since=" + seen);
 			assertThat(page.json().path("complete").asBoolean()).isFalse();
 		}
 	}
@@ -267,8 +261,8 @@ class ClusterRedisOutageIntegrationTests {
 	@Test
 	void aRoomFirstSubscribedDuringAnOutageWorksOnceRedisIsBack() {
 		String room = "subscribed-in-the-dark";
-		try (StompTestClient early = StompTestClient.connect(cluster.port(1), TestTokens.forUser("early"));
-				StompTestClient sender = StompTestClient.connect(cluster.port(0), TestTokens.forUser("sender"))) {
+		try (StompTestClient early = cluster.connect(1, "early");
+				StompTestClient sender = cluster.connect(0, "sender")) {
 			early.ensureUserQueues();
 			BlockingQueue<Received> messages = early.queue(topic(room));
 			stopRedis();
@@ -277,7 +271,7 @@ class ClusterRedisOutageIntegrationTests {
 			StompHeaders subscribe = new StompHeaders();
 			subscribe.setDestination(topic(room));
 			subscribe.setReceipt("in-the-dark");
-			early.session().subscribe(subscribe, new QueueingHandler(messages));
+			early.session().subscribe(subscribe, new Queueing(messages));
 			JsonNode refused = early.awaitError();
 			assertThat(refused.path("error").asString()).isEqualTo("unavailable");
 			assertThat(refused.path("destination").asString()).isEqualTo(topic(room));
@@ -290,7 +284,7 @@ class ClusterRedisOutageIntegrationTests {
 				return early.awaitAck("rejoin");
 			}, (ack) -> ack.path("ok").asBoolean());
 			assertThat(joined.path("recoveredAll").asBoolean()).isTrue();
-			try (StompTestClient late = StompTestClient.connect(cluster.port(1), TestTokens.forUser("late"))) {
+			try (StompTestClient late = cluster.connect(1, "late")) {
 				BlockingQueue<Received> lateMessages = late.subscribeAndJoin(room);
 				Rooms.join(sender, room, Map.of("requestId", "sender"));
 				String id = Rooms.send(sender, room, "m", Map.of("text", "after the outage"));
@@ -303,8 +297,7 @@ class ClusterRedisOutageIntegrationTests {
 	@Test
 	void aRedisThatHangsIsAnsweredUnavailableWithinTwoSeconds() throws Exception {
 		String room = "hang";
-		try (StompTestClient sender = StompTestClient.connect(cluster.port(0), TestTokens.forUser("hank"));
-				StompTestClient reader = StompTestClient.connect(cluster.port(1), TestTokens.forUser("rhea"))) {
+		try (StompTestClient sender = cluster.connect(0, "hank"); StompTestClient reader = cluster.connect(1, "rhea")) {
 			sender.subscribeAndJoin(room);
 			BlockingQueue<Received> messages = reader.subscribeAndJoin(room);
 			Duration answeredIn;
@@ -424,20 +417,6 @@ class ClusterRedisOutageIntegrationTests {
 
 	private static long millis(long nanos) {
 		return nanos / 1_000_000;
-	}
-
-	private record QueueingHandler(BlockingQueue<Received> queue) implements StompFrameHandler {
-
-		@Override
-		public Type getPayloadType(StompHeaders headers) {
-			return byte[].class;
-		}
-
-		@Override
-		public void handleFrame(StompHeaders headers, Object payload) {
-			this.queue.add(new Received(headers, (byte[]) payload));
-		}
-
 	}
 
 	private record Ack(String requestId, boolean ok, String id, String error, long sent, long answered) {

@@ -14,7 +14,6 @@ import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.next;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,8 +43,7 @@ class ClusterRedisPasswordIntegrationTests {
 	@Test
 	void messagesAndPresenceCrossInstancesThroughARedisWithAPassword() {
 		String room = "guarded";
-		try (StompTestClient a = StompTestClient.connect(cluster.port(0), TestTokens.forUser("ada"));
-				StompTestClient b = StompTestClient.connect(cluster.port(1), TestTokens.forUser("bo"))) {
+		try (StompTestClient a = cluster.connect(0, "ada"); StompTestClient b = cluster.connect(1, "bo")) {
 			BlockingQueue<Received> atA = a.subscribeAndJoin(room);
 			BlockingQueue<Received> atB = b.subscribeAndJoin(room);
 			String id = Rooms.send(b, room, "s1", Map.of("text", "behind a password"));

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.ClusterTest;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static dev.stompbox.cluster.Rooms.ids;
 import static dev.stompbox.cluster.Rooms.next;
@@ -53,8 +53,8 @@ class ClusterRoomsIntegrationTests {
 			List<StompTestClient> senders = new ArrayList<>();
 			List<BlockingQueue<Received>> subscribers = new ArrayList<>();
 			for (int i = 0; i < 3; i++) {
-				StompTestClient sender = StompTestClient.connect(cluster.port(i), TestTokens.forUser("sender-" + i));
-				StompTestClient reader = StompTestClient.connect(cluster.port(i), TestTokens.forUser("reader-" + i));
+				StompTestClient sender = cluster.connect(i, "sender-" + i);
+				StompTestClient reader = cluster.connect(i, "reader-" + i);
 				clients.add(sender);
 				clients.add(reader);
 				senders.add(sender);
@@ -120,8 +120,8 @@ class ClusterRoomsIntegrationTests {
 
 	@Test
 	void aMessageSentFromAnotherInstanceRightAfterTheJoinAckAlwaysArrives() {
-		try (StompTestClient listener = StompTestClient.connect(cluster.port(1), TestTokens.forUser("lena"));
-				StompTestClient sender = StompTestClient.connect(cluster.port(2), TestTokens.forUser("sid"))) {
+		try (StompTestClient listener = cluster.connect(1, "lena");
+				StompTestClient sender = cluster.connect(2, "sid")) {
 			listener.ensureUserQueues();
 			for (int i = 0; i < 50; i++) {
 				String room = "race-" + i;
@@ -148,10 +148,10 @@ class ClusterRoomsIntegrationTests {
 	@Test
 	void aRetryWithTheSameClientMsgIdThroughAnotherInstanceIsDeliveredOnceAndAckedWithTheFirstId() {
 		String room = "dedupe";
-		try (StompTestClient tab0 = StompTestClient.connect(cluster.port(0), TestTokens.forUser("dee"));
-				StompTestClient tab1 = StompTestClient.connect(cluster.port(1), TestTokens.forUser("dee"));
-				StompTestClient someoneElse = StompTestClient.connect(cluster.port(1), TestTokens.forUser("dan"));
-				StompTestClient watcher = StompTestClient.connect(cluster.port(2), TestTokens.forUser("walt"))) {
+		try (StompTestClient tab0 = cluster.connect(0, "dee");
+				StompTestClient tab1 = cluster.connect(1, "dee");
+				StompTestClient someoneElse = cluster.connect(1, "dan");
+				StompTestClient watcher = cluster.connect(2, "walt")) {
 			BlockingQueue<Received> watched = watcher.subscribeAndJoin(room);
 			Rooms.join(tab0, room, Map.of("requestId", "j0"));
 			Rooms.join(tab1, room, Map.of("requestId", "j1"));
@@ -178,17 +178,17 @@ class ClusterRoomsIntegrationTests {
 	@Test
 	void aClientThatReconnectsToAnotherInstanceRecoversExactlyWhatItMissed() {
 		String room = "recovery";
-		try (StompTestClient sender = StompTestClient.connect(cluster.port(1), TestTokens.forUser("sue"))) {
+		try (StompTestClient sender = cluster.connect(1, "sue")) {
 			Rooms.join(sender, room, Map.of("requestId", "sender-join"));
 			String m1;
-			try (StompTestClient before = StompTestClient.connect(cluster.port(0), TestTokens.forUser("rita"))) {
+			try (StompTestClient before = cluster.connect(0, "rita")) {
 				BlockingQueue<Received> messages = before.subscribeAndJoin(room);
 				m1 = Rooms.send(sender, room, "m1", Map.of("text", "m1"));
 				assertThat(next(messages).path("id").asString()).isEqualTo(m1);
 			}
 			String m2 = Rooms.send(sender, room, "m2", Map.of("text", "m2"));
 			String m3 = Rooms.send(sender, room, "m3", Map.of("text", "m3"));
-			try (StompTestClient after = StompTestClient.connect(cluster.port(2), TestTokens.forUser("rita"))) {
+			try (StompTestClient after = cluster.connect(2, "rita")) {
 				after.subscribe(topic(room));
 				JsonNode ack = Rooms.join(after, room, Map.of("requestId", "rejoin", "since", m1));
 				assertThat(ids(list(ack.path("recovered")))).containsExactly(m2, m3);
@@ -205,15 +205,15 @@ class ClusterRoomsIntegrationTests {
 		String room = "overflow";
 		List<String> ids = new ArrayList<>();
 		for (int n = 0; n < HISTORY_SIZE + 5; n++) {
-			Backend.Reply reply = Backend.post(cluster.port(0), "/api/rooms/" + room + "/messages",
-					"{\"type\":\"message\",\"body\":{\"n\":" + n + "}}");
+			Reply reply = cluster.api(0)
+				.publisherPost("/api/rooms/" + room + "/messages", "{\"type\":\"message\",\"body\":{\"n\":" + n + "}}");
 			assertThat(reply.status()).as(reply.body()).isEqualTo(202);
 			ids.add(reply.json().path("id").asString());
 		}
 		// Kept: the last HISTORY_SIZE, ids[5] on; a client that saw ids[4] missed nothing
 		// lost.
 		List<String> kept = ids.subList(5, ids.size());
-		try (StompTestClient client = StompTestClient.connect(cluster.port(1), TestTokens.forUser("otto"))) {
+		try (StompTestClient client = cluster.connect(1, "otto")) {
 			client.subscribe(topic(room));
 			JsonNode tooOld = Rooms.join(client, room, Map.of("requestId", "too-old", "since", ids.get(3)));
 			assertThat(tooOld.path("recoveredAll").asBoolean()).isFalse();
@@ -222,9 +222,9 @@ class ClusterRoomsIntegrationTests {
 			assertThat(justKept.path("recoveredAll").asBoolean()).isTrue();
 			assertThat(ids(list(justKept.path("recovered")))).isEqualTo(kept);
 		}
-		Backend.Reply incomplete = Backend.get(cluster.port(2), "/api/rooms/" + room + "/messages?since=" + ids.get(3));
+		Reply incomplete = cluster.api(2).publisherGet("/api/rooms/" + room + "/messages?since=" + ids.get(3));
 		assertThat(incomplete.json().path("complete").asBoolean()).isFalse();
-		Backend.Reply complete = Backend.get(cluster.port(2), "/api/rooms/" + room + "/messages?since=" + ids.get(4));
+		Reply complete = cluster.api(2).publisherGet("/api/rooms/" + room + "/messages?since=" + ids.get(4));
 		assertThat(complete.json().path("complete").asBoolean()).isTrue();
 		assertThat(ids(list(complete.json().path("messages")))).isEqualTo(kept);
 	}
@@ -232,8 +232,7 @@ class ClusterRoomsIntegrationTests {
 	@Test
 	void ephemeralMessagesReachEveryInstanceButAreNeitherKeptNorRecovered() {
 		String room = "whiteboard";
-		try (StompTestClient drawer = StompTestClient.connect(cluster.port(0), TestTokens.forUser("dina"));
-				StompTestClient viewer = StompTestClient.connect(cluster.port(2), TestTokens.forUser("vic"))) {
+		try (StompTestClient drawer = cluster.connect(0, "dina"); StompTestClient viewer = cluster.connect(2, "vic")) {
 			drawer.subscribeAndJoin(room);
 			BlockingQueue<Received> seen = viewer.subscribeAndJoin(room);
 			String kept = Rooms.send(drawer, room, "kept", Map.of("text", "kept"));
@@ -243,7 +242,7 @@ class ClusterRoomsIntegrationTests {
 			assertThat(ids(take(seen, 2, StompTestClient.TIMEOUT))).containsExactly(kept, stroke);
 			JsonNode rejoin = Rooms.join(viewer, room, Map.of("requestId", "rejoin", "since", "0-0"));
 			assertThat(ids(list(rejoin.path("recovered")))).containsExactly(kept);
-			JsonNode history = Backend.get(cluster.port(1), "/api/rooms/" + room + "/messages").json();
+			JsonNode history = cluster.api(1).publisherGet("/api/rooms/" + room + "/messages").json();
 			assertThat(ids(list(history.path("messages")))).containsExactly(kept);
 		}
 	}

@@ -7,29 +7,28 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.redis.RedisConnections;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RawSockJsSession;
 import dev.stompbox.support.RawSockJsSession.Answer;
-import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.RoundRobinHttpProxy;
 import dev.stompbox.support.StompTestClient;
@@ -73,10 +72,7 @@ class ClusterSockJsRelayIntegrationTests {
 	@Test
 	void anXhrPollingSessionTakesRequestsOnEitherInstanceWithEveryMessageOnceInOrder() throws Exception {
 		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("alice"))) {
-			Poller poller = new Poller(session);
-			assertThat(session.poll(a).kind()).isEqualTo('o');
-			assertThat(session.send(b, connect())).isEqualTo(204);
-			poller.until((frame) -> frame.startsWith("CONNECTED"));
+			Poller poller = Poller.connected(session);
 			String room = "poll-room";
 			assertThat(session.send(a, subscribe("acks", "/user/queue/acks", "r-acks"))).isEqualTo(204);
 			assertThat(session.send(b, subscribe("room", "/topic/rooms/" + room, "r-room"))).isEqualTo(204);
@@ -134,10 +130,7 @@ class ClusterSockJsRelayIntegrationTests {
 	@Test
 	void anotherUsersTokenGets404OnEveryInstance() throws Exception {
 		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("carl"))) {
-			Poller poller = new Poller(session);
-			assertThat(session.poll(a).kind()).isEqualTo('o');
-			assertThat(session.send(b, connect())).isEqualTo(204);
-			poller.until((frame) -> frame.startsWith("CONNECTED"));
+			Poller poller = Poller.connected(session);
 			try (RawSockJsSession intruder = session.as(TestTokens.forUser("mallory"))) {
 				for (int port : new int[] { a, b }) {
 					assertThat(intruder.send(port, subscribe("m", "/user/queue/acks", "mallory-" + port)))
@@ -160,10 +153,7 @@ class ClusterSockJsRelayIntegrationTests {
 	@Test
 	void aSessionClosedOnItsInstanceGets404OnTheOther() throws Exception {
 		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("dora"))) {
-			Poller poller = new Poller(session);
-			assertThat(session.poll(a).kind()).isEqualTo('o');
-			assertThat(session.send(b, connect())).isEqualTo(204);
-			poller.until((frame) -> frame.startsWith("CONNECTED"));
+			Poller.connected(session);
 			assertThat(session.send(b, "DISCONNECT\nreceipt:bye\n\n\u0000")).isEqualTo(204);
 			await().atMost(TIMEOUT)
 				.until(() -> session.send(b, subscribe("x", "/user/queue/acks", "late")) == 404
@@ -176,10 +166,7 @@ class ClusterSockJsRelayIntegrationTests {
 		String oversized = JSON
 			.writeValueAsString(List.of("SEND\ndestination:/app/x\n\n" + "x".repeat(200_000) + "\u0000"));
 		try (RawSockJsSession session = RawSockJsSession.withToken(TestTokens.forUser("gus"))) {
-			Poller poller = new Poller(session);
-			assertThat(session.poll(a).kind()).isEqualTo('o');
-			assertThat(session.send(b, connect())).isEqualTo(204);
-			poller.until((frame) -> frame.startsWith("CONNECTED"));
+			Poller poller = Poller.connected(session);
 			try (RawSockJsSession intruder = session.as(TestTokens.forUser("mallory"))) {
 				assertThat(intruder.post(b, "xhr_send", oversized).statusCode()).isEqualTo(413);
 			}
@@ -437,6 +424,18 @@ class ClusterSockJsRelayIntegrationTests {
 
 		Poller(RawSockJsSession session) {
 			this.session = session;
+		}
+
+		/**
+		 * Opens the session with a poll on A, sends its CONNECT through B, and polls
+		 * until the CONNECTED frame.
+		 */
+		static Poller connected(RawSockJsSession session) throws IOException, InterruptedException {
+			Poller poller = new Poller(session);
+			assertThat(session.poll(a).kind()).isEqualTo('o');
+			assertThat(session.send(b, connect())).isEqualTo(204);
+			poller.until((frame) -> frame.startsWith("CONNECTED"));
+			return poller;
 		}
 
 		void pollOnce() throws IOException, InterruptedException {

@@ -12,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 import dev.stompbox.room.MessageId;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.StompboxCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,22 @@ final class Rooms {
 
 	static String messages(String room) {
 		return "/app/rooms/" + room + "/messages";
+	}
+
+	/**
+	 * Connects one user to each instance of the cluster, {@code userPrefix-0} onwards,
+	 * each subscribed to the room and in it; adds the clients to {@code clients} (for the
+	 * caller to close) and returns their room subscriptions in the same order.
+	 */
+	static List<BlockingQueue<Received>> joinOnEveryInstance(StompboxCluster cluster, String room, String userPrefix,
+			List<StompTestClient> clients) {
+		List<BlockingQueue<Received>> subscribers = new ArrayList<>();
+		for (int i = 0; i < cluster.size(); i++) {
+			StompTestClient client = cluster.connect(i, userPrefix + i);
+			clients.add(client);
+			subscribers.add(client.subscribeAndJoin(room));
+		}
+		return subscribers;
 	}
 
 	/** Sends a message to a room the client joined and returns the id its ACK carries. */

@@ -16,9 +16,12 @@ import tools.jackson.databind.JsonNode;
 import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.connection.delivery.DestinationSubscriptions;
 import dev.stompbox.presence.RedisPresence;
+import dev.stompbox.redis.RedisKeys;
 import dev.stompbox.relay.RoomInterest;
+import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.ResettingSocket;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
 import dev.stompbox.user.RedisUserEvents;
@@ -70,23 +73,24 @@ class SessionEndIntegrationTests {
 
 		await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			for (int room = 0; room < ROOMS; room++) {
-				Backend.Reply reply = Backend.get(cluster.port(room % cluster.size()),
-						"/api/rooms/end-" + room + "/presence");
+				Reply reply = cluster.api(room % cluster.size()).publisherGet("/api/rooms/end-" + room + "/presence");
 				assertThat(reply.status()).as(reply.body()).isEqualTo(200);
 				JsonNode members = reply.json().path("members");
 				assertThat(members.isArray()).as(reply.body()).isTrue();
 				assertThat(members.size()).as("members of end-%d: %s", room, reply.body()).isZero();
 			}
+			RedisKeys keys = cluster.bean(0, RedisKeys.class);
 			List<String> roomChannels = redisConnection.sync()
 				.pubsubChannels()
 				.stream()
-				.filter((channel) -> channel.startsWith("stompbox:room:") || channel.startsWith("stompbox:presence:"))
+				.filter((channel) -> channel.startsWith(keys.roomChannel(RoomId.of("end-")))
+						|| channel.startsWith(keys.presenceChannelPrefix()))
 				.toList();
 			assertThat(roomChannels).as("room channels subscribed in Redis").isEmpty();
 			String[] channels = new String[2 * ROOMS];
 			for (int room = 0; room < ROOMS; room++) {
-				channels[2 * room] = "stompbox:room:end-" + room;
-				channels[2 * room + 1] = "stompbox:presence:end-" + room;
+				channels[2 * room] = keys.roomChannel(RoomId.of("end-" + room));
+				channels[2 * room + 1] = keys.presenceChannel(RoomId.of("end-" + room));
 			}
 			assertThat(redisConnection.sync().pubsubNumsub(channels).values()).allMatch((count) -> count == 0L);
 			for (int node = 0; node < cluster.size(); node++) {

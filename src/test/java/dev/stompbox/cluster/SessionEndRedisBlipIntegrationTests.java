@@ -13,8 +13,10 @@ import dev.stompbox.connection.ConnectionRegistry;
 import dev.stompbox.presence.RedisPresence;
 import dev.stompbox.redis.RedisAvailability;
 import dev.stompbox.redis.RedisKeys;
+import dev.stompbox.room.RoomId;
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.RedisProxy;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
@@ -51,7 +53,8 @@ class SessionEndRedisBlipIntegrationTests {
 			bob.subscribeAndJoin("blip-b");
 			assertThat(memberIds("blip-a")).containsExactly("alice");
 			assertThat(memberIds("blip-b")).containsExactly("bob");
-			String bobsRoute = cluster.bean(0, RedisKeys.class).userInstances("bob");
+			RedisKeys keys = cluster.bean(0, RedisKeys.class);
+			String bobsRoute = keys.userInstances("bob");
 			assertThat(redisConnection.sync().smembers(bobsRoute)).containsExactly("node-0");
 
 			proxy.cut();
@@ -67,11 +70,12 @@ class SessionEndRedisBlipIntegrationTests {
 				assertThat(memberIds("blip-b")).as("bob disconnected while Redis was away").isEmpty();
 				assertThat(redisConnection.sync().smembers(bobsRoute)).as("bob's route").isEmpty();
 				assertThat(redisConnection.sync()
-					.pubsubNumsub("stompbox:room:blip-b", "stompbox:presence:blip-b")
+					.pubsubNumsub(keys.roomChannel(RoomId.of("blip-b")), keys.presenceChannel(RoomId.of("blip-b")))
 					.values()).as("channels of the room only bob listened to").allMatch((count) -> count == 0L);
 				assertThat(cluster.bean(0, RedisPresence.class).pendingChanges()).isZero();
 			});
-			assertThat(redisConnection.sync().pubsubNumsub("stompbox:room:blip-a").get("stompbox:room:blip-a"))
+			String alicesRoom = keys.roomChannel(RoomId.of("blip-a"));
+			assertThat(redisConnection.sync().pubsubNumsub(alicesRoom).get(alicesRoom))
 				.as("alice still listens to her room")
 				.isEqualTo(1L);
 			assertThat(cluster.bean(0, RedisUserEvents.class).localUsers()).isEqualTo(1);
@@ -87,7 +91,7 @@ class SessionEndRedisBlipIntegrationTests {
 	 */
 	@Test
 	void aJoinBeyondTheRoomsLimitIsRefusedWithLimitExceeded() {
-		StompTestClient carol = StompTestClient.connect(cluster.port(0), TestTokens.forUser("carol"));
+		StompTestClient carol = cluster.connect(0, "carol");
 		try {
 			for (int room = 0; room < MAX_ROOMS; room++) {
 				assertThat(carol.join("limit-" + room).path("ok").asBoolean()).isTrue();
@@ -110,7 +114,7 @@ class SessionEndRedisBlipIntegrationTests {
 	}
 
 	private static List<String> memberIds(String room) {
-		Backend.Reply reply = Backend.get(cluster.port(0), "/api/rooms/" + room + "/presence");
+		Reply reply = cluster.api(0).publisherGet("/api/rooms/" + room + "/presence");
 		assertThat(reply.status()).as(reply.body()).isEqualTo(200);
 		List<String> ids = new ArrayList<>();
 		for (JsonNode member : reply.json().path("members")) {

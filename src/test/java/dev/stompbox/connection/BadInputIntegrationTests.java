@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,13 +32,13 @@ class BadInputIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private Bystander bystander;
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("lobby");
 
 	private StompTestClient mallory;
 
 	@BeforeEach
 	void connect() {
-		this.bystander = Bystander.inRoom(this.port, "lobby");
 		this.mallory = StompTestClient.connect(this.port, TestTokens.forUser("mallory"));
 		this.mallory.subscribeAndJoin("lobby");
 	}
@@ -45,17 +46,14 @@ class BadInputIntegrationTests {
 	@AfterEach
 	void disconnect() {
 		this.mallory.close();
-		this.bystander.close();
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "{\"requestId\": \"r1\", \"body\": ", "not json at all", "{\"requestId\" \"r1\"}" })
 	void malformedJsonIsABadRequestWithoutARequestIdAndTheConnectionStays(String body) {
 		this.mallory.send("/app/rooms/lobby/messages", body);
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
+		JsonNode error = awaitError("bad-request", "/app/rooms/lobby/messages");
 		assertThat(error.path("message").asString()).isNotBlank();
-		assertThat(error.path("destination").asString()).isEqualTo("/app/rooms/lobby/messages");
 		assertThat(error.has("requestId")).as("requestId of an unreadable body").isFalse();
 		assertStillServes(this.mallory, "lobby");
 		assertThat(this.bystander.assertUnaffected()).as("room messages before the check").hasSize(1);
@@ -64,15 +62,8 @@ class BadInputIntegrationTests {
 	@Test
 	void readableBodyWithABadFieldIsABadRequestAckedWithItsRequestId() {
 		this.mallory.send("/app/rooms/lobby/messages", "{\"requestId\": \"r-type\", \"type\": 42, \"body\": {}}");
-		JsonNode ack = this.mallory.awaitAck("r-type");
-		assertThat(ack.path("ok").asBoolean()).isFalse();
+		JsonNode ack = assertBadRequest("r-type", "/app/rooms/lobby/messages");
 		assertThat(ack.path("type").asString()).isEqualTo("send");
-		assertThat(ack.path("error").asString()).isEqualTo("bad-request");
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
-		assertThat(error.path("requestId").asString()).isEqualTo("r-type");
-		assertThat(error.path("destination").asString()).isEqualTo("/app/rooms/lobby/messages");
-		assertThat(error.path("message").asString()).isNotBlank();
 		assertStillServes(this.mallory, "lobby");
 		this.bystander.assertUnaffected();
 	}
@@ -80,9 +71,7 @@ class BadInputIntegrationTests {
 	@Test
 	void bodyThatIsNotAJsonObjectIsABadRequest() {
 		this.mallory.send("/app/rooms/lobby/messages", "[1, 2, 3]");
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
-		assertThat(error.path("destination").asString()).isEqualTo("/app/rooms/lobby/messages");
+		awaitError("bad-request", "/app/rooms/lobby/messages");
 		assertStillServes(this.mallory, "lobby");
 		this.bystander.assertUnaffected();
 	}
@@ -92,14 +81,7 @@ class BadInputIntegrationTests {
 	void joinWithABadRoomIdIsABadRequestAndTheConnectionStays(String roomId) {
 		String destination = "/app/rooms/" + roomId + "/join";
 		this.mallory.send(destination, Map.of("requestId", "j-bad"));
-		JsonNode ack = this.mallory.awaitAck("j-bad");
-		assertThat(ack.path("ok").asBoolean()).isFalse();
-		assertThat(ack.path("type").asString()).isEqualTo("join");
-		assertThat(ack.path("error").asString()).isEqualTo("bad-request");
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
-		assertThat(error.path("requestId").asString()).isEqualTo("j-bad");
-		assertThat(error.path("destination").asString()).isEqualTo(destination);
+		assertThat(assertBadRequest("j-bad", destination).path("type").asString()).isEqualTo("join");
 		assertStillServes(this.mallory, "lobby");
 		this.bystander.assertUnaffected();
 	}
@@ -113,10 +95,7 @@ class BadInputIntegrationTests {
 	@Test
 	void sendToARoomWithABadIdIsABadRequest() {
 		this.mallory.send("/app/rooms/bad!id/messages", Map.of("requestId", "s-bad", "body", "x"));
-		JsonNode ack = this.mallory.awaitAck("s-bad");
-		assertThat(ack.path("ok").asBoolean()).isFalse();
-		assertThat(ack.path("error").asString()).isEqualTo("bad-request");
-		assertThat(this.mallory.awaitError().path("destination").asString()).isEqualTo("/app/rooms/bad!id/messages");
+		assertBadRequest("s-bad", "/app/rooms/bad!id/messages");
 		assertStillServes(this.mallory, "lobby");
 		this.bystander.assertUnaffected();
 	}
@@ -126,9 +105,7 @@ class BadInputIntegrationTests {
 			"/topic/rooms/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" })
 	void subscribeToABadRoomIdIsABadRequestWithoutReceipt(String destination) {
 		CompletableFuture<Void> receipted = subscribeWithReceipt(this.mallory, destination);
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
-		assertThat(error.path("destination").asString()).isEqualTo(destination);
+		JsonNode error = awaitError("bad-request", destination);
 		assertThat(error.path("message").asString()).isNotBlank();
 		// Frames are handled in order: once a later SUBSCRIBE is receipted, the refused
 		// one
@@ -166,9 +143,7 @@ class BadInputIntegrationTests {
 		// /queue/errors-user<session id> is where Spring keeps a session's errors: no
 		// client may read it.
 		CompletableFuture<Void> receipted = subscribeWithReceipt(this.mallory, destination);
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("forbidden");
-		assertThat(error.path("destination").asString()).isEqualTo(destination);
+		awaitError("forbidden", destination);
 		this.mallory.subscribe("/topic/rooms/fence");
 		assertThat(receipted).isNotDone();
 		assertStillServes(this.mallory, "lobby");
@@ -180,13 +155,7 @@ class BadInputIntegrationTests {
 			"/app/rooms/lobby/commands/bad name!" })
 	void unknownAppDestinationIsABadRequestAndTheConnectionStays(String destination) {
 		this.mallory.send(destination, Map.of("requestId", "u1"));
-		JsonNode ack = this.mallory.awaitAck("u1");
-		assertThat(ack.path("ok").asBoolean()).isFalse();
-		assertThat(ack.path("error").asString()).isEqualTo("bad-request");
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
-		assertThat(error.path("destination").asString()).isEqualTo(destination);
-		assertThat(error.path("requestId").asString()).isEqualTo("u1");
+		assertBadRequest("u1", destination);
 		assertStillServes(this.mallory, "lobby");
 		assertThat(this.bystander.assertUnaffected()).as("room messages before the check").hasSize(1);
 	}
@@ -194,9 +163,7 @@ class BadInputIntegrationTests {
 	@Test
 	void unknownAppDestinationWithoutRequestIdIsReportedOnlyOnTheErrorsQueue() {
 		this.mallory.send("/app/nope", "{}");
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("bad-request");
-		assertThat(error.path("destination").asString()).isEqualTo("/app/nope");
+		JsonNode error = awaitError("bad-request", "/app/nope");
 		assertThat(error.has("requestId")).isFalse();
 		assertStillServes(this.mallory, "lobby");
 		assertThat(this.mallory.queue("/user/queue/acks")).as("ACKs of the still-serving check only").isEmpty();
@@ -211,11 +178,9 @@ class BadInputIntegrationTests {
 		assertThat(ack.path("type").asString()).isEqualTo("send");
 		assertThat(ack.path("error").asString()).isEqualTo("not-joined");
 		assertThat(ack.path("message").asString()).isNotBlank();
-		JsonNode error = this.mallory.awaitError();
-		assertThat(error.path("error").asString()).isEqualTo("not-joined");
+		JsonNode error = awaitError("not-joined", "/app/rooms/not-joined/messages");
 		assertThat(error.path("message").asString()).isNotBlank();
 		assertThat(error.path("requestId").asString()).isEqualTo("nj1");
-		assertThat(error.path("destination").asString()).isEqualTo("/app/rooms/not-joined/messages");
 		this.bystander.assertUnaffected();
 	}
 
@@ -256,6 +221,32 @@ class BadInputIntegrationTests {
 	}
 
 	/** The connection is open and serves requests: a message sent now is ACKed. */
+	/**
+	 * The next error on mallory's errors queue has the code and the destination; it is
+	 * returned for more checks.
+	 */
+	private JsonNode awaitError(String code, String destination) {
+		JsonNode error = this.mallory.awaitError();
+		assertThat(error.path("error").asString()).isEqualTo(code);
+		assertThat(error.path("destination").asString()).isEqualTo(destination);
+		return error;
+	}
+
+	/**
+	 * The request was answered with a negative ACK {@code bad-request}, and with the same
+	 * error, its request id, destination and message, on the errors queue. Returns the
+	 * ACK.
+	 */
+	private JsonNode assertBadRequest(String requestId, String destination) {
+		JsonNode ack = this.mallory.awaitAck(requestId);
+		assertThat(ack.path("ok").asBoolean()).isFalse();
+		assertThat(ack.path("error").asString()).isEqualTo("bad-request");
+		JsonNode error = awaitError("bad-request", destination);
+		assertThat(error.path("requestId").asString()).isEqualTo(requestId);
+		assertThat(error.path("message").asString()).isNotBlank();
+		return ack;
+	}
+
 	private static void assertStillServes(StompTestClient client, String roomId) {
 		assertThat(client.isConnected()).isTrue();
 		assertThat(client.errorFrames()).isEmpty();

@@ -13,6 +13,7 @@ import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a connection may do before its CONNECT is complete (PROTOCOL.md sections 2 and 6):
@@ -41,7 +42,7 @@ class BeforeConnectIntegrationTests {
 	@Test
 	void aConnectionThatSendsNothingIsClosedWithUnauthorizedAnd1008() {
 		try (RawStompSocket silent = RawStompSocket.open(this.port, "/ws")) {
-			assertUnauthorizedAndClosed(silent);
+			silent.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 	}
 
@@ -49,7 +50,7 @@ class BeforeConnectIntegrationTests {
 	void aConnectWithoutItsNulIsClosedWithUnauthorizedAnd1008() {
 		try (RawStompSocket unfinished = RawStompSocket.open(this.port, "/ws")) {
 			unfinished.send("CONNECT\n");
-			assertUnauthorizedAndClosed(unfinished);
+			unfinished.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 	}
 
@@ -66,8 +67,7 @@ class BeforeConnectIntegrationTests {
 
 	@Test
 	void aConnectedClientOutlivesTheTimeout() throws InterruptedException {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			Thread.sleep(TIMEOUT_MS + 1000);
 			RawFrames.subscribeAndAwaitReceipt(client, "acks", "/user/queue/acks");
 			assertThat(client.isOpen()).isTrue();
@@ -95,7 +95,7 @@ class BeforeConnectIntegrationTests {
 			for (int i = 0; i < 10; i++) {
 				trickler.send("x-padding-" + i + ":" + "p".repeat(986) + "\n");
 			}
-			assertTooLargeAndClosed(trickler);
+			trickler.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 	}
 
@@ -106,7 +106,7 @@ class BeforeConnectIntegrationTests {
 			for (int i = 0; i < 10; i++) {
 				trickler.sendPart("x-padding-" + i + ":" + "p".repeat(986) + "\n", false);
 			}
-			assertTooLargeAndClosed(trickler);
+			trickler.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 	}
 
@@ -146,31 +146,9 @@ class BeforeConnectIntegrationTests {
 	 * for.
 	 */
 	private void awaitEnded(String sessionId) {
-		long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-		while (this.registry.isOpen(sessionId)) {
-			assertThat(System.nanoTime()).as("session ended within " + CLOSE_WAIT).isLessThan(deadline);
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
-	}
-
-	private static void assertUnauthorizedAndClosed(RawStompSocket socket) {
-		String error = socket.nextCommandFrame();
-		assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-		assertThat(RawFrames.header(error, "message")).isEqualTo("unauthorized");
-		assertThat(socket.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
-	}
-
-	private static void assertTooLargeAndClosed(RawStompSocket socket) {
-		String error = socket.nextCommandFrame();
-		assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-		assertThat(RawFrames.header(error, "message")).isEqualTo("too-large");
-		assertThat(socket.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
+		await("session ended").atMost(CLOSE_WAIT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> !this.registry.isOpen(sessionId));
 	}
 
 }

@@ -6,6 +6,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.test.context.junit.jupiter.SpringExtension;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.support.StompTestClient;
@@ -20,18 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * this client must still be connected, have been told nothing, and still get room
  * messages.
  */
-final class Bystander implements AutoCloseable {
-
-	private final StompTestClient client;
+final class Bystander implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
 	private final String roomId;
 
-	private final BlockingQueue<Received> room;
+	private StompTestClient client;
 
-	private Bystander(StompTestClient client, String roomId, BlockingQueue<Received> room) {
-		this.client = client;
+	private BlockingQueue<Received> room;
+
+	private Bystander(String roomId) {
 		this.roomId = roomId;
-		this.room = room;
 	}
 
 	/**
@@ -39,13 +41,39 @@ final class Bystander implements AutoCloseable {
 	 * inherits its last one's rate bucket), subscribes to the room and joins it.
 	 */
 	static Bystander inRoom(int port, String roomId) {
-		StompTestClient client = StompTestClient.connect(port,
-				TestTokens.forUser("bystander-" + java.util.UUID.randomUUID()));
+		Bystander bystander = new Bystander(roomId);
+		bystander.connect(port);
+		return bystander;
+	}
+
+	/**
+	 * A bystander for {@code @RegisterExtension}: in the room before each test of a
+	 * {@code @SpringBootTest} on a random port (before its {@code @BeforeEach} methods),
+	 * gone after it.
+	 */
+	static Bystander inRoomForEachTest(String roomId) {
+		return new Bystander(roomId);
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		connect(SpringExtension.getApplicationContext(context)
+			.getEnvironment()
+			.getRequiredProperty("local.server.port", Integer.class));
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		close();
+	}
+
+	private void connect(int port) {
+		this.client = StompTestClient.connect(port, TestTokens.forUser("bystander-" + UUID.randomUUID()));
 		try {
-			return new Bystander(client, roomId, client.subscribeAndJoin(roomId));
+			this.room = this.client.subscribeAndJoin(this.roomId);
 		}
 		catch (RuntimeException | AssertionError ex) {
-			client.close();
+			this.client.close();
 			throw ex;
 		}
 	}

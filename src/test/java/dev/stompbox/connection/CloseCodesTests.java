@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.web.socket.CloseStatus;
 
 import dev.stompbox.error.ErrorCode;
@@ -15,26 +17,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CloseCodesTests {
 
-	@Test
-	void authFailuresClose1008() {
-		assertThat(CloseCodes.forError(ErrorCode.UNAUTHORIZED)).isEqualTo(CloseStatus.POLICY_VIOLATION);
-		assertThat(CloseCodes.forError(ErrorCode.FORBIDDEN)).isEqualTo(CloseStatus.POLICY_VIOLATION);
-	}
-
-	@Test
-	void perUserLimitCloses1008() {
-		assertThat(CloseCodes.forError(ErrorCode.LIMIT_EXCEEDED)).isEqualTo(CloseStatus.POLICY_VIOLATION);
-	}
-
-	@Test
-	void tooLargeCloses1009() {
-		assertThat(CloseCodes.forError(ErrorCode.TOO_LARGE)).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS);
-	}
-
-	@Test
-	void otherProtocolFailuresClose1002() {
-		assertThat(CloseCodes.forError(ErrorCode.BAD_REQUEST)).isEqualTo(CloseStatus.PROTOCOL_ERROR);
-		assertThat(CloseCodes.forError(ErrorCode.INTERNAL)).isEqualTo(CloseStatus.PROTOCOL_ERROR);
+	/**
+	 * Auth failures and per-user limits close 1008, a frame too large 1009, the rest
+	 * 1002.
+	 */
+	@ParameterizedTest(name = "{0} closes {1}")
+	@CsvSource({ "UNAUTHORIZED, 1008", "FORBIDDEN, 1008", "LIMIT_EXCEEDED, 1008", "TOO_LARGE, 1009",
+			"BAD_REQUEST, 1002", "INTERNAL, 1002" })
+	void eachFailureClosesWithTheCodeOfItsKind(ErrorCode code, int closeCode) {
+		assertThat(CloseCodes.forError(code)).isEqualTo(new CloseStatus(closeCode));
 	}
 
 	@Test

@@ -25,8 +25,7 @@ class ConnectFrameIntegrationTests {
 	@Test
 	void connectedAnswersWithTheDefaultHeartbeatOfTenSecondsEachWay() {
 		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			client.send(RawFrames.connect(TestTokens.forUser("alice"), "10000,10000"));
-			String connected = client.nextCommandFrame();
+			String connected = client.connect(TestTokens.forUser("alice"), "10000,10000");
 			assertThat(RawFrames.command(connected)).isEqualTo("CONNECTED");
 			assertThat(RawFrames.header(connected, "heart-beat")).isEqualTo("10000,10000");
 			assertThat(RawFrames.header(connected, "version")).isEqualTo("1.2");
@@ -44,8 +43,7 @@ class ConnectFrameIntegrationTests {
 
 	@Test
 	void disconnectWithReceiptGetsAReceipt() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			client.send(RawFrames.disconnect("bye-1"));
 			String receipt = client.nextCommandFrame();
 			assertThat(RawFrames.command(receipt)).isEqualTo("RECEIPT");
@@ -55,8 +53,7 @@ class ConnectFrameIntegrationTests {
 
 	@Test
 	void disconnectWithReceiptAfterSubscriptionsIsReceiptedLikeThem() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			client.send(RawFrames.subscribe("s1", "/topic/rooms/lobby", "sub-1"));
 			client.send(RawFrames.subscribe("s2", "/user/queue/acks", "sub-2"));
 			client.send(RawFrames.disconnect("bye-2"));

@@ -43,8 +43,7 @@ class ConnectionLifetimeIntegrationTests {
 
 	@Test
 	void maxLifetimeSendsAReconnectNoticeThenClosesWithinTheLifetime() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			long connectedAt = System.currentTimeMillis();
 			RawFrames.subscribeAndAwaitReceipt(client, "system", SYSTEM);
 			CloseStatus status = client.awaitClose(LIFETIME.plus(MARGIN).plusSeconds(2));
@@ -88,8 +87,7 @@ class ConnectionLifetimeIntegrationTests {
 		String token = TestTokens.builder("carol").expiresIn(Duration.ofMillis(1500)).sign();
 		// exp as signed: whole seconds.
 		long expiresAt = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().getTime();
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(token))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, token)) {
 			RawFrames.subscribeAndAwaitReceipt(client, "system", SYSTEM);
 			CloseStatus status = client.awaitClose(Duration.ofSeconds(10));
 			long closedAt = System.currentTimeMillis();

@@ -1,10 +1,7 @@
 package dev.stompbox.connection;
 
-import java.time.Duration;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,33 +31,22 @@ class ContentLengthIntegrationTests {
 
 	private static final String MESSAGES = "/app/rooms/" + ROOM + "/messages";
 
-	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@LocalServerPort
 	int port;
 
-	private Bystander bystander;
-
-	@BeforeEach
-	void connectBystander() {
-		this.bystander = Bystander.inRoom(this.port, "lobby");
-	}
-
-	@AfterEach
-	void disconnectBystander() {
-		this.bystander.close();
-	}
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("lobby");
 
 	@ParameterizedTest(name = "content-length:{0} with body: {1}")
 	@CsvSource(delimiter = '|', value = { "abc|false", "abc|true", "-5|false", "-5|true", "''|false", "''|true",
 			"' 5'|true", "+5|true", "1.5|true", "0x10|true" })
 	void aContentLengthThatIsNotANonNegativeIntegerGetsBadRequestAnd1002AtOnce(String contentLength,
 			boolean bodyFollows) {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			mallory.send(sendHeaders(contentLength) + (bodyFollows ? "{\"requestId\": \"r1\"}" + RawFrames.NUL : ""));
-			assertRefused(mallory, "bad-request", CloseStatus.PROTOCOL_ERROR);
+			mallory.assertRefused("bad-request", CloseStatus.PROTOCOL_ERROR);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -69,19 +55,19 @@ class ContentLengthIntegrationTests {
 	@CsvSource(delimiter = '|', value = { "65537|false", "65537|true", "2147483647|false", "2147483647|true",
 			"99999999999999999999|false", "99999999999999999999|true", "000000000000000065537|false" })
 	void aContentLengthOverTheFrameLimitGetsTooLargeAnd1009AtOnce(String contentLength, boolean bodyFollows) {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			mallory.send(sendHeaders(contentLength) + (bodyFollows ? "{\"requestId\": \"r1\"}" + RawFrames.NUL : ""));
-			assertRefused(mallory, "too-large", CloseStatus.TOO_BIG_TO_PROCESS);
+			mallory.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		this.bystander.assertUnaffected();
 	}
 
 	@Test
 	void aBadContentLengthWhoseHeadersArriveInPiecesIsRefusedAsSoonAsItsLineIsWhole() {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			mallory.send("SEND\ndestination:" + MESSAGES + "\ncontent-le");
 			mallory.send("ngth:2147483647\n");
-			assertRefused(mallory, "too-large", CloseStatus.TOO_BIG_TO_PROCESS);
+			mallory.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -93,10 +79,7 @@ class ContentLengthIntegrationTests {
 			sender.send(whole);
 			assertAcked(sender, "whole");
 			String pieces = sendWithContentLength(body("pieces", 60_000));
-			int chunk = 16 * 1024;
-			for (int start = 0; start < pieces.length(); start += chunk) {
-				sender.send(pieces.substring(start, Math.min(pieces.length(), start + chunk)));
-			}
+			sender.sendInMessages(pieces, 16 * 1024);
 			assertAcked(sender, "pieces");
 		}
 	}
@@ -116,15 +99,9 @@ class ContentLengthIntegrationTests {
 		}
 	}
 
-	private RawStompSocket connected(String userId) {
-		RawStompSocket socket = RawStompSocket.open(this.port, "/ws");
-		assertThat(RawFrames.command(socket.connect(TestTokens.forUser(userId)))).isEqualTo("CONNECTED");
-		return socket;
-	}
-
 	/** Connected, subscribed to its ACKs and errors, and in the room. */
 	private RawStompSocket joined(String userId) {
-		RawStompSocket socket = connected(userId);
+		RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(userId));
 		RawFrames.subscribeAndAwaitReceipt(socket, "acks", "/user/queue/acks");
 		RawFrames.subscribeAndAwaitReceipt(socket, "errors", "/user/queue/errors");
 		socket.send(RawFrames.send("/app/rooms/" + ROOM + "/join", "{\"requestId\": \"join\"}"));
@@ -144,13 +121,6 @@ class ContentLengthIntegrationTests {
 
 	private static String sendWithContentLength(String body) {
 		return sendHeaders(String.valueOf(RawFrames.bytes(body))) + body + RawFrames.NUL;
-	}
-
-	private static void assertRefused(RawStompSocket socket, String code, CloseStatus status) {
-		String error = socket.nextCommandFrame();
-		assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-		assertThat(RawFrames.header(error, "message")).isEqualTo(code);
-		assertThat(socket.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(status.getCode());
 	}
 
 	private static void assertAcked(RawStompSocket socket, String requestId) {

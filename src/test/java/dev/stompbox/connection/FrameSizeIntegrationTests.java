@@ -1,11 +1,9 @@
 package dev.stompbox.connection;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
@@ -34,33 +32,23 @@ class FrameSizeIntegrationTests {
 
 	private static final String MESSAGES = "/app/rooms/" + ROOM + "/messages";
 
-	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@LocalServerPort
 	int port;
 
-	private Bystander bystander;
-
-	@BeforeEach
-	void connectBystander() {
-		// Not in the room of the big frames: an envelope around a body of nearly 64 KiB
-		// is
-		// more than a Spring client accepts by default.
-		this.bystander = Bystander.inRoom(this.port, "small");
-	}
-
-	@AfterEach
-	void disconnectBystander() {
-		this.bystander.close();
-	}
+	/**
+	 * Not in the room of the big frames: an envelope around a body of nearly 64 KiB is
+	 * more than a Spring client accepts by default.
+	 */
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("small");
 
 	@Test
 	void frameOneByteOverTheLimitGetsTooLargeAndClose1009() {
 		try (RawStompSocket sender = joined("sender")) {
 			sender.send(RawFrames.sendOfSize(MESSAGES, "over", LIMIT + 1));
-			assertTooLargeAndClosed(sender);
+			sender.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -75,7 +63,7 @@ class FrameSizeIntegrationTests {
 				// The server may refuse and close before the client has written the whole
 				// frame.
 			}
-			assertTooLargeAndClosed(sender);
+			sender.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -88,7 +76,7 @@ class FrameSizeIntegrationTests {
 			sender.sendPart(frame.substring(0, third), false);
 			sender.sendPart(frame.substring(third, 2 * third), false);
 			sender.sendPart(frame.substring(2 * third), true);
-			assertTooLargeAndClosed(sender);
+			sender.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -98,11 +86,8 @@ class FrameSizeIntegrationTests {
 		// STOMP.js and others split a large frame into WebSocket messages of their own.
 		try (RawStompSocket sender = joined("sender")) {
 			String frame = RawFrames.sendOfSize(MESSAGES, "chunks", LIMIT + 1000);
-			int chunk = 16 * 1024;
-			for (int start = 0; start < frame.length(); start += chunk) {
-				sender.send(frame.substring(start, Math.min(frame.length(), start + chunk)));
-			}
-			assertTooLargeAndClosed(sender);
+			sender.sendInMessages(frame, 16 * 1024);
+			sender.assertRefused("too-large", CloseStatus.TOO_BIG_TO_PROCESS);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -115,7 +100,7 @@ class FrameSizeIntegrationTests {
 			Received error = StompTestClient.poll(sender.errorFrames(), StompTestClient.TIMEOUT);
 			assertThat(error).as("ERROR frame").isNotNull();
 			assertThat(error.headers().getFirst("message")).isEqualTo("too-large");
-			sender.lost().get(CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS);
+			sender.lost().get(StompTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -159,18 +144,14 @@ class FrameSizeIntegrationTests {
 	void frameJustUnderTheLimitInSeveralWebSocketMessagesIsAccepted() {
 		try (RawStompSocket sender = joined("sender")) {
 			String frame = RawFrames.sendOfSize(MESSAGES, "under-chunks", LIMIT - 100);
-			int chunk = 16 * 1024;
-			for (int start = 0; start < frame.length(); start += chunk) {
-				sender.send(frame.substring(start, Math.min(frame.length(), start + chunk)));
-			}
+			sender.sendInMessages(frame, 16 * 1024);
 			assertAckedAndDelivered(sender, "under-chunks");
 		}
 	}
 
 	/** Connects, subscribes to the room, the acks and errors, and joins the room. */
 	private RawStompSocket joined(String userId) {
-		RawStompSocket socket = RawStompSocket.open(this.port, "/ws");
-		assertThat(RawFrames.command(socket.connect(TestTokens.forUser(userId)))).isEqualTo("CONNECTED");
+		RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(userId));
 		RawFrames.subscribeAndAwaitReceipt(socket, "room", "/topic/rooms/" + ROOM);
 		RawFrames.subscribeAndAwaitReceipt(socket, "acks", "/user/queue/acks");
 		RawFrames.subscribeAndAwaitReceipt(socket, "errors", "/user/queue/errors");
@@ -178,13 +159,6 @@ class FrameSizeIntegrationTests {
 		String ack = RawFrames.awaitFrame(socket, (frame) -> RawFrames.isMessageOn(frame, "/user/queue/acks"), null);
 		assertThat(JSON.readTree(RawFrames.body(ack)).path("ok").asBoolean()).isTrue();
 		return socket;
-	}
-
-	private static void assertTooLargeAndClosed(RawStompSocket sender) {
-		String error = sender.nextCommandFrame();
-		assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-		assertThat(RawFrames.header(error, "message")).isEqualTo("too-large");
-		assertThat(sender.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.TOO_BIG_TO_PROCESS.getCode());
 	}
 
 	/**

@@ -27,8 +27,7 @@ class HeartbeatIntegrationTests {
 	@Test
 	void connectedAdvertisesTheConfiguredHeartbeat() {
 		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			client.send(RawFrames.connect(TestTokens.forUser("alice"), "10000,10000"));
-			String connected = client.nextCommandFrame();
+			String connected = client.connect(TestTokens.forUser("alice"), "10000,10000");
 			assertThat(RawFrames.command(connected)).isEqualTo("CONNECTED");
 			assertThat(RawFrames.header(connected, "heart-beat")).isEqualTo("1000,1000");
 		}
@@ -37,8 +36,7 @@ class HeartbeatIntegrationTests {
 	@Test
 	void serverSendsHeartbeatsToAClientThatAsksForThem() {
 		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			client.send(RawFrames.connect(TestTokens.forUser("alice"), "0,1000"));
-			assertThat(RawFrames.command(client.nextCommandFrame())).isEqualTo("CONNECTED");
+			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice"), "0,1000"))).isEqualTo("CONNECTED");
 			long start = System.nanoTime();
 			for (int i = 0; i < 2; i++) {
 				assertThat(client.nextFrame()).as("heart-beat " + i).isEqualTo("\n");
@@ -51,8 +49,8 @@ class HeartbeatIntegrationTests {
 	void clientThatPromisesHeartbeatsAndGoesSilentIsDisconnected() {
 		try (Bystander bystander = Bystander.inRoom(this.port, "heartbeat");
 				RawStompSocket silent = RawStompSocket.open(this.port, "/ws")) {
-			silent.send(RawFrames.connect(TestTokens.forUser("silent"), "1000,0"));
-			assertThat(RawFrames.command(silent.nextCommandFrame())).isEqualTo("CONNECTED");
+			assertThat(RawFrames.command(silent.connect(TestTokens.forUser("silent"), "1000,0")))
+				.isEqualTo("CONNECTED");
 			// Spring's broker allows three missed heart-beats before it ends the session.
 			silent.awaitClose(Duration.ofSeconds(8));
 			bystander.assertUnaffected();

@@ -1,12 +1,15 @@
 package dev.stompbox.connection;
 
-import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,36 +31,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class ProtocolFailureIntegrationTests {
 
-	private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@LocalServerPort
 	int port;
 
-	private Bystander bystander;
-
-	@BeforeEach
-	void connectBystander() {
-		this.bystander = Bystander.inRoom(this.port, "lobby");
-	}
-
-	@AfterEach
-	void disconnectBystander() {
-		this.bystander.close();
-	}
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("lobby");
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/foo/bar", "/topic/rooms/lobby", "/topic/rooms/lobby/presence", "/queue/acks",
 			"/user/bystander/queue/acks", "/user/queue/errors", "/application/rooms/lobby/messages" })
 	void sendToAnUnknownDestinationPrefixGetsAnErrorFrameAndCloses(String destination) {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			mallory.send(RawFrames.send(destination,
 					"{\"type\": \"message\", \"body\": {\"text\": \"spoofed\"}, \"clientMsgId\": \"spoof\"}"));
-			String error = mallory.nextCommandFrame();
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("bad-request");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.PROTOCOL_ERROR.getCode());
+			mallory.assertRefused("bad-request", CloseStatus.PROTOCOL_ERROR);
 		}
 		List<JsonNode> before = this.bystander.assertUnaffected();
 		assertThat(before).as("spoofed messages in the room").isEmpty();
@@ -69,12 +58,9 @@ class ProtocolFailureIntegrationTests {
 			"SEND\nthis header has no colon\n\nbody\u0000", "CONNECT\naccept-version:1.2\n\nno body allowed\u0000",
 			"SEND\rdestination:/app/x\n\n\u0000" })
 	void frameThatIsNotStompGetsAnErrorFrameAndCloses(String garbage) {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			mallory.send(garbage);
-			String error = mallory.nextCommandFrame();
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).as("code of the ERROR frame").isEqualTo("bad-request");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.PROTOCOL_ERROR.getCode());
+			mallory.assertRefused("bad-request", CloseStatus.PROTOCOL_ERROR);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -83,33 +69,22 @@ class ProtocolFailureIntegrationTests {
 	void garbageAsTheVeryFirstFrameGetsAnErrorFrameAndCloses() {
 		try (RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			mallory.send("HELLO\n\n\u0000");
-			String error = mallory.nextCommandFrame();
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("bad-request");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.PROTOCOL_ERROR.getCode());
+			mallory.assertRefused("bad-request", CloseStatus.PROTOCOL_ERROR);
 		}
 		this.bystander.assertUnaffected();
 	}
 
-	@Test
-	void connectWithoutTokenGetsUnauthorizedAndClose1008() {
-		try (RawStompSocket anonymous = RawStompSocket.open(this.port, "/ws")) {
-			String error = anonymous.connect(null);
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("unauthorized");
-			assertThat(anonymous.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
-		}
-		this.bystander.assertUnaffected();
+	static Stream<Arguments> tokensThatAreNotValid() {
+		return Stream.of(Arguments.of(Named.of("no token", null)), Arguments.of(Named.of("a forged token",
+				TestTokens.builder("mallory").secret("another-secret-that-is-at-least-32-bytes!").sign())));
 	}
 
-	@Test
-	void connectWithAForgedTokenGetsUnauthorizedAndClose1008() {
-		String forged = TestTokens.builder("mallory").secret("another-secret-that-is-at-least-32-bytes!").sign();
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("tokensThatAreNotValid")
+	void connectWithoutAValidTokenGetsUnauthorizedAndClose1008(@Nullable String token) {
 		try (RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
-			String error = mallory.connect(forged);
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("unauthorized");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+			mallory.send(RawFrames.connect(token, "0,0"));
+			mallory.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 		this.bystander.assertUnaffected();
 	}
@@ -118,10 +93,7 @@ class ProtocolFailureIntegrationTests {
 	void sendBeforeConnectGetsUnauthorizedAndCloses() {
 		try (RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			mallory.send(RawFrames.send("/app/rooms/lobby/messages", "{\"body\": \"sneaky\"}"));
-			String error = mallory.nextCommandFrame();
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("unauthorized");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+			mallory.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 		assertThat(this.bystander.assertUnaffected()).as("messages sent before CONNECT").isEmpty();
 	}
@@ -130,17 +102,14 @@ class ProtocolFailureIntegrationTests {
 	void subscribeBeforeConnectGetsUnauthorizedAndCloses() {
 		try (RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			mallory.send(RawFrames.subscribe("s1", "/topic/rooms/lobby", "r1"));
-			String error = mallory.nextCommandFrame();
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("unauthorized");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+			mallory.assertRefused("unauthorized", CloseStatus.POLICY_VIOLATION);
 		}
 		this.bystander.assertUnaffected();
 	}
 
 	@Test
 	void sendToTheBareAppPrefixIsAnsweredNotSilentlyDropped() {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			RawFrames.subscribeAndAwaitReceipt(mallory, "errors", "/user/queue/errors");
 			mallory.send(RawFrames.send("/app", "{\"requestId\": \"bare\"}"));
 			String answer = RawFrames.awaitFrame(mallory, (frame) -> "ERROR".equals(RawFrames.command(frame))
@@ -157,21 +126,11 @@ class ProtocolFailureIntegrationTests {
 
 	@Test
 	void secondConnectOnTheSameConnectionGetsAnErrorFrameAndCloses() {
-		try (RawStompSocket mallory = connected("mallory")) {
+		try (RawStompSocket mallory = RawStompSocket.connected(this.port, TestTokens.forUser("mallory"))) {
 			mallory.send(RawFrames.connect(TestTokens.forUser("mallory"), "0,0"));
-			String error = mallory.nextCommandFrame();
-			assertThat(RawFrames.command(error)).isEqualTo("ERROR");
-			assertThat(RawFrames.header(error, "message")).isEqualTo("bad-request");
-			assertThat(mallory.awaitClose(CLOSE_WAIT).getCode()).isEqualTo(CloseStatus.PROTOCOL_ERROR.getCode());
+			mallory.assertRefused("bad-request", CloseStatus.PROTOCOL_ERROR);
 		}
 		this.bystander.assertUnaffected();
-	}
-
-	private RawStompSocket connected(String userId) {
-		RawStompSocket socket = RawStompSocket.open(this.port, "/ws");
-		String connected = socket.connect(TestTokens.forUser(userId));
-		assertThat(RawFrames.command(connected)).isEqualTo("CONNECTED");
-		return socket;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -54,13 +55,13 @@ class RateLimitIntegrationTests {
 	@LocalServerPort
 	int port;
 
-	private Bystander bystander;
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest(ROOM);
 
 	private StompTestClient flooder;
 
 	@BeforeEach
 	void connect() {
-		this.bystander = Bystander.inRoom(this.port, ROOM);
 		// A user of its own for each test: a reconnect within two seconds inherits the
 		// bucket.
 		this.flooder = StompTestClient.connect(this.port, TestTokens.forUser("flooder-" + UUID.randomUUID()));
@@ -70,7 +71,6 @@ class RateLimitIntegrationTests {
 	@AfterEach
 	void disconnect() {
 		this.flooder.close();
-		this.bystander.close();
 	}
 
 	@Test
@@ -223,8 +223,7 @@ class RateLimitIntegrationTests {
 
 	@Test
 	void unsubscriptionsBeyondTheRateAreRateLimited() {
-		try (RawStompSocket raw = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(raw.connect(TestTokens.forUser("unsubscriber")))).isEqualTo("CONNECTED");
+		try (RawStompSocket raw = RawStompSocket.connected(this.port, TestTokens.forUser("unsubscriber"))) {
 			RawFrames.subscribeAndAwaitReceipt(raw, "errors", "/user/queue/errors");
 			for (int i = 0; i < BURST; i++) {
 				raw.send("UNSUBSCRIBE\nid:none-" + i + "\n\n" + RawFrames.NUL);
@@ -270,8 +269,7 @@ class RateLimitIntegrationTests {
 	 * RECEIPT.
 	 */
 	private long subscriptionsAccepted(String user) {
-		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(socket.connect(TestTokens.forUser(user)))).isEqualTo("CONNECTED");
+		try (RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(user))) {
 			for (int i = 0; i < 2 * RATE; i++) {
 				socket.send(RawFrames.subscribe("s" + i, "/user/queue/errors", "r" + i));
 			}

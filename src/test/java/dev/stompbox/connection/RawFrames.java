@@ -65,29 +65,16 @@ final class RawFrames {
 
 	/** The command line of a frame, with heart-beat end-of-lines before it skipped. */
 	static String command(String frame) {
-		String trimmed = frame.stripLeading();
-		int end = trimmed.indexOf('\n');
-		return (end < 0) ? trimmed : trimmed.substring(0, end);
+		return RawStompSocket.command(frame);
 	}
 
 	/** The first value of a header, or {@code null}. */
 	static @Nullable String header(String frame, String name) {
-		String trimmed = frame.stripLeading();
-		int end = trimmed.indexOf("\n\n");
-		String[] lines = ((end < 0) ? trimmed : trimmed.substring(0, end)).split("\n");
-		for (int i = 1; i < lines.length; i++) {
-			if (lines[i].startsWith(name + ":")) {
-				return lines[i].substring(name.length() + 1);
-			}
-		}
-		return null;
+		return RawStompSocket.header(frame, name);
 	}
 
 	static String body(String frame) {
-		int start = frame.indexOf("\n\n");
-		String body = (start < 0) ? "" : frame.substring(start + 2);
-		int nul = body.indexOf(NUL);
-		return (nul < 0) ? body : body.substring(0, nul);
+		return RawStompSocket.body(frame);
 	}
 
 	static boolean isReceipt(String frame, String receiptId) {

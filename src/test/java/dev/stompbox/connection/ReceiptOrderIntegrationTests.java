@@ -42,8 +42,7 @@ class ReceiptOrderIntegrationTests {
 
 	@Test
 	void theReceiptOfEverySendComesAfterItsAckOrError() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			RawFrames.subscribeAndAwaitReceipt(client, "acks", ACKS);
 			RawFrames.subscribeAndAwaitReceipt(client, "errors", ERRORS);
 			RawFrames.subscribeAndAwaitReceipt(client, "room", "/topic/rooms/lobby");
@@ -163,8 +162,7 @@ class ReceiptOrderIntegrationTests {
 
 	@Test
 	void aDisconnectsReceiptComesAfterTheErrorsOfTheFramesBeforeIt() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("leaving")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("leaving"))) {
 			RawFrames.subscribeAndAwaitReceipt(client, "errors", "/user/queue/errors");
 			int refused = 40;
 			for (int i = 0; i < refused; i++) {

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
@@ -44,27 +45,22 @@ class SubscriptionLimitIntegrationTests {
 
 	private RawStompSocket socket;
 
-	private Bystander bystander;
+	@RegisterExtension
+	final Bystander bystander = Bystander.inRoomForEachTest("limits-bystander");
 
 	@BeforeEach
 	void connect() {
-		this.bystander = Bystander.inRoom(this.port, "limits-bystander");
-		this.socket = RawStompSocket.open(this.port, "/ws");
-		assertThat(command(this.socket.connect(TestTokens.forUser("subscriber")))).isEqualTo("CONNECTED");
+		this.socket = RawStompSocket.connected(this.port, TestTokens.forUser("subscriber"));
 	}
 
 	@AfterEach
 	void close() {
 		this.socket.close();
-		this.bystander.close();
 	}
 
 	@Test
 	void subscriptionBeyondTheLimitIsRefusedNotRegisteredAndTheConnectionStays() {
-		subscribeAndAwaitReceipt(this.socket, "errors", ERRORS);
-		for (int i = 1; i < LIMIT; i++) {
-			subscribeAndAwaitReceipt(this.socket, "s" + i, "/topic/rooms/limits-" + i);
-		}
+		subscribeUpToTheLimit();
 		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
 		JsonNode error = awaitError();
 		assertThat(error.path("error").asString()).isEqualTo("limit-exceeded");
@@ -87,12 +83,8 @@ class SubscriptionLimitIntegrationTests {
 
 	@Test
 	void connectionStaysUsableAfterARefusal() {
-		subscribeAndAwaitReceipt(this.socket, "errors", ERRORS);
-		for (int i = 1; i < LIMIT; i++) {
-			subscribeAndAwaitReceipt(this.socket, "s" + i, "/topic/rooms/limits-" + i);
-		}
-		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
-		assertThat(awaitError().path("error").asString()).isEqualTo("limit-exceeded");
+		subscribeUpToTheLimit();
+		assertOneMoreSubscriptionIsRefused();
 		this.socket.send(RawFrames.send("/app/rooms/limits-1/join", "{\"requestId\":\"j\"}"));
 		this.socket
 			.send(RawFrames.send("/app/rooms/limits-1/messages", "{\"requestId\":\"m\",\"body\":\"still here\"}"));
@@ -103,27 +95,19 @@ class SubscriptionLimitIntegrationTests {
 
 	@Test
 	void unsubscribeFreesASlot() {
-		subscribeAndAwaitReceipt(this.socket, "errors", ERRORS);
-		for (int i = 1; i < LIMIT; i++) {
-			subscribeAndAwaitReceipt(this.socket, "s" + i, "/topic/rooms/limits-" + i);
-		}
+		subscribeUpToTheLimit();
 		this.socket.send("UNSUBSCRIBE\nid:s1\n\n" + RawFrames.NUL);
 		subscribeAndAwaitReceipt(this.socket, "fresh", "/topic/rooms/limits-fresh");
-		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
-		assertThat(awaitError().path("error").asString()).isEqualTo("limit-exceeded");
+		assertOneMoreSubscriptionIsRefused();
 	}
 
 	@Test
 	void subscribeWithAnIdInUseReplacesThatSubscriptionAndTakesNoSlot() {
-		subscribeAndAwaitReceipt(this.socket, "errors", ERRORS);
-		for (int i = 1; i < LIMIT; i++) {
-			subscribeAndAwaitReceipt(this.socket, "s" + i, "/topic/rooms/limits-" + i);
-		}
+		subscribeUpToTheLimit();
 		for (int round = 0; round < 3; round++) {
 			subscribeAndAwaitReceipt(this.socket, "s1", "/topic/rooms/limits-again-" + round);
 		}
-		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
-		assertThat(awaitError().path("error").asString()).isEqualTo("limit-exceeded");
+		assertOneMoreSubscriptionIsRefused();
 	}
 
 	@Test
@@ -139,8 +123,7 @@ class SubscriptionLimitIntegrationTests {
 		for (int i = 1; i < LIMIT; i++) {
 			subscribeAndAwaitReceipt(this.socket, "s" + i, "/topic/rooms/limits-" + i);
 		}
-		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
-		assertThat(awaitError().path("error").asString()).isEqualTo("limit-exceeded");
+		assertOneMoreSubscriptionIsRefused();
 	}
 
 	private JsonNode awaitError() {
@@ -149,6 +132,20 @@ class SubscriptionLimitIntegrationTests {
 				null);
 		assertThat(command(frame)).as(frame).isEqualTo("MESSAGE");
 		return JSON.readTree(body(frame));
+	}
+
+	/** A SUBSCRIBE to one more room is answered {@code limit-exceeded}. */
+	private void assertOneMoreSubscriptionIsRefused() {
+		this.socket.send(subscribe("over", "/topic/rooms/limits-over", "receipt-over"));
+		assertThat(awaitError().path("error").asString()).isEqualTo("limit-exceeded");
+	}
+
+	/** Subscribes to the errors queue and to rooms until the session is at its limit. */
+	private void subscribeUpToTheLimit() {
+		subscribeAndAwaitReceipt(this.socket, "errors", ERRORS);
+		for (int i = 1; i < LIMIT; i++) {
+			subscribeAndAwaitReceipt(this.socket, "s" + i, "/topic/rooms/limits-" + i);
+		}
 	}
 
 }

@@ -62,8 +62,7 @@ class TopicFanoutIntegrationTests {
 	 * Connects, subscribes to the room under each of the ids and to the acks, and joins.
 	 */
 	private RawStompSocket joined(String userId, String... roomSubscriptionIds) {
-		RawStompSocket socket = RawStompSocket.open(this.port, "/ws");
-		assertThat(RawFrames.command(socket.connect(TestTokens.forUser(userId)))).isEqualTo("CONNECTED");
+		RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser(userId));
 		for (String id : roomSubscriptionIds) {
 			RawFrames.subscribeAndAwaitReceipt(socket, id, TOPIC);
 		}

@@ -61,8 +61,7 @@ class UserConnectionLimitIntegrationTests {
 			StompTestClient.connect(this.port, token).close();
 			// The server learns of a close a moment after the client made it.
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-				try (RawStompSocket again = RawStompSocket.open(this.port, "/ws")) {
-					assertThat(command(again.connect(token))).isEqualTo("CONNECTED");
+				try (RawStompSocket again = RawStompSocket.connected(this.port, token)) {
 				}
 			});
 		}

@@ -63,8 +63,7 @@ class WebSocketContainerIntegrationTests {
 
 	@Test
 	void theContainerLetsGoOfTheHandshakeRequestOnceTheSessionIsOpen() {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			assertThat(this.connections.sessionIds()).isNotEmpty().allSatisfy((id) -> {
 				WebSocketSession session = WebSocketSessionDecorator.unwrap(this.sendBuffers.get(id));
 				assertThat(session.getUri()).hasPath("/ws");
@@ -79,8 +78,7 @@ class WebSocketContainerIntegrationTests {
 
 	@Test
 	void framesQueuedTogetherGoOutInJettysBatchAndReachTheClientWholeAndInOrder() throws Exception {
-		try (RawStompSocket client = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(RawFrames.command(client.connect(TestTokens.forUser("alice")))).isEqualTo("CONNECTED");
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
 			SendBuffer buffer = this.sendBuffers.get(this.connections.sessionIds().iterator().next());
 			assertThat(FrameWriter.of(WebSocketSessionDecorator.unwrap(buffer))).isInstanceOf(JettyFrameWriter.class);
 			List<String> frames = new ArrayList<>();

@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.session.StompEndpoints;
+import dev.stompbox.support.Queues;
 
 /**
  * A SockJS session over xhr-streaming spoken by hand, for what SockJS clients would not
@@ -60,28 +60,19 @@ final class XhrStreamingSession implements AutoCloseable {
 		HttpClient http = HttpClient.newHttpClient();
 		String sessionId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		String base = "http://localhost:" + port + StompEndpoints.SOCKJS + "/000/" + sessionId;
-		try {
-			HttpResponse<InputStream> response = http.send(
-					HttpRequest.newBuilder(URI.create(base + "/xhr_streaming")).POST(BodyPublishers.noBody()).build(),
-					HttpResponse.BodyHandlers.ofInputStream());
-			if (response.statusCode() != 200) {
-				throw new AssertionError("xhr_streaming answered " + response.statusCode());
-			}
-			XhrStreamingSession session = new XhrStreamingSession(http, base, sessionId, response.body());
-			Thread.ofVirtual().start(session::read);
-			String open = session.received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			if (!"o".equals(open)) {
-				throw new AssertionError("Expected SockJS's open frame, got " + open);
-			}
-			return session;
+		HttpResponse<InputStream> response = exchange(http,
+				HttpRequest.newBuilder(URI.create(base + "/xhr_streaming")).POST(BodyPublishers.noBody()).build(),
+				HttpResponse.BodyHandlers.ofInputStream());
+		if (response.statusCode() != 200) {
+			throw new AssertionError("xhr_streaming answered " + response.statusCode());
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		XhrStreamingSession session = new XhrStreamingSession(http, base, sessionId, response.body());
+		Thread.ofVirtual().start(session::read);
+		String open = session.next();
+		if (!"o".equals(open)) {
+			throw new AssertionError("Expected SockJS's open frame, got " + open);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		return session;
 	}
 
 	String sessionId() {
@@ -102,8 +93,13 @@ final class XhrStreamingSession implements AutoCloseable {
 			.header("Content-Type", "text/plain;charset=UTF-8")
 			.POST(body)
 			.build();
+		return exchange(this.http, request, HttpResponse.BodyHandlers.discarding()).statusCode();
+	}
+
+	private static <T> HttpResponse<T> exchange(HttpClient http, HttpRequest request,
+			HttpResponse.BodyHandler<T> body) {
 		try {
-			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+			return http.send(request, body);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -138,17 +134,7 @@ final class XhrStreamingSession implements AutoCloseable {
 	}
 
 	private String next() {
-		try {
-			String frame = this.received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-			if (frame == null) {
-				throw new AssertionError("Nothing on the stream within " + WAIT);
-			}
-			return frame;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
+		return Queues.next(this.received, WAIT, "SockJS frame on the stream");
 	}
 
 	/**

@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.Dimension;
@@ -23,7 +22,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.support.ClusterTest;
-import dev.stompbox.support.RedisTestServer;
 import dev.stompbox.support.RoundRobinHttpProxy;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompboxCluster;
@@ -47,27 +45,14 @@ class DemoPageBrowserIntegrationTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	static RedisTestServer redis;
-
 	static StompboxCluster cluster;
 
-	static Chromium chromium;
+	@AutoClose
+	static final Chromium chromium = Chromium.start();
 
 	private final List<Page> pages = new ArrayList<>();
 
 	private final List<AutoCloseable> others = new ArrayList<>();
-
-	@BeforeAll
-	static void startChromium() {
-		chromium = Chromium.start();
-	}
-
-	@AfterAll
-	static void stopChromium() {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
 
 	@AfterEach
 	void closePages(TestInfo test) throws Exception {
@@ -304,7 +289,7 @@ class DemoPageBrowserIntegrationTests {
 
 	@Test
 	void aPageRollsOverMakeBeforeBreakAsItsConnectionsReachTheirLifetime() throws Exception {
-		StompboxCluster shortLived = new StompboxCluster(redis,
+		StompboxCluster shortLived = cluster.another(
 				Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true", "stompbox.max-connection-lifetime", "3s"));
 		this.others.add(shortLived);
 		int port = portOf(shortLived.startInstance("short-lived"));
@@ -410,7 +395,7 @@ class DemoPageBrowserIntegrationTests {
 
 	@Test
 	void withoutDemoModeThePageAsksForATokenAndConnectsWithIt() {
-		StompboxCluster withKey = new StompboxCluster(redis, Map.of());
+		StompboxCluster withKey = cluster.another(Map.of());
 		this.others.add(withKey);
 		int port = portOf(withKey.startInstance("keyed"));
 
@@ -467,7 +452,7 @@ class DemoPageBrowserIntegrationTests {
 	 * members listed.
 	 */
 	private int boundedInstance(String instanceId) {
-		StompboxCluster bounded = new StompboxCluster(redis, Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true",
+		StompboxCluster bounded = cluster.another(Map.of("stompbox.jwt.secret", "", "stompbox.demo", "true",
 				"stompbox.recovery-limit", "5", "stompbox.presence.list-limit", "3"));
 		this.others.add(bounded);
 		return portOf(bounded.startInstance(instanceId));

@@ -5,8 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -25,22 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "stompbox.jwt.secret=", "stompbox.jwt.jwks-uri=", "stompbox.demo=true" })
 class StompboxClientBrowserIntegrationTests {
 
-	static Chromium chromium;
+	@AutoClose
+	static final Chromium chromium = Chromium.start();
 
 	@LocalServerPort
 	int port;
-
-	@BeforeAll
-	static void start() {
-		chromium = Chromium.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (chromium != null) {
-			chromium.close();
-		}
-	}
 
 	@Test
 	void theModuleHoldsDedupesRecoversAndReconnectsMakeBeforeBreak() throws IOException {

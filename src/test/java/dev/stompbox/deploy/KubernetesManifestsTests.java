@@ -2,11 +2,14 @@ package dev.stompbox.deploy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.fabric8.kubernetes.api.model.ConfigMapEnvSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -17,6 +20,7 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecretEnvSource;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -215,20 +219,22 @@ class KubernetesManifestsTests {
 	 */
 	@Test
 	void deploymentReadsTheConfigMapAndTheSecretOfTheseFiles() {
-		Set<String> configMaps = this.container.getEnvFrom()
+		assertThat(envFrom(EnvFromSource::getConfigMapRef, ConfigMapEnvSource::getName))
+			.containsExactly(Manifests.configMap().getMetadata().getName());
+		assertThat(envFrom(EnvFromSource::getSecretRef, SecretEnvSource::getName))
+			.containsExactly(Manifests.secret().getMetadata().getName());
+	}
+
+	/**
+	 * The names of the sources of one kind (ConfigMaps, Secrets) {@code envFrom} lists.
+	 */
+	private <S> Set<String> envFrom(Function<EnvFromSource, S> source, Function<S, String> name) {
+		return this.container.getEnvFrom()
 			.stream()
-			.map(EnvFromSource::getConfigMapRef)
-			.filter((ref) -> ref != null)
-			.map((ref) -> ref.getName())
+			.map(source)
+			.filter(Objects::nonNull)
+			.map(name)
 			.collect(Collectors.toSet());
-		Set<String> secrets = this.container.getEnvFrom()
-			.stream()
-			.map(EnvFromSource::getSecretRef)
-			.filter((ref) -> ref != null)
-			.map((ref) -> ref.getName())
-			.collect(Collectors.toSet());
-		assertThat(configMaps).containsExactly(Manifests.configMap().getMetadata().getName());
-		assertThat(secrets).containsExactly(Manifests.secret().getMetadata().getName());
 	}
 
 	/**

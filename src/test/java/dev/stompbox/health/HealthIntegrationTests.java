@@ -1,7 +1,6 @@
 package dev.stompbox.health;
 
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +11,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
 import dev.stompbox.instance.InstanceId;
+import dev.stompbox.support.ServerApi;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
@@ -29,8 +30,6 @@ class HealthIntegrationTests {
 
 	private static final String SCRAPER = TestTokens.scraper();
 
-	private static final String PUBLISHER = TestTokens.builder("backend").scope("stompbox:publish").sign();
-
 	@LocalServerPort
 	int port;
 
@@ -39,53 +38,50 @@ class HealthIntegrationTests {
 
 	@Test
 	void livenessProbeIsUpWithoutAToken() {
-		HttpResponse<String> response = get("/actuator/health/liveness");
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(ActuatorCalls.json(response).path("status").asString()).isEqualTo("UP");
+		Reply response = get("/actuator/health/liveness");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
 	void readinessProbeIsUpWithoutAToken() {
-		HttpResponse<String> response = get("/actuator/health/readiness");
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(ActuatorCalls.json(response).path("status").asString()).isEqualTo("UP");
+		Reply response = get("/actuator/health/readiness");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().path("status").asString()).isEqualTo("UP");
 	}
 
 	@Test
 	void healthShowsOnlyTheStatusWithoutAMetricsToken() {
 		for (String token : new String[] { null, TestTokens.forUser("nosy") }) {
-			HttpResponse<String> response = get("/actuator/health", token);
-			assertThat(response.statusCode()).isEqualTo(200);
+			Reply response = get("/actuator/health", token);
+			assertThat(response.status()).isEqualTo(200);
 			// The probe groups' names are all there is besides the status.
-			assertThat(ActuatorCalls.json(response).propertyNames()).containsExactlyInAnyOrder("status", "groups");
+			assertThat(response.json().propertyNames()).containsExactlyInAnyOrder("status", "groups");
 			assertThat(response.body()).doesNotContain("health-test").doesNotContain("maxConnections");
-			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(404);
+			assertThat(get("/actuator/health/websocket", token).status()).isEqualTo(404);
 		}
 	}
 
 	@Test
 	void healthShowsTheComponentsToAMetricsOrPublishToken() {
-		for (String token : List.of(SCRAPER, PUBLISHER)) {
-			HttpResponse<String> response = get("/actuator/health", token);
-			assertThat(response.statusCode()).isEqualTo(200);
-			assertThat(ActuatorCalls.json(response)
-				.path("components")
-				.path("websocket")
-				.path("details")
-				.path("instanceId")
-				.asString()).isEqualTo("health-test");
-			assertThat(get("/actuator/health/websocket", token).statusCode()).isEqualTo(200);
+		for (String token : List.of(SCRAPER, ServerApi.PUBLISHER)) {
+			Reply response = get("/actuator/health", token);
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(
+					response.json().path("components").path("websocket").path("details").path("instanceId").asString())
+				.isEqualTo("health-test");
+			assertThat(get("/actuator/health/websocket", token).status()).isEqualTo(200);
 		}
 	}
 
 	@Test
 	void aBadTokenOnAProbeIsRefusedRatherThanIgnored() {
-		HttpResponse<String> response = get("/actuator/health",
+		Reply response = get("/actuator/health",
 				TestTokens.builder("forger")
 					.scope("stompbox:metrics")
 					.secret("another-secret-that-is-at-least-32-bytes")
 					.sign());
-		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(response.status()).isEqualTo(401);
 	}
 
 	@Test
@@ -110,9 +106,9 @@ class HealthIntegrationTests {
 
 	@Test
 	void healthIsUpWithoutRedisComponentInSingleNodeMode() {
-		HttpResponse<String> response = get("/actuator/health", SCRAPER);
-		assertThat(response.statusCode()).isEqualTo(200);
-		JsonNode health = ActuatorCalls.json(response);
+		Reply response = get("/actuator/health", SCRAPER);
+		assertThat(response.status()).isEqualTo(200);
+		JsonNode health = response.json();
 		assertThat(health.path("status").asString()).isEqualTo("UP");
 		assertThat(health.path("components").has("websocket")).isTrue();
 		assertThat(health.path("components").has("redis")).isFalse();
@@ -122,19 +118,19 @@ class HealthIntegrationTests {
 	void onlyHealthInfoAndPrometheusAreExposed() {
 		for (String endpoint : List.of("env", "beans", "configprops", "metrics", "loggers", "heapdump", "threaddump",
 				"mappings", "conditions", "scheduledtasks", "shutdown")) {
-			assertThat(get("/actuator/" + endpoint).statusCode()).as(endpoint).isEqualTo(404);
+			assertThat(get("/actuator/" + endpoint).status()).as(endpoint).isEqualTo(404);
 		}
-		assertThat(get("/actuator/info").statusCode()).isEqualTo(200);
-		JsonNode links = ActuatorCalls.json(get("/actuator")).path("_links");
+		assertThat(get("/actuator/info").status()).isEqualTo(200);
+		JsonNode links = get("/actuator").json().path("_links");
 		assertThat(links.propertyNames()).containsExactlyInAnyOrder("self", "health", "health-path", "info",
 				"prometheus");
 	}
 
 	@Test
 	void infoNamesTheBuildAndNothingElse() {
-		HttpResponse<String> response = get("/actuator/info");
-		assertThat(response.statusCode()).isEqualTo(200);
-		JsonNode info = ActuatorCalls.json(response);
+		Reply response = get("/actuator/info");
+		assertThat(response.status()).isEqualTo(200);
+		JsonNode info = response.json();
 		assertThat(info.propertyNames()).containsExactly("build");
 		JsonNode build = info.path("build");
 		assertThat(build.path("name").asString()).isEqualTo("Stompbox");
@@ -145,31 +141,29 @@ class HealthIntegrationTests {
 
 	@Test
 	void shutdownCannotBeTriggeredOverHttp() {
-		HttpRequest post = ActuatorCalls.request(this.port, "/actuator/shutdown", null)
-			.POST(HttpRequest.BodyPublishers.noBody())
-			.build();
-		assertThat(ActuatorCalls.send(post).statusCode()).isEqualTo(404);
-		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		ServerApi server = ServerApi.on(this.port);
+		assertThat(server.send(server.request("/actuator/shutdown", null).POST(HttpRequest.BodyPublishers.noBody()))
+			.status()).isEqualTo(404);
+		assertThat(get("/actuator/health/liveness").status()).isEqualTo(200);
 	}
 
 	@Test
 	void prometheusNeedsAMetricsOrPublishToken() {
-		HttpResponse<String> anonymous = get("/actuator/prometheus");
-		assertThat(anonymous.statusCode()).isEqualTo(401);
-		assertThat(ActuatorCalls.json(anonymous).path("error").asString()).isEqualTo("unauthorized");
+		Reply anonymous = get("/actuator/prometheus");
+		assertThat(anonymous.status()).isEqualTo(401);
+		assertThat(anonymous.json().path("error").asString()).isEqualTo("unauthorized");
 		assertThat(anonymous.body()).doesNotContain("jvm_");
-		HttpResponse<String> user = get("/actuator/prometheus", TestTokens.forUser("nosy"));
-		assertThat(user.statusCode()).isEqualTo(403);
-		assertThat(ActuatorCalls.json(user).path("message").asString())
-			.isEqualTo("The token lacks scope stompbox:metrics");
-		assertThat(get("/actuator/prometheus", PUBLISHER).statusCode()).isEqualTo(200);
+		Reply user = get("/actuator/prometheus", TestTokens.forUser("nosy"));
+		assertThat(user.status()).isEqualTo(403);
+		assertThat(user.json().path("message").asString()).isEqualTo("The token lacks scope stompbox:metrics");
+		assertThat(get("/actuator/prometheus", ServerApi.PUBLISHER).status()).isEqualTo(200);
 	}
 
 	@Test
 	void prometheusAnswersWithTextMetrics() {
-		HttpResponse<String> response = get("/actuator/prometheus", SCRAPER);
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+		Reply response = get("/actuator/prometheus", SCRAPER);
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.contentType()).startsWith("text/plain");
 		assertThat(response.body()).contains("# HELP").contains("# TYPE").contains("jvm_memory_used_bytes");
 	}
 
@@ -178,17 +172,17 @@ class HealthIntegrationTests {
 	}
 
 	private JsonNode websocketHealth() {
-		HttpResponse<String> response = get("/actuator/health", SCRAPER);
-		assertThat(response.statusCode()).isEqualTo(200);
-		return ActuatorCalls.json(response).path("components").path("websocket");
+		Reply response = get("/actuator/health", SCRAPER);
+		assertThat(response.status()).isEqualTo(200);
+		return response.json().path("components").path("websocket");
 	}
 
-	private HttpResponse<String> get(String path) {
+	private Reply get(String path) {
 		return get(path, null);
 	}
 
-	private HttpResponse<String> get(String path, String token) {
-		return ActuatorCalls.get(this.port, path, token);
+	private Reply get(String path, String token) {
+		return ServerApi.on(this.port).get(path, token);
 	}
 
 }

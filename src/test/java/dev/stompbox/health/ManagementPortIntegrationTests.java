@@ -1,13 +1,13 @@
 package dev.stompbox.health;
 
-import java.net.http.HttpResponse;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 
+import dev.stompbox.support.ServerApi;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,51 +32,51 @@ class ManagementPortIntegrationTests {
 		assertThat(this.managementPort).isNotEqualTo(this.port).isPositive();
 		for (String path : new String[] { "/actuator", "/actuator/health", "/actuator/health/readiness",
 				"/actuator/prometheus", "/actuator/info" }) {
-			assertThat(get(this.port, path).statusCode()).as(path).isEqualTo(404);
+			assertThat(get(this.port, path).status()).as(path).isEqualTo(404);
 		}
 	}
 
 	@Test
 	void probesAnswerOnTheManagementPort() {
 		for (String probe : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
-			HttpResponse<String> response = get(this.managementPort, probe);
-			assertThat(response.statusCode()).as(probe).isEqualTo(200);
-			assertThat(ActuatorCalls.json(response).path("status").asString()).isEqualTo("UP");
+			Reply response = get(this.managementPort, probe);
+			assertThat(response.status()).as(probe).isEqualTo(200);
+			assertThat(response.json().path("status").asString()).isEqualTo("UP");
 		}
 	}
 
 	@Test
 	void healthShowsItsComponentsWithoutAToken() {
-		HttpResponse<String> response = get(this.managementPort, "/actuator/health");
-		assertThat(response.statusCode()).isEqualTo(200);
-		JsonNode websocket = ActuatorCalls.json(response).path("components").path("websocket");
+		Reply response = get(this.managementPort, "/actuator/health");
+		assertThat(response.status()).isEqualTo(200);
+		JsonNode websocket = response.json().path("components").path("websocket");
 		assertThat(websocket.path("status").asString()).isEqualTo("UP");
 		assertThat(websocket.path("details").path("instanceId").asString()).isEqualTo("management-test");
-		assertThat(get(this.managementPort, "/actuator/health/websocket").statusCode()).isEqualTo(200);
+		assertThat(get(this.managementPort, "/actuator/health/websocket").status()).isEqualTo(200);
 	}
 
 	@Test
 	void prometheusAnswersWithoutAToken() {
-		HttpResponse<String> response = get(this.managementPort, "/actuator/prometheus");
-		assertThat(response.statusCode()).isEqualTo(200);
+		Reply response = get(this.managementPort, "/actuator/prometheus");
+		assertThat(response.status()).isEqualTo(200);
 		assertThat(response.body()).contains("stompbox_connections{stompbox_instance=\"management-test\"}");
 	}
 
 	@Test
 	void infoAnswersOnTheManagementPort() {
-		HttpResponse<String> response = get(this.managementPort, "/actuator/info");
-		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(ActuatorCalls.json(response).path("build").path("artifact").asString()).isEqualTo("stompbox");
+		Reply response = get(this.managementPort, "/actuator/info");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().path("build").path("artifact").asString()).isEqualTo("stompbox");
 	}
 
 	@Test
 	void theMainPortStillGuardsTheServerApi() {
-		assertThat(get(this.port, "/api/rooms/r/presence").statusCode()).isEqualTo(401);
-		assertThat(get(this.managementPort, "/api/rooms/r/presence").statusCode()).isEqualTo(404);
+		assertThat(get(this.port, "/api/rooms/r/presence").status()).isEqualTo(401);
+		assertThat(get(this.managementPort, "/api/rooms/r/presence").status()).isEqualTo(404);
 	}
 
-	private static HttpResponse<String> get(int port, String path) {
-		return ActuatorCalls.get(port, path, null);
+	private static Reply get(int port, String path) {
+		return ServerApi.on(port).get(path, null);
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.stompbox.instance;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,20 +18,11 @@ class ModeTests {
 		assertThat(Mode.of(new MockEnvironment())).isEqualTo(Mode.SINGLE_NODE);
 	}
 
-	@Test
-	void redisUrlMeansCluster() {
-		assertThat(Mode.of(new MockEnvironment().withProperty("REDIS_URL", "redis://redis:6379")))
-			.isEqualTo(Mode.CLUSTER);
-		assertThat(Mode.of(new MockEnvironment().withProperty("REDIS_URL", "rediss://user:pass@redis.example:6380/2")))
-			.isEqualTo(Mode.CLUSTER);
-	}
-
-	@Test
-	void springRedisSettingsMeanCluster() {
-		assertThat(Mode.of(new MockEnvironment().withProperty("spring.data.redis.url", "redis://redis:6379")))
-			.isEqualTo(Mode.CLUSTER);
-		assertThat(Mode.of(new MockEnvironment().withProperty("spring.data.redis.host", "redis")))
-			.isEqualTo(Mode.CLUSTER);
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource({ "REDIS_URL, redis://redis:6379", "REDIS_URL, rediss://user:pass@redis.example:6380/2",
+			"spring.data.redis.url, redis://redis:6379", "spring.data.redis.host, redis" })
+	void aRedisUrlOrSpringsRedisSettingsMeanCluster(String name, String value) {
+		assertThat(Mode.of(new MockEnvironment().withProperty(name, value))).isEqualTo(Mode.CLUSTER);
 	}
 
 	@Test

@@ -9,7 +9,6 @@ import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.StompboxCluster;
-import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,7 +30,7 @@ class ClusterMetricsIntegrationTests {
 	@Test
 	void publishesThroughRedisAreTimedAndTheirDeliveryLagMeasured() {
 		PrometheusScrape before = PrometheusScrape.of(cluster.port(0));
-		try (StompTestClient client = StompTestClient.connect(cluster.port(0), TestTokens.forUser("clio"))) {
+		try (StompTestClient client = cluster.connect(0, "clio")) {
 			BlockingQueue<Received> messages = client.subscribeAndJoin("cluster-metrics");
 			client.send("/app/rooms/cluster-metrics/messages",
 					Map.of("requestId", "c1", "clientMsgId", "once", "body", Map.of("text", "hi", "ts", 1)));

@@ -179,8 +179,7 @@ class MetricsIntegrationTests {
 
 	@Test
 	void handshakesAreNotObservedAsHttpRequestsButOtherRequestsAre() {
-		try (RawStompSocket socket = RawStompSocket.open(this.port, "/ws")) {
-			assertThat(socket.connect(TestTokens.forUser("observed"))).startsWith("CONNECTED");
+		try (RawStompSocket socket = RawStompSocket.connected(this.port, TestTokens.forUser("observed"))) {
 		}
 		scrape();
 		await().atMost(StompTestClient.TIMEOUT).untilAsserted(() -> {

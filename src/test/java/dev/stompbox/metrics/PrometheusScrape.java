@@ -1,11 +1,5 @@
 package dev.stompbox.metrics;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +7,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.stompbox.support.ServerApi;
+import dev.stompbox.support.ServerApi.Reply;
 import dev.stompbox.support.TestTokens;
 
 /**
@@ -22,35 +18,16 @@ import dev.stompbox.support.TestTokens;
  */
 record PrometheusScrape(List<Sample> samples) {
 
-	private static final HttpClient HTTP = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(10))
-		.build();
-
 	private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)$");
 
 	private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
 	static PrometheusScrape of(int port) {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
-			.timeout(Duration.ofSeconds(10))
-			.header("Authorization", "Bearer " + TestTokens.scraper())
-			.GET()
-			.build();
-		try {
-			HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() != 200) {
-				throw new AssertionError("/actuator/prometheus answered " + response.statusCode());
-			}
-			return parse(response.body());
+		Reply response = ServerApi.on(port).get("/actuator/prometheus", TestTokens.scraper());
+		if (response.status() != 200) {
+			throw new AssertionError("/actuator/prometheus answered " + response.status());
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return parse(response.body());
 	}
 
 	static PrometheusScrape parse(String text) {

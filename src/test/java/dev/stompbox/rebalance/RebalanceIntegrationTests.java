@@ -18,13 +18,12 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stompbox.connection.ConnectionRegistry;
-import dev.stompbox.support.RedisTestServer;
+import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompboxCluster;
 import dev.stompbox.support.TestTokens;
 
@@ -36,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * load after a scale-out, and nothing at all when it is off. Windows are short here, set
  * as an operator would.
  */
+@ClusterTest(instances = 0, perTest = true)
 class RebalanceIntegrationTests {
 
 	private static final String WINDOW = "4s";
@@ -46,31 +46,20 @@ class RebalanceIntegrationTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private RedisTestServer redis;
-
-	private StompboxCluster cluster;
+	StompboxCluster cluster;
 
 	private final List<MovingClient> clients = new ArrayList<>();
 
-	@BeforeEach
-	void startRedis() {
-		this.redis = RedisTestServer.start();
-	}
-
 	@AfterEach
-	void stopEverything() {
+	void closeClients() {
 		this.clients.forEach(MovingClient::close);
-		if (this.cluster != null) {
-			this.cluster.close();
-		}
-		this.redis.close();
 	}
 
 	@Test
+	@ClusterTest.WithProperties({ "stompbox.rebalance=revision", "stompbox.rebalance-window=" + WINDOW,
+			"stompbox.rebalance-settle=1s" })
 	void afterADeployEveryClientOfTheOldRevisionMovesToTheNewOneWithinTheWindowLosingNothingWithoutFlicker()
 			throws Exception {
-		this.cluster = new StompboxCluster(this.redis, Map.of("stompbox.rebalance", "revision",
-				"stompbox.rebalance-window", WINDOW, "stompbox.rebalance-settle", "1s"));
 		this.cluster.startInstance("r1-a", Map.of("stompbox.revision", "stompbox-00001-abc"));
 		this.cluster.startInstance("r1-b", Map.of("stompbox.revision", "stompbox-00001-abc"));
 		// The platform sends every new connection to the newest revision once it is up.
@@ -124,9 +113,9 @@ class RebalanceIntegrationTests {
 	}
 
 	@Test
+	@ClusterTest.WithProperties({ "stompbox.rebalance=load", "stompbox.rebalance-window=3s",
+			"stompbox.rebalance-min-excess=2" })
 	void afterAScaleOutTheLoadedInstanceShedsDownToTheAverageThenStops() throws Exception {
-		this.cluster = new StompboxCluster(this.redis, Map.of("stompbox.rebalance", "load", "stompbox.rebalance-window",
-				"3s", "stompbox.rebalance-min-excess", "2"));
 		this.cluster.startInstance("a");
 		// A round-robin load balancer over whatever instances run.
 		AtomicInteger turn = new AtomicInteger();
@@ -160,9 +149,9 @@ class RebalanceIntegrationTests {
 	}
 
 	@Test
+	@ClusterTest.WithProperties({ "stompbox.rebalance-window=2s", "stompbox.rebalance-settle=0s",
+			"stompbox.rebalance-min-excess=1" })
 	void whenRebalancingIsOffNothingMoves() throws Exception {
-		this.cluster = new StompboxCluster(this.redis, Map.of("stompbox.rebalance-window", "2s",
-				"stompbox.rebalance-settle", "0s", "stompbox.rebalance-min-excess", "1"));
 		this.cluster.startInstance("r1", Map.of("stompbox.revision", "r1"));
 		IntSupplier newest = () -> this.cluster.port(this.cluster.size() - 1);
 		connect(6, (i) -> this.cluster.port(0), newest);

@@ -21,7 +21,7 @@ class RebalancePolicyTests {
 	void anOlderRevisionMovesEveryClientThatConnectedBeforeTheNewestAppearedOnceItHasSettled() {
 		Announcement self = instance("a", "svc-00001-aaa", NOW - 60_000, 10);
 		Announcement newer = instance("b", "svc-00002-bbb", NOW - 11_000, 0);
-		Decision decision = this.both.decide(self, view(List.of(self, newer), Map.of()), NOW);
+		Decision decision = decide(this.both, self, newer);
 		assertThat(decision).isNotNull();
 		assertThat(decision.reason()).isEqualTo(RebalanceReason.REVISION);
 		assertThat(decision.towards()).isEqualTo("svc-00002-bbb");
@@ -33,21 +33,21 @@ class RebalancePolicyTests {
 	void nothingMovesBeforeTheNewestRevisionHasBeenReadyForTheSettleTime() {
 		Announcement self = instance("a", "r1", NOW - 60_000, 10);
 		Announcement newer = instance("b", "r2", NOW - 5_000, 0);
-		assertThat(this.both.decide(self, view(List.of(self, newer), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, self, newer)).isNull();
 	}
 
 	@Test
 	void anInstanceThatIsNotReadyIsNoTarget() {
 		Announcement self = instance("a", "r1", NOW - 60_000, 10);
 		Announcement starting = new Announcement("b", "r2", NOW - 30_000, false, 0, 100);
-		assertThat(this.both.decide(self, view(List.of(self, starting), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, self, starting)).isNull();
 	}
 
 	@Test
 	void aFullNewestRevisionTakesNobody() {
 		Announcement self = instance("a", "r1", NOW - 60_000, 10);
 		Announcement full = new Announcement("b", "r2", NOW - 30_000, true, 100, 100);
-		assertThat(this.both.decide(self, view(List.of(self, full), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, self, full)).isNull();
 	}
 
 	/**
@@ -69,7 +69,7 @@ class RebalancePolicyTests {
 	void theNewestRevisionKeepsItsClients() {
 		Announcement self = instance("b", "r2", NOW - 30_000, 10);
 		Announcement older = instance("a", "r1", NOW - 60_000, 0);
-		assertThat(this.both.decide(self, view(List.of(self, older), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, self, older)).isNull();
 	}
 
 	@Test
@@ -77,14 +77,14 @@ class RebalancePolicyTests {
 		RebalancePolicy revision = policy(List.of(Rebalancing.REVISION));
 		Announcement self = instance("a", "", NOW - 60_000, 10);
 		Announcement other = instance("b", "r2", NOW - 30_000, 0);
-		assertThat(revision.decide(self, view(List.of(self, other), Map.of()), NOW)).isNull();
+		assertThat(decide(revision, self, other)).isNull();
 	}
 
 	@Test
 	void anInstanceWellOverTheAverageShedsDownToIt() {
 		Announcement self = instance("a", "r1", NOW - 60_000, 90);
 		Announcement other = instance("b", "r1", NOW - 60_000, 10);
-		Decision decision = this.both.decide(self, view(List.of(self, other), Map.of()), NOW);
+		Decision decision = decide(this.both, self, other);
 		assertThat(decision).isNotNull();
 		assertThat(decision.reason()).isEqualTo(RebalanceReason.LOAD);
 		assertThat(decision.keep()).isEqualTo(50);
@@ -96,19 +96,19 @@ class RebalancePolicyTests {
 		// 24 against an average of 21: under a quarter over it.
 		Announcement self = instance("a", "r1", NOW - 60_000, 24);
 		Announcement other = instance("b", "r1", NOW - 60_000, 18);
-		assertThat(this.both.decide(self, view(List.of(self, other), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, self, other)).isNull();
 		// 7 against an average of 4: three quarters over, but within the minimum excess
 		// of 10.
 		Announcement small = instance("a", "r1", NOW - 60_000, 7);
 		Announcement few = instance("b", "r1", NOW - 60_000, 1);
-		assertThat(this.both.decide(small, view(List.of(small, few), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, small, few)).isNull();
 	}
 
 	@Test
 	void theOnlyReadyInstanceKeepsItsClients() {
 		Announcement self = instance("a", "r1", NOW - 60_000, 90);
 		Announcement starting = new Announcement("b", "r1", NOW - 60_000, false, 0, 100);
-		assertThat(this.both.decide(self, view(List.of(self, starting), Map.of()), NOW)).isNull();
+		assertThat(decide(this.both, self, starting)).isNull();
 	}
 
 	@Test
@@ -116,7 +116,12 @@ class RebalancePolicyTests {
 		RebalancePolicy load = policy(List.of(Rebalancing.LOAD));
 		Announcement self = instance("a", "r1", NOW - 60_000, 90);
 		Announcement otherRevision = instance("b", "r2", NOW - 60_000, 0);
-		assertThat(load.decide(self, view(List.of(self, otherRevision), Map.of()), NOW)).isNull();
+		assertThat(decide(load, self, otherRevision)).isNull();
+	}
+
+	/** What the policy decides for {@code self} in a cluster of it and {@code other}. */
+	private static Decision decide(RebalancePolicy policy, Announcement self, Announcement other) {
+		return policy.decide(self, view(List.of(self, other), Map.of()), NOW);
 	}
 
 	private static RebalancePolicy policy(List<Rebalancing> rebalancing) {

@@ -6,8 +6,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
 import dev.stompbox.support.Handshakes;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,9 +42,8 @@ class ConfiguredOriginAllowListIntegrationTests {
 	@Test
 	void handshakeWithoutAnOriginIsStillAccepted() {
 		assertThat(Handshakes.to(this.port, "/ws").status()).isEqualTo(101);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("alice",
-					connection.connectWithBearer(TestTokens.forUser("alice")));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			TokenChecks.assertConnectedAs("alice", connection.connect(TestTokens.forUser("alice")));
 		}
 	}
 

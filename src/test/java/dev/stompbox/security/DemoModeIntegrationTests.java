@@ -17,10 +17,10 @@ import org.springframework.web.socket.WebSocketHttpHeaders;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
 import dev.stompbox.support.Handshakes;
-import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Transport;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,10 +55,9 @@ class DemoModeIntegrationTests {
 	@Test
 	void demoTokenWorksInEveryPlaceATokenMayBe() throws Exception {
 		String token = JSON.readTree(demoToken("{\"userId\":\"bob\"}").body()).path("token").asString();
-		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(101);
-		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(101);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("bob", connection.connect("passcode:" + token));
+		TokenChecks.assertHandshakesAnswer(this.port, token, 101);
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			TokenChecks.assertConnectedAs("bob", connection.connectWith("passcode:" + token));
 		}
 		try (StompTestClient overSockJs = StompTestClient.connect(this.port, token, Transport.SOCKJS);
 				StompTestClient viaQuery = StompTestClient.connect(this.port, Transport.WEBSOCKET,
@@ -99,9 +98,7 @@ class DemoModeIntegrationTests {
 	void tokenSignedWithAnyKnownSecretIsRefusedInDemoMode() {
 		String forged = TestTokens.forUser("alice");
 		assertThat(Handshakes.to(this.port, "/ws").bearer(forged).status()).isEqualTo(401);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertRefused(connection, connection.connectWithBearer(forged), forged);
-		}
+		TokenChecks.assertRefusedAtConnect(this.port, forged);
 		String unsigned = TestTokens.builder("alice").unsigned();
 		assertThat(Handshakes.to(this.port, "/ws").bearer(unsigned).status()).isEqualTo(401);
 	}

@@ -3,7 +3,6 @@ package dev.stompbox.security;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -11,11 +10,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
-import dev.stompbox.support.Handshakes;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.stompbox.security.Tokens.named;
 
 /**
  * PROTOCOL.md section 2 with {@code STOMPBOX_JWT_ISSUER} and
@@ -41,17 +39,12 @@ class IssuerAndAudienceIntegrationTests {
 				named("neither", TestTokens.forUser("alice")));
 	}
 
-	private static Arguments named(String name, String token) {
-		return Arguments.of(Named.of(name, token));
-	}
-
 	@Test
 	void tokenWithTheConfiguredIssuerAndAudienceIsAccepted() {
 		String token = TestTokens.builder("alice").issuer("https://id.example").audience("stompbox").sign();
-		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(101);
-		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(101);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("alice", connection.connectWithBearer(token));
+		TokenChecks.assertHandshakesAnswer(this.port, token, 101);
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			TokenChecks.assertConnectedAs("alice", connection.connect(token));
 		}
 	}
 
@@ -59,24 +52,21 @@ class IssuerAndAudienceIntegrationTests {
 	void tokenWithTheConfiguredAudienceAmongOthersIsAccepted() {
 		String token = Tokens.hs256(
 				Tokens.claims("alice").issuer("https://id.example").audience(List.of("other-app", "stompbox")).build());
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("alice", connection.connectWithBearer(token));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			TokenChecks.assertConnectedAs("alice", connection.connect(token));
 		}
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("refusedTokens")
 	void tokenWithoutTheConfiguredIssuerAndAudienceIsRefusedWith401AtTheHandshake(String token) {
-		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(401);
-		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(401);
+		TokenChecks.assertHandshakesAnswer(this.port, token, 401);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("refusedTokens")
 	void tokenWithoutTheConfiguredIssuerAndAudienceIsRefusedAtConnect(String token) {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertRefused(connection, connection.connectWithBearer(token), token);
-		}
+		TokenChecks.assertRefusedAtConnect(this.port, token);
 	}
 
 }

@@ -18,7 +18,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,11 +28,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
-import dev.stompbox.support.Handshakes;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.StompTestClient;
 import dev.stompbox.support.TestTokens;
 
+import static dev.stompbox.security.Tokens.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -104,25 +103,20 @@ class JwksAuthenticationIntegrationTests {
 				named("ES256 without sub", Tokens.es256(EC, Tokens.claims("alice").subject(null).build())));
 	}
 
-	private static Arguments named(String name, String token) {
-		return Arguments.of(Named.of(name, token));
-	}
-
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("validTokens")
 	void validTokenIsAcceptedAtHandshakeAndConnect(String token) {
-		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(101);
-		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(101);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("alice", connection.connectWithBearer(token));
+		TokenChecks.assertHandshakesAnswer(this.port, token, 101);
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			TokenChecks.assertConnectedAs("alice", connection.connect(token));
 		}
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("alice", connection.connect("passcode:" + token));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			TokenChecks.assertConnectedAs("alice", connection.connectWith("passcode:" + token));
 		}
 		WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
 		handshake.setBearerAuth(token);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS, "", handshake)) {
-			TokenAuthenticationIntegrationTests.assertConnectedAs("alice", connection.connect());
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/sockjs", handshake)) {
+			TokenChecks.assertConnectedAs("alice", connection.connectWith());
 		}
 	}
 
@@ -140,16 +134,13 @@ class JwksAuthenticationIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidTokens")
 	void invalidTokenIsRefusedWith401AtTheHandshake(String token) {
-		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(401);
-		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(401);
+		TokenChecks.assertHandshakesAnswer(this.port, token, 401);
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidTokens")
 	void invalidTokenIsRefusedAtConnectWithUnauthorizedAndClose1008(String token) {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			TokenAuthenticationIntegrationTests.assertRefused(connection, connection.connectWithBearer(token), token);
-		}
+		TokenChecks.assertRefusedAtConnect(this.port, token);
 	}
 
 	private static String rs256WithoutKeyId() {

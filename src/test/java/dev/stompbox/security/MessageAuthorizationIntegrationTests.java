@@ -22,12 +22,12 @@ import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import tools.jackson.databind.JsonNode;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
-import dev.stompbox.support.StompTestClient.Received;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Received;
 import dev.stompbox.support.TestTokens;
 
-import static dev.stompbox.security.RawStompConnection.command;
+import static dev.stompbox.support.RawStompSocket.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -101,9 +101,7 @@ class MessageAuthorizationIntegrationTests {
 
 	@Test
 	void roomsClaimAllowsExactIdsAndPrefixPatterns() {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token)) {
-			carol.ensureUserQueues();
+		try (StompTestClient carol = carol()) {
 			for (String room : new String[] { "team-a", "team-", "lobby" }) {
 				carol.subscribe("/topic/rooms/" + room);
 				carol.subscribe("/topic/rooms/" + room + "/presence");
@@ -114,10 +112,8 @@ class MessageAuthorizationIntegrationTests {
 
 	@Test
 	void subscribingToARoomTheTokenDoesNotAllowIsForbiddenWithNoReceiptAndNoMessages() {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token);
+		try (StompTestClient carol = carol();
 				StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob"))) {
-			carol.ensureUserQueues();
 			Watched other = Watched.subscribe(carol, "/topic/rooms/other");
 			assertForbidden(carol, "/topic/rooms/other");
 			Watched otherPresence = Watched.subscribe(carol, "/topic/rooms/other/presence");
@@ -144,9 +140,7 @@ class MessageAuthorizationIntegrationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "other", "teamx", "team", "lobby2", "lobb" })
 	void joiningARoomTheTokenDoesNotAllowGetsAFailedAckForbidden(String room) {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token)) {
-			carol.ensureUserQueues();
+		try (StompTestClient carol = carol()) {
 			carol.send("/app/rooms/" + room + "/join", Map.of("requestId", "j-" + room));
 			JsonNode ack = carol.awaitAck("j-" + room);
 			assertThat(ack.path("ok").asBoolean()).isFalse();
@@ -161,9 +155,7 @@ class MessageAuthorizationIntegrationTests {
 
 	@Test
 	void sendingToARoomTheTokenDoesNotAllowIsForbidden() {
-		String token = TestTokens.builder("carol").rooms("team-*", "lobby").sign();
-		try (StompTestClient carol = StompTestClient.connect(this.port, token)) {
-			carol.ensureUserQueues();
+		try (StompTestClient carol = carol()) {
 			carol.send("/app/rooms/other/messages", Map.of("requestId", "s-other", "body", "hi"));
 			JsonNode ack = carol.awaitAck("s-other");
 			assertThat(ack.path("ok").asBoolean()).isFalse();
@@ -174,9 +166,9 @@ class MessageAuthorizationIntegrationTests {
 	@Test
 	void sendingOutsideAppIsAProtocolFailureThatClosesTheConnectionAndDeliversNothing() {
 		try (StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob"));
-				RawStompConnection mallory = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
+				RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			BlockingQueue<Received> lobby = bob.subscribeAndJoin("authz-lobby");
-			assertThat(command(mallory.connectWithBearer(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
+			assertThat(command(mallory.connect(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
 			mallory.send("SEND\ndestination:/topic/rooms/authz-lobby\ncontent-type:application/json\n\n"
 					+ "{\"id\":\"1-0\",\"roomId\":\"authz-lobby\",\"from\":{\"userId\":\"bob\"},\"body\":\"forged\"}\u0000");
 			String answer = mallory.nextCommandFrame();
@@ -191,9 +183,9 @@ class MessageAuthorizationIntegrationTests {
 	@Test
 	void sendingToAnotherUsersQueueIsAProtocolFailure() {
 		try (StompTestClient bob = StompTestClient.connect(this.port, TestTokens.forUser("bob-queue"));
-				RawStompConnection mallory = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
+				RawStompSocket mallory = RawStompSocket.open(this.port, "/ws")) {
 			bob.ensureUserQueues();
-			assertThat(command(mallory.connectWithBearer(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
+			assertThat(command(mallory.connect(TestTokens.forUser("mallory")))).isEqualTo("CONNECTED");
 			mallory.send("SEND\ndestination:/user/bob-queue/queue/system\ncontent-type:application/json\n\n"
 					+ "{\"type\":\"reconnect\",\"reason\":\"shutdown\"}\u0000");
 			assertThat(command(mallory.nextCommandFrame())).isEqualTo("ERROR");
@@ -214,6 +206,17 @@ class MessageAuthorizationIntegrationTests {
 		JsonNode error = client.await("/user/queue/errors",
 				(e) -> destination.equals(e.path("destination").asString()));
 		assertThat(error.path("error").asString()).isEqualTo("forbidden");
+	}
+
+	/**
+	 * Connects carol, whose token lets her into the rooms {@code team-*} and
+	 * {@code lobby} only, subscribed to her user queues.
+	 */
+	private StompTestClient carol() {
+		StompTestClient carol = StompTestClient.connect(this.port,
+				TestTokens.builder("carol").rooms("team-*", "lobby").sign());
+		carol.ensureUserQueues();
+		return carol;
 	}
 
 	/** A subscription whose messages and RECEIPT are watched. */

@@ -3,6 +3,8 @@ package dev.stompbox.security;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.stompbox.room.RoomId;
 
@@ -16,21 +18,16 @@ class RoomAccessTests {
 
 	private final RoomAccess teamsAndLobby = RoomAccess.of(List.of("team-*", "lobby"));
 
-	@Test
-	void exactIdAllowsOnlyThatRoom() {
-		assertThat(this.teamsAndLobby.allows(RoomId.of("lobby"))).isTrue();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("lobby2"))).isFalse();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("lobb"))).isFalse();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("LOBBY"))).isFalse();
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource({ "lobby, true", "lobby2, false", "lobb, false", "LOBBY, false" })
+	void exactIdAllowsOnlyThatRoom(String room, boolean allowed) {
+		assertThat(this.teamsAndLobby.allows(RoomId.of(room))).isEqualTo(allowed);
 	}
 
-	@Test
-	void prefixPatternAllowsEveryRoomStartingWithThePrefix() {
-		assertThat(this.teamsAndLobby.allows(RoomId.of("team-a"))).isTrue();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("team-"))).isTrue();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("team"))).isFalse();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("teamx"))).isFalse();
-		assertThat(this.teamsAndLobby.allows(RoomId.of("my-team-a"))).isFalse();
+	@ParameterizedTest(name = "{0}: {1}")
+	@CsvSource({ "team-a, true", "team-, true", "team, false", "teamx, false", "my-team-a, false" })
+	void prefixPatternAllowsEveryRoomStartingWithThePrefix(String room, boolean allowed) {
+		assertThat(this.teamsAndLobby.allows(RoomId.of(room))).isEqualTo(allowed);
 	}
 
 	@Test

@@ -20,8 +20,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
 import dev.stompbox.support.Handshakes;
+import dev.stompbox.support.RawStompSocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -102,9 +102,8 @@ class SilentJwksIntegrationTests {
 	void aConnectWithATokenGetsUnauthorized() {
 		String token = Tokens.rs256(RSA, Tokens.claims("bob").build());
 		assertTimeoutPreemptively(BOUND, () -> {
-			try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-				TokenAuthenticationIntegrationTests.assertRefused(connection, connection.connectWithBearer(token),
-						token);
+			try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+				TokenChecks.assertRefused(connection, connection.connect(token), token);
 			}
 		});
 	}

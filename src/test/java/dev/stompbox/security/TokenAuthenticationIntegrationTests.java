@@ -10,26 +10,26 @@ import java.util.Base64;
 import java.util.stream.Stream;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
 import dev.stompbox.support.Handshakes;
-import dev.stompbox.support.StompTestClient.Transport;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.StompTestClient;
+import dev.stompbox.support.StompTestClient.Transport;
 import dev.stompbox.support.TestTokens;
 
-import static dev.stompbox.security.RawStompConnection.body;
-import static dev.stompbox.security.RawStompConnection.command;
-import static dev.stompbox.security.RawStompConnection.header;
+import static dev.stompbox.security.TokenChecks.assertConnectedAs;
+import static dev.stompbox.security.TokenChecks.assertRefused;
+import static dev.stompbox.security.Tokens.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
@@ -76,10 +76,6 @@ class TokenAuthenticationIntegrationTests {
 				named("a reserved user id server:*", TestTokens.forUser("server:api")));
 	}
 
-	private static Arguments named(String name, String token) {
-		return Arguments.of(Named.of(name, token));
-	}
-
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidTokens")
 	void handshakeWithInvalidTokenInAuthorizationHeaderIsRefusedWith401(String token) {
@@ -95,30 +91,32 @@ class TokenAuthenticationIntegrationTests {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidTokens")
 	void connectWithInvalidTokenInAuthorizationHeaderGetsUnauthorizedErrorAndClose1008(String token) {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertRefused(connection, connection.connectWithBearer(token), token);
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertRefused(connection, connection.connect(token), token);
 		}
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidTokens")
 	void connectWithInvalidTokenInPasscodeGetsUnauthorizedErrorAndClose1008(String token) {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertRefused(connection, connection.connect("login:alice", "passcode:" + token), token);
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertRefused(connection, connection.connectWith("login:alice", "passcode:" + token), token);
 		}
 	}
 
-	@Test
-	void connectWithoutAnyTokenGetsUnauthorizedErrorAndClose1008() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertRefused(connection, connection.connect(), "");
+	@ParameterizedTest
+	@ValueSource(strings = { "/ws", "/sockjs" })
+	void connectWithoutAnyTokenGetsUnauthorizedErrorAndClose1008(String endpoint) {
+		try (RawStompSocket connection = RawStompSocket.open(this.port, endpoint)) {
+			assertRefused(connection, connection.connectWith(), "");
 		}
 	}
 
 	@Test
 	void connectWithAnAuthorizationHeaderThatIsNotBearerGetsUnauthorizedErrorAndClose1008() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertRefused(connection, connection.connect("Authorization:Basic YWxpY2U6c2VjcmV0"), "YWxpY2U6c2VjcmV0");
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertRefused(connection, connection.connectWith("Authorization:Basic YWxpY2U6c2VjcmV0"),
+					"YWxpY2U6c2VjcmV0");
 		}
 	}
 
@@ -133,8 +131,8 @@ class TokenAuthenticationIntegrationTests {
 		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(101);
 		WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
 		handshake.setBearerAuth(token);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET, "", handshake)) {
-			assertConnectedAs("alice", connection.connect());
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws", handshake)) {
+			assertConnectedAs("alice", connection.connectWith());
 		}
 	}
 
@@ -142,23 +140,23 @@ class TokenAuthenticationIntegrationTests {
 	void validTokenInAccessTokenParameterIsUpgradedAndAuthenticatesTheConnection() {
 		String token = TestTokens.forUser("alice");
 		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(101);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET,
-				"?access_token=" + token, new WebSocketHttpHeaders())) {
-			assertConnectedAs("alice", connection.connect());
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws?access_token=" + token)) {
+			assertConnectedAs("alice", connection.connectWith());
 		}
 	}
 
 	@Test
 	void validTokenInConnectAuthorizationHeaderAuthenticatesTheConnection() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertConnectedAs("alice", connection.connectWithBearer(TestTokens.forUser("alice")));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertConnectedAs("alice", connection.connect(TestTokens.forUser("alice")));
 		}
 	}
 
 	@Test
 	void validBareTokenInPasscodeAuthenticatesTheConnection() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertConnectedAs("alice", connection.connect("login:ignored", "passcode:" + TestTokens.forUser("alice")));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertConnectedAs("alice",
+					connection.connectWith("login:ignored", "passcode:" + TestTokens.forUser("alice")));
 		}
 	}
 
@@ -185,10 +183,9 @@ class TokenAuthenticationIntegrationTests {
 	@Test
 	void tokenExpiredByLessThanTheClockSkewIsAcceptedAtHandshakeAndConnect() {
 		String token = TestTokens.builder("alice").expiresIn(Duration.ofSeconds(-3)).sign();
-		assertThat(Handshakes.to(this.port, "/ws").bearer(token).status()).isEqualTo(101);
-		assertThat(Handshakes.to(this.port, "/ws?access_token=" + token).status()).isEqualTo(101);
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertConnectedAs("alice", connection.connectWithBearer(token));
+		TokenChecks.assertHandshakesAnswer(this.port, token, 101);
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertConnectedAs("alice", connection.connect(token));
 			// No skew for an open connection: it is past exp already, so it is ended at
 			// once.
 			assertThat(connection.awaitClose(Duration.ofSeconds(5)).getCode()).isEqualTo(POLICY_VIOLATION);
@@ -202,9 +199,9 @@ class TokenAuthenticationIntegrationTests {
 			.isEqualTo(401);
 		WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
 		handshake.setBearerAuth(TestTokens.forUser("alice"));
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET,
-				"?access_token=" + TestTokens.forUser("bob"), handshake)) {
-			assertConnectedAs("alice", connection.connect());
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws?access_token=" + TestTokens.forUser("bob"),
+				handshake)) {
+			assertConnectedAs("alice", connection.connectWith());
 		}
 	}
 
@@ -212,29 +209,29 @@ class TokenAuthenticationIntegrationTests {
 	void handshakeTokenWinsOverConnectToken() {
 		WebSocketHttpHeaders handshake = new WebSocketHttpHeaders();
 		handshake.setBearerAuth(TestTokens.forUser("alice"));
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET, "", handshake)) {
-			assertConnectedAs("alice", connection.connectWithBearer(TestTokens.forUser("bob")));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws", handshake)) {
+			assertConnectedAs("alice", connection.connect(TestTokens.forUser("bob")));
 		}
 	}
 
 	@Test
 	void connectAuthorizationHeaderWinsOverPasscode() {
 		String forged = TestTokens.builder("alice").secret("another-secret-that-is-also-32-bytes-long").sign();
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
 			assertRefused(connection,
-					connection.connect("Authorization:Bearer " + forged, "passcode:" + TestTokens.forUser("bob")),
+					connection.connectWith("Authorization:Bearer " + forged, "passcode:" + TestTokens.forUser("bob")),
 					forged);
 		}
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertConnectedAs("alice", connection.connect("Authorization:Bearer " + TestTokens.forUser("alice"),
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
+			assertConnectedAs("alice", connection.connectWith("Authorization:Bearer " + TestTokens.forUser("alice"),
 					"passcode:" + TestTokens.forUser("bob")));
 		}
 	}
 
 	@Test
 	void validConnectOverSockJsAuthenticatesTheConnection() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
-			assertConnectedAs("alice", connection.connectWithBearer(TestTokens.forUser("alice")));
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/sockjs")) {
+			assertConnectedAs("alice", connection.connect(TestTokens.forUser("alice")));
 		}
 		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("alice"),
 				Transport.SOCKJS)) {
@@ -245,24 +242,16 @@ class TokenAuthenticationIntegrationTests {
 	@Test
 	void validAccessTokenParameterOverSockJsAuthenticatesTheConnection() {
 		String token = TestTokens.forUser("alice");
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS,
-				"?access_token=" + token, new WebSocketHttpHeaders())) {
-			assertConnectedAs("alice", connection.connect());
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/sockjs?access_token=" + token)) {
+			assertConnectedAs("alice", connection.connectWith());
 		}
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("invalidTokens")
 	void connectOverSockJsWithInvalidTokenGetsUnauthorizedErrorAndClose1008(String token) {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
-			assertRefused(connection, connection.connectWithBearer(token), token);
-		}
-	}
-
-	@Test
-	void connectOverSockJsWithoutAnyTokenGetsUnauthorizedErrorAndClose1008() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
-			assertRefused(connection, connection.connect(), "");
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/sockjs")) {
+			assertRefused(connection, connection.connect(token), token);
 		}
 	}
 
@@ -295,20 +284,6 @@ class TokenAuthenticationIntegrationTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertThat(response.body()).doesNotContain("token\":\"ey");
-	}
-
-	static void assertRefused(RawStompConnection connection, String answer, String token) {
-		assertThat(command(answer)).as(answer).isEqualTo("ERROR");
-		assertThat(header(answer, "message")).isEqualTo("unauthorized");
-		if (!token.isEmpty()) {
-			assertThat(answer).doesNotContain(token);
-		}
-		assertThat(connection.awaitClose().getCode()).isEqualTo(POLICY_VIOLATION);
-	}
-
-	static void assertConnectedAs(String userId, String answer) {
-		assertThat(command(answer)).as(body(answer)).isEqualTo("CONNECTED");
-		assertThat(header(answer, "user-name")).isEqualTo(userId);
 	}
 
 }

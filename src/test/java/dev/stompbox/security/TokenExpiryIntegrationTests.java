@@ -13,16 +13,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketHttpHeaders;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
-import static dev.stompbox.security.RawStompConnection.body;
-import static dev.stompbox.security.RawStompConnection.command;
-import static dev.stompbox.security.RawStompConnection.header;
+import static dev.stompbox.support.RawStompSocket.body;
+import static dev.stompbox.support.RawStompSocket.command;
+import static dev.stompbox.support.RawStompSocket.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -40,8 +39,7 @@ class TokenExpiryIntegrationTests {
 	int port;
 
 	static Stream<Arguments> connections() {
-		return Stream.of(Arguments.of(Endpoint.WEBSOCKET, false), Arguments.of(Endpoint.WEBSOCKET, true),
-				Arguments.of(Endpoint.SOCKJS, false));
+		return Stream.of(Arguments.of("/ws", false), Arguments.of("/ws", true), Arguments.of("/sockjs", false));
 	}
 
 	/**
@@ -50,26 +48,24 @@ class TokenExpiryIntegrationTests {
 	 */
 	@BeforeEach
 	void warmUp() {
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
-			assertThat(command(connection.connectWithBearer(TestTokens.forUser("warm-up")))).isEqualTo("CONNECTED");
-		}
-		try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
-			assertThat(command(connection.connectWithBearer(TestTokens.forUser("warm-up")))).isEqualTo("CONNECTED");
+		RawStompSocket.connected(this.port, TestTokens.forUser("warm-up")).close();
+		try (RawStompSocket connection = RawStompSocket.open(this.port, "/sockjs")) {
+			assertThat(command(connection.connect(TestTokens.forUser("warm-up")))).isEqualTo("CONNECTED");
 		}
 	}
 
 	@ParameterizedTest(name = "{0}, token at the handshake: {1}")
 	@MethodSource("connections")
-	void tokenExpiringDuringTheConnectionGetsANoticeNotBeforeExpAndIsClosedWithin5sAfter(Endpoint endpoint,
+	void tokenExpiringDuringTheConnectionGetsANoticeNotBeforeExpAndIsClosedWithin5sAfter(String endpoint,
 			boolean atHandshake) throws ParseException {
 		String token = TestTokens.builder("alice").expiresIn(Duration.ofSeconds(3)).sign();
 		// exp has whole seconds: the token expires at the second the server reads, not
 		// the instant minted.
 		Instant exp = SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
-		try (RawStompConnection connection = atHandshake
-				? RawStompConnection.open(this.port, endpoint, "?access_token=" + token, new WebSocketHttpHeaders())
-				: RawStompConnection.open(this.port, endpoint)) {
-			String connected = atHandshake ? connection.connect() : connection.connectWithBearer(token);
+		try (RawStompSocket connection = atHandshake
+				? RawStompSocket.open(this.port, endpoint + "?access_token=" + token)
+				: RawStompSocket.open(this.port, endpoint)) {
+			String connected = atHandshake ? connection.connectWith() : connection.connect(token);
 			assertThat(command(connected)).as(connected).isEqualTo("CONNECTED");
 			connection.send("SUBSCRIBE\nid:system\ndestination:/user/queue/system\nreceipt:r-system\n\n\u0000");
 			assertThat(command(connection.nextCommandFrame())).isEqualTo("RECEIPT");

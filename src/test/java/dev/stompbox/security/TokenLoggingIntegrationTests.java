@@ -20,11 +20,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
-import dev.stompbox.security.RawStompConnection.Endpoint;
 import dev.stompbox.support.Handshakes;
+import dev.stompbox.support.RawStompSocket;
 import dev.stompbox.support.TestTokens;
 
-import static dev.stompbox.security.RawStompConnection.command;
+import static dev.stompbox.support.RawStompSocket.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -75,12 +75,12 @@ class TokenLoggingIntegrationTests {
 			assertThat(Handshakes.to(this.port, "/ws?access_token=" + bad).status()).isEqualTo(401);
 			assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket() + "?access_token=" + bad).status())
 				.isEqualTo(401);
-			try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.WEBSOCKET)) {
+			try (RawStompSocket connection = RawStompSocket.open(this.port, "/ws")) {
 				connection
 					.send("CONNECT\naccept-version:1.2\nhost:localhost\nAuthorization:Bearer " + bad + "\n\n\u0000");
 				connection.closed().handle((status, failure) -> null).get();
 			}
-			try (RawStompConnection connection = RawStompConnection.open(this.port, Endpoint.SOCKJS)) {
+			try (RawStompSocket connection = RawStompSocket.open(this.port, "/sockjs")) {
 				connection.send("CONNECT\naccept-version:1.2\nhost:localhost\npasscode:" + bad + "\n\n\u0000");
 				connection.closed().handle((status, failure) -> null).get();
 			}
@@ -93,13 +93,12 @@ class TokenLoggingIntegrationTests {
 			if (place == 0) {
 				handshake.setBearerAuth(valid);
 			}
-			try (RawStompConnection connection = RawStompConnection.open(this.port,
-					(place == 3) ? Endpoint.SOCKJS : Endpoint.WEBSOCKET, (place == 1) ? "?access_token=" + valid : "",
-					handshake)) {
+			try (RawStompSocket connection = RawStompSocket.open(this.port,
+					((place == 3) ? "/sockjs" : "/ws") + ((place == 1) ? "?access_token=" + valid : ""), handshake)) {
 				String answer = switch (place) {
-					case 2 -> connection.connectWithBearer(valid);
-					case 3 -> connection.connect("passcode:" + valid);
-					default -> connection.connect();
+					case 2 -> connection.connect(valid);
+					case 3 -> connection.connectWith("passcode:" + valid);
+					default -> connection.connectWith();
 				};
 				assertThat(command(answer)).isEqualTo("CONNECTED");
 				connection.send("SEND\ndestination:/topic/rooms/lobby\n\n{}\u0000");

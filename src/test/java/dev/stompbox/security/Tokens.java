@@ -20,6 +20,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
 
 import dev.stompbox.support.TestTokens;
 
@@ -60,23 +62,13 @@ final class Tokens {
 	}
 
 	static String rs256(RSAKey key, JWTClaimsSet claims) {
-		try {
-			return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims,
-					new RSASSASigner(key));
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims,
+				() -> new RSASSASigner(key));
 	}
 
 	static String es256(ECKey key, JWTClaimsSet claims) {
-		try {
-			return sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims,
-					new ECDSASigner(key));
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims,
+				() -> new ECDSASigner(key));
 	}
 
 	static String hs256(byte[] key, JWTClaimsSet claims) {
@@ -84,12 +76,7 @@ final class Tokens {
 	}
 
 	static String hs256(JWSHeader header, byte[] key, JWTClaimsSet claims) {
-		try {
-			return sign(header, claims, new MACSigner(key));
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return sign(header, claims, () -> new MACSigner(key));
 	}
 
 	/** HS256 with the test secret, the key the HS256-configured server uses. */
@@ -131,10 +118,29 @@ final class Tokens {
 		return new com.nimbusds.jwt.PlainJWT(claims).serialize();
 	}
 
-	private static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) throws JOSEException {
-		SignedJWT jwt = new SignedJWT(header, claims);
-		jwt.sign(signer);
-		return jwt.serialize();
+	/**
+	 * A test case of a parameterized test: the token, named for what is wrong with it.
+	 */
+	static Arguments named(String name, String token) {
+		return Arguments.of(Named.of(name, token));
+	}
+
+	private static String sign(JWSHeader header, JWTClaimsSet claims, Signer signer) {
+		try {
+			SignedJWT jwt = new SignedJWT(header, claims);
+			jwt.sign(signer.create());
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Makes the signer, which may fail for the key. */
+	private interface Signer {
+
+		JWSSigner create() throws JOSEException;
+
 	}
 
 }

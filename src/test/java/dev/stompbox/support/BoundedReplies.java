@@ -1,12 +1,6 @@
 package dev.stompbox.support;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +8,8 @@ import java.util.UUID;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.stompbox.support.ServerApi.Reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,13 +28,6 @@ public final class BoundedReplies {
 	public static final int MAX_REPLY_BYTES = 512 * 1024;
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
-
-	private static final HttpClient HTTP = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(5))
-		.build();
-
-	private static final String PUBLISHER = TestTokens.builder("backend").scope("stompbox:publish").sign();
 
 	private BoundedReplies() {
 	}
@@ -113,7 +102,7 @@ public final class BoundedReplies {
 		int pages = 0;
 		do {
 			String query = "?limit=" + limit + ((after != null) ? "&after=" + after : "");
-			Reply reply = get(port, "/api/rooms/" + room + "/presence" + query);
+			Reply reply = ServerApi.on(port).publisherGet("/api/rooms/" + room + "/presence" + query);
 			assertThat(reply.status()).as(reply.body()).isEqualTo(200);
 			JsonNode page = reply.json();
 			assertThat(page.propertyNames()).containsExactlyInAnyOrder("roomId", "members", "memberCount", "next");
@@ -232,12 +221,13 @@ public final class BoundedReplies {
 			JsonNode page = client.awaitAck("h");
 			assertThat(page.path("messages")).isEmpty();
 			assertThat(page.path("complete").asBoolean()).isFalse();
-			Reply api = get(publishPort, "/api/rooms/" + room + "/messages?since=" + sent.get(0));
+			Reply api = ServerApi.on(publishPort).publisherGet("/api/rooms/" + room + "/messages?since=" + sent.get(0));
 			assertThat(api.json().path("complete").asBoolean()).as(api.body()).isFalse();
 
 			String quiet = room("off-quiet");
-			Reply typing = send(request(publishPort, "/api/rooms/" + quiet + "/messages")
-				.POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"typing\", \"body\": 1, \"ephemeral\": true}")));
+			Reply typing = ServerApi.on(publishPort)
+				.publisherPost("/api/rooms/" + quiet + "/messages",
+						"{\"type\": \"typing\", \"body\": 1, \"ephemeral\": true}");
 			assertThat(typing.status()).isEqualTo(202);
 			JsonNode onlyEphemeral = client.join(quiet, Map.of("requestId", "q", "since", "0-0"));
 			assertThat(onlyEphemeral.path("recoveredAll").asBoolean()).as("ephemeral messages are never kept").isTrue();
@@ -263,16 +253,13 @@ public final class BoundedReplies {
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			String body = String.valueOf(i) + "x".repeat(Math.max(0, bodyChars - 1));
-			Reply reply = send(request(port, "/api/rooms/" + room + "/messages")
-				.POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"message\", \"body\": \"" + body + "\"}")));
+			Reply reply = ServerApi.on(port)
+				.publisherPost("/api/rooms/" + room + "/messages",
+						"{\"type\": \"message\", \"body\": \"" + body + "\"}");
 			assertThat(reply.status()).as(reply.body()).isEqualTo(202);
 			ids.add(reply.json().path("id").asString());
 		}
 		return ids;
-	}
-
-	public static Reply get(int port, String path) {
-		return send(request(port, path).GET());
 	}
 
 	public static List<String> ids(JsonNode envelopes) {
@@ -293,35 +280,6 @@ public final class BoundedReplies {
 			total += envelope.toString().getBytes(StandardCharsets.UTF_8).length;
 		}
 		return total;
-	}
-
-	private static HttpRequest.Builder request(int port, String path) {
-		return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-			.timeout(StompTestClient.TIMEOUT)
-			.header("Authorization", "Bearer " + PUBLISHER)
-			.header("Content-Type", "application/json");
-	}
-
-	private static Reply send(HttpRequest.Builder request) {
-		try {
-			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Reply(response.statusCode(), response.body());
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	public record Reply(int status, String body) {
-
-		public JsonNode json() {
-			return JSON.readTree(this.body);
-		}
-
 	}
 
 }

@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real Redis that a test starts and owns: a container where a Docker engine exists,
@@ -139,19 +142,22 @@ public abstract sealed class RedisTestServer implements AutoCloseable {
 		}
 
 		private void awaitListening() {
-			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-			while (System.nanoTime() < deadline) {
-				if (!this.process.isAlive()) {
-					throw new IllegalStateException("redis-server exited: " + readLog());
-				}
-				try (Socket socket = new Socket("127.0.0.1", this.port)) {
-					return;
-				}
-				catch (IOException ex) {
-					Thread.onSpinWait();
-				}
+			try {
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+					if (!this.process.isAlive()) {
+						throw new IllegalStateException("redis-server exited: " + readLog());
+					}
+					try (Socket socket = new Socket("127.0.0.1", this.port)) {
+						return true;
+					}
+					catch (IOException ex) {
+						return false;
+					}
+				});
 			}
-			throw new IllegalStateException("redis-server did not listen on " + this.port + ": " + readLog());
+			catch (ConditionTimeoutException ex) {
+				throw new IllegalStateException("redis-server did not listen on " + this.port + ": " + readLog(), ex);
+			}
 		}
 
 		private String readLog() {

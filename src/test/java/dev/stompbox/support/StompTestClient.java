@@ -156,7 +156,7 @@ public final class StompTestClient implements AutoCloseable {
 		if (awaitReceipt) {
 			headers.setReceipt("r-" + destination);
 		}
-		StompSession.Subscription subscription = this.session.subscribe(headers, new QueueingHandler(queue));
+		StompSession.Subscription subscription = this.session.subscribe(headers, new Queueing(queue));
 		if (awaitReceipt) {
 			subscription.addReceiptTask(() -> receipted.complete(null));
 			subscription.addReceiptLostTask(() -> receipted
@@ -187,6 +187,14 @@ public final class StompTestClient implements AutoCloseable {
 		send("/app/rooms/" + roomId + "/join", body);
 		return awaitAck(
 				(ack) -> "join".equals(ack.path("type").asString()) && roomId.equals(ack.path("roomId").asString()));
+	}
+
+	/**
+	 * Joins asking for what the room had after {@code since} (PROTOCOL.md section 4.1),
+	 * as a reconnecting client does; returns the join ACK.
+	 */
+	public JsonNode joinSince(String roomId, String since) {
+		return join(roomId, Map.of("requestId", "join-" + roomId, "since", since));
 	}
 
 	/** Subscribes to the room's messages (with receipt) and joins it. */
@@ -317,7 +325,11 @@ public final class StompTestClient implements AutoCloseable {
 
 	}
 
-	private record QueueingHandler(BlockingQueue<Received> queue) implements StompFrameHandler {
+	/**
+	 * Queues every frame of one subscription, as this client's own subscriptions do: for
+	 * a test that subscribes through {@link #session()} with headers of its own.
+	 */
+	public record Queueing(BlockingQueue<Received> queue) implements StompFrameHandler {
 
 		@Override
 		public Type getPayloadType(StompHeaders headers) {

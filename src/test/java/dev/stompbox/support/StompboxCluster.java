@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,26 +21,32 @@ public final class StompboxCluster implements AutoCloseable {
 
 	private final String redisUrl;
 
+	private final @Nullable String keyPrefix;
+
 	private final Map<String, Object> properties;
 
 	public StompboxCluster(RedisTestServer redis, Map<String, Object> properties) {
-		this(redis.url(), properties);
+		this(redis.url(), null, properties);
 	}
 
 	/**
-	 * A cluster on the Redis at the URL: one behind a {@link RedisProxy}, for example.
+	 * A cluster on the Redis at the URL (one behind a {@link RedisProxy}, for example),
+	 * its keys, channels and streams under the prefix when one is given, so that it sees
+	 * no other cluster's traffic on a Redis they share.
 	 */
-	public StompboxCluster(String redisUrl, Map<String, Object> properties) {
+	public StompboxCluster(String redisUrl, @Nullable String keyPrefix, Map<String, Object> properties) {
 		this.redisUrl = redisUrl;
+		this.keyPrefix = keyPrefix;
 		this.properties = properties;
 	}
 
-	public static StompboxCluster start(RedisTestServer redis, int size, Map<String, Object> properties) {
-		StompboxCluster cluster = new StompboxCluster(redis, properties);
-		for (int i = 0; i < size; i++) {
-			cluster.startInstance("node-" + i);
-		}
-		return cluster;
+	/**
+	 * Another cluster, with no instance yet, on the same Redis under the same key prefix
+	 * (so its instances share this one's rooms), with these properties instead of this
+	 * one's. The caller closes it.
+	 */
+	public StompboxCluster another(Map<String, Object> properties) {
+		return new StompboxCluster(this.redisUrl, this.keyPrefix, properties);
 	}
 
 	public ConfigurableApplicationContext startInstance(String instanceId) {
@@ -55,6 +62,13 @@ public final class StompboxCluster implements AutoCloseable {
 				List.of("--REDIS_URL=" + this.redisUrl, "--server.port=0", "--stompbox.instance-id=" + instanceId));
 		if (!this.properties.containsKey("stompbox.jwt.secret")) {
 			args.add("--stompbox.jwt.secret=" + TestTokens.SECRET);
+		}
+		if (this.keyPrefix != null) {
+			// The two names backends use too (PROTOCOL.md 7.2) are not under the prefix
+			// by default.
+			args.addAll(List.of("--stompbox.redis.prefix=" + this.keyPrefix,
+					"--stompbox.redis.ingress-channel=" + this.keyPrefix + "out",
+					"--stompbox.redis.command-stream=" + this.keyPrefix + "in"));
 		}
 		// Command-line arguments, so they win over application.yaml as an operator's
 		// would.
@@ -72,6 +86,16 @@ public final class StompboxCluster implements AutoCloseable {
 
 	public int port(int index) {
 		return ((WebServerApplicationContext) instance(index)).getWebServer().getPort();
+	}
+
+	/** Connects the user to the instance over {@code /ws}. */
+	public StompTestClient connect(int index, String userId) {
+		return StompTestClient.connect(port(index), TestTokens.forUser(userId));
+	}
+
+	/** HTTP calls to the instance: the server API, its health probes. */
+	public ServerApi api(int index) {
+		return ServerApi.on(port(index));
 	}
 
 	public <T> T bean(int index, Class<T> type) {

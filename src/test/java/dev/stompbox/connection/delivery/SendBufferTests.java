@@ -121,11 +121,7 @@ class SendBufferTests {
 		this.session.sendMessage(ERROR);
 		verify(this.transport, never()).sendMessage(any());
 		close(CloseStatus.PROTOCOL_ERROR);
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
-		InOrder order = inOrder(this.transport);
-		order.verify(this.transport).sendMessage(LATER);
-		order.verify(this.transport).sendMessage(ERROR);
-		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
+		awaitSentThenClosed(LATER, ERROR);
 	}
 
 	@Test
@@ -137,11 +133,7 @@ class SendBufferTests {
 		CompletableFuture.runAsync(() -> close(CloseStatus.PROTOCOL_ERROR), this.threads).get(5, TimeUnit.SECONDS);
 		verify(this.transport, never()).close(any());
 		this.release.countDown();
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
-		InOrder order = inOrder(this.transport);
-		order.verify(this.transport).sendMessage(EARLIER);
-		order.verify(this.transport).sendMessage(ERROR);
-		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
+		awaitSentThenClosed(EARLIER, ERROR);
 	}
 
 	@Test
@@ -233,7 +225,7 @@ class SendBufferTests {
 		SendBuffer impatient = new SendBuffer(this.transport, 50, 512 * 1024);
 		send(impatient, EARLIER);
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
-		Thread.sleep(100);
+		awaitPendingLongerThanItsLimit(impatient);
 		assertThatExceptionOfType(SessionLimitExceededException.class).isThrownBy(() -> impatient.sendMessage(LATER));
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
@@ -246,7 +238,7 @@ class SendBufferTests {
 		assertThat(this.writing.await(10, TimeUnit.SECONDS)).isTrue();
 		impatient.checkLimits();
 		verify(this.transport, never()).close(any());
-		Thread.sleep(100);
+		awaitPendingLongerThanItsLimit(impatient);
 		impatient.checkLimits();
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> verify(this.transport).close(CloseStatus.SESSION_NOT_RELIABLE));
@@ -321,6 +313,23 @@ class SendBufferTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Until the write in progress has taken longer than the buffer's send time limit. */
+	private static void awaitPendingLongerThanItsLimit(SendBuffer buffer) {
+		await().atMost(Duration.ofSeconds(5))
+			.pollInterval(Duration.ofMillis(10))
+			.until(() -> buffer.getTimeSinceSendStarted() > buffer.getSendTimeLimit());
+	}
+
+	/** Waits for the close, which must come after the frames, sent in order. */
+	private void awaitSentThenClosed(TextMessage... frames) throws Exception {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> verify(this.transport).close(any()));
+		InOrder order = inOrder(this.transport);
+		for (TextMessage frame : frames) {
+			order.verify(this.transport).sendMessage(frame);
+		}
+		order.verify(this.transport).close(CloseStatus.PROTOCOL_ERROR);
 	}
 
 	private void close(CloseStatus status) {

@@ -40,39 +40,32 @@ class JwtConfigurationTests {
 		// 31 bytes: too short.
 		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(31))
 			.run((context) -> assertThat(context).hasFailed());
-		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32))
-			.run((context) -> assertThat(context).hasNotFailed());
+		withASecretAnd().run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
 	void aClockSkewOver60SecondsStopsStartUpNamingTheSetting() {
-		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32), "stompbox.jwt.clock-skew=61s")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(messages(context)).containsAnyOf("clock-skew", "clockSkew").contains("60");
-			});
-		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32), "stompbox.jwt.clock-skew=60s")
-			.run((context) -> assertThat(context).hasNotFailed());
+		withASecretAnd("stompbox.jwt.clock-skew=61s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context)).containsAnyOf("clock-skew", "clockSkew").contains("60");
+		});
+		withASecretAnd("stompbox.jwt.clock-skew=60s").run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
 	void aNegativeClockSkewStopsStartUp() {
-		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32), "stompbox.jwt.clock-skew=-1s")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(messages(context)).containsAnyOf("clock-skew", "clockSkew");
-			});
+		withASecretAnd("stompbox.jwt.clock-skew=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context)).containsAnyOf("clock-skew", "clockSkew");
+		});
 	}
 
 	@Test
 	void bothASecretAndAJwksUriStopStartUpNamingBothSettings() {
-		this.runner
-			.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32),
-					"stompbox.jwt.jwks-uri=https://id.example/.well-known/jwks.json")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(messages(context)).contains("STOMPBOX_JWT_SECRET").contains("STOMPBOX_JWT_JWKS_URI");
-			});
+		withASecretAnd("stompbox.jwt.jwks-uri=https://id.example/.well-known/jwks.json").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context)).contains("STOMPBOX_JWT_SECRET").contains("STOMPBOX_JWT_JWKS_URI");
+		});
 	}
 
 	@Test
@@ -89,7 +82,7 @@ class JwtConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(SigningMode.class).demo()).isTrue();
 		});
-		this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32)).run((context) -> {
+		withASecretAnd().run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(SigningMode.class).demo()).isFalse();
 		});
@@ -114,6 +107,11 @@ class JwtConfigurationTests {
 	 * Every message in the chain of causes of the start-up failure, what an operator
 	 * reads.
 	 */
+	/** The runner with a secret long enough, and the given properties. */
+	private ApplicationContextRunner withASecretAnd(String... properties) {
+		return this.runner.withPropertyValues("stompbox.jwt.secret=" + "a".repeat(32)).withPropertyValues(properties);
+	}
+
 	private static String messages(AssertableApplicationContext context) {
 		List<String> messages = new ArrayList<>();
 		for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
