@@ -209,6 +209,9 @@ class CloudRunServiceTests {
 
 	/**
 	 * The build that makes the image: the Dockerfile, from the repository root, pushed.
+	 * Processed by Spring AOT for actuator on the service's port unless asked otherwise:
+	 * the service sets no management port, and an image processed for one would refuse to
+	 * start.
 	 */
 	@Test
 	void cloudBuildBuildsTheDockerfileFromTheRepositoryRootAndPushesTheImage() {
@@ -217,9 +220,12 @@ class CloudRunServiceTests {
 		assertThat(steps).hasSize(1);
 		List<String> args = KustomizationTests.strings(steps.getFirst().get("args"));
 		String image = KustomizationTests.strings(build.get("images")).getFirst();
-		assertThat(args).containsExactly("build", "--file=" + Manifests.DOCKERFILE, "--tag=" + image, ".");
+		assertThat(args).containsExactly("build", "--file=" + Manifests.DOCKERFILE, "--tag=" + image,
+				"--build-arg=MANAGEMENT_SERVER_PORT=${_MANAGEMENT_SERVER_PORT}", ".");
 		assertThat(KustomizationTests.strings(steps.getFirst().get("env"))).contains("DOCKER_BUILDKIT=1");
 		assertThat(image).startsWith("${_REGION}-docker.pkg.dev/${PROJECT_ID}/").doesNotContain(":latest");
+		assertThat(KustomizationTests.map(build.get("substitutions"))).containsEntry("_MANAGEMENT_SERVER_PORT", "");
+		assertThat(Manifests.env(this.container, "MANAGEMENT_SERVER_PORT")).isEmpty();
 	}
 
 	/**

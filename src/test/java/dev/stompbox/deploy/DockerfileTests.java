@@ -1,5 +1,6 @@
 package dev.stompbox.deploy;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,13 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code docker/Dockerfile}, read as text (no Docker engine is needed): a multi-stage
- * build with the wrapper and the layered jar, a JRE runtime as a non-root user that
- * honours PORT, a health check on the liveness group, and an AOT cache trained at build
- * time.
+ * build with the wrapper, Spring AOT for cluster mode and the layered jar, a JRE runtime
+ * as a non-root user that honours PORT, a health check on the liveness group, and an AOT
+ * cache trained at build time on the runtime's JRE.
  */
 class DockerfileTests {
 
+	private static final Path TRAINING_SCRIPT = Path.of("docker/train-aot-cache.sh");
+
 	private final List<Instruction> instructions = Instruction.parse(Manifests.text(Manifests.DOCKERFILE));
+
+	private final List<Instruction> froms = all("FROM");
 
 	private final int runtimeStage = this.instructions.getLast().stage();
 
@@ -31,13 +36,12 @@ class DockerfileTests {
 
 	@Test
 	void buildsInOneStageAndRunsOnAJreInAnother() {
-		List<Instruction> froms = all("FROM");
-		assertThat(froms).hasSizeGreaterThanOrEqualTo(2);
+		assertThat(this.froms).hasSizeGreaterThanOrEqualTo(2);
 		Matcher build = Pattern.compile("(\\S+)\\s+AS\\s+(\\S+)", Pattern.CASE_INSENSITIVE)
-			.matcher(froms.getFirst().arguments());
-		assertThat(build.matches()).as("first FROM names its stage: %s", froms.getFirst().arguments()).isTrue();
+			.matcher(this.froms.getFirst().arguments());
+		assertThat(build.matches()).as("first FROM names its stage: %s", this.froms.getFirst().arguments()).isTrue();
 		assertThat(build.group(1)).as("build image").contains("jdk");
-		assertThat(froms.getLast().arguments()).as("runtime image").contains("jre");
+		assertThat(baseImage(this.runtimeStage)).as("runtime image").contains("jre");
 		assertThat(inRuntime("COPY")).as("COPY --from=%s in the runtime stage", build.group(2))
 			.anySatisfy((copy) -> assertThat(copy.arguments()).startsWith("--from=" + build.group(2) + " "));
 	}
@@ -159,43 +163,85 @@ class DockerfileTests {
 	}
 
 	/**
+	 * Spring AOT decides at build time which beans exist: the jar is processed for
+	 * cluster mode, what production runs, and the image runs the processed code. Enabled
+	 * in the environment rather than the entry point, so that JDK_JAVA_OPTIONS can turn
+	 * it off.
+	 */
+	@Test
+	void springAotIsProcessedForClusterModeAndRunInTheImage() {
+		String build = String.join(" && ",
+				all("RUN").stream().filter((run) -> run.stage() == 0).map(Instruction::arguments).toList());
+		assertThat(build).containsPattern("\\./mvnw\\b.*\\bpackage\\b.*-Pcluster-aot\\b");
+		assertThat(String.join(" ", inRuntime("ENV").stream().map(Instruction::arguments).toList()))
+			.containsPattern("JAVA_TOOL_OPTIONS=\"[^\"]*-Dspring\\.aot\\.enabled=true");
+		assertThat(entrypoint()).noneMatch((argument) -> argument.startsWith("-Dspring.aot.enabled"));
+	}
+
+	/**
 	 * Since the demo-mode change the server refuses to start without a key or demo mode;
 	 * the training run must start it without putting a key into the image.
 	 */
 	@Test
 	void aotTrainingRunStartsInDemoModeWithoutAKey() {
-		String training = inRuntime("RUN").stream()
-			.map(Instruction::arguments)
-			.filter((run) -> run.contains("-XX:AOTCacheOutput="))
-			.findFirst()
-			.orElseThrow();
-		assertThat(training).contains("-Dstompbox.demo=true").doesNotContain("jwt");
+		Instruction training = trainingRun();
+		assertThat(training.arguments()).doesNotContainIgnoringCase("jwt");
+		assertThat(Manifests.text(TRAINING_SCRIPT)).contains("STOMPBOX_DEMO=true")
+			.contains("-u STOMPBOX_JWT_SECRET")
+			.contains("-u STOMPBOX_JWT_JWKS_URI");
 	}
 
 	/**
-	 * A training run in the runtime stage, on the jar and JVM that start later, records
-	 * the cache ({@code -XX:AOTCacheOutput}, or a CDS archive) and the entry point uses
-	 * it.
+	 * The training run starts the processed jar as production does, in cluster mode,
+	 * records the cache at its exit, and puts a workload through it.
 	 */
 	@Test
-	void aotCacheIsTrainedAtBuildTimeAndUsedAtStart() {
-		Pattern output = Pattern.compile("-XX:(?:AOTCacheOutput|ArchiveClassesAtExit)=(\\S+)");
-		List<Instruction> runs = inRuntime("RUN");
-		Instruction training = runs.stream()
-			.filter((run) -> output.matcher(run.arguments()).find())
+	void aotTrainingRunsTheProcessedJarInClusterModeUnderAWorkload() {
+		String script = Manifests.text(TRAINING_SCRIPT);
+		assertThat(script).contains("-XX:AOTCacheOutput=", "-Dspring.aot.enabled=true", "REDIS_URL=", "redis-server")
+			.containsPattern("LoadGenerator\\)?[\\s\\S]*\\bstorm\\b")
+			.containsPattern("\\bfanout\\b")
+			.doesNotContain("spring.context.exit");
+	}
+
+	/**
+	 * The cache only fits the JVM, the flags and the jar it was trained with, at the same
+	 * paths: it is trained in a stage of its own on the runtime's JRE and environment,
+	 * with the layers copied as the runtime copies them, and the entry point maps it.
+	 */
+	@Test
+	void aotCacheIsTrainedOnTheRuntimesJreAndUsedAtStart() {
+		Pattern cacheCopy = Pattern.compile("--from=(\\S+)\\s+(\\S+\\.aot)\\s+(\\S+)");
+		Matcher copy = inRuntime("COPY").stream()
+			.map((instruction) -> cacheCopy.matcher(instruction.arguments()))
+			.filter(Matcher::matches)
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("no RUN with -XX:AOTCacheOutput or -XX:ArchiveClassesAtExit"));
-		Matcher cache = output.matcher(training.arguments());
-		assertThat(cache.find()).isTrue();
-		assertThat(training.arguments()).contains("-Dspring.context.exit=onRefresh").contains("-jar /app/" + this.jar);
-		int applicationLayer = this.instructions.indexOf(inRuntime("COPY").stream()
-			.filter((copy) -> copy.arguments().contains("/application/"))
+			.orElseThrow(() -> new AssertionError("the runtime stage copies no .aot cache from another stage"));
+		int training = stageNamed(copy.group(1)).orElseThrow();
+		assertThat(baseImage(training)).as("training's JRE").isEqualTo(baseImage(this.runtimeStage));
+		assertThat(inStage(training, "ENV")).as("training's environment, JAVA_TOOL_OPTIONS included")
+			.isEqualTo(inRuntime("ENV"));
+		assertThat(layerCopies(training)).as("layers copied for training").isEqualTo(layerCopies(this.runtimeStage));
+		assertThat(trainingRun().stage()).isEqualTo(training);
+		assertThat(trainingRun().arguments()).contains(" /app ").endsWith(" " + copy.group(2));
+		assertThat(entrypoint()).contains("-XX:AOTCache=" + copy.group(3))
+			.containsSubsequence("-XX:AOTCache=" + copy.group(3), "-jar", "/app/" + this.jar);
+	}
+
+	private Instruction trainingRun() {
+		return all("RUN").stream()
+			.filter((run) -> run.arguments().contains(TRAINING_SCRIPT.getFileName().toString()))
 			.findFirst()
-			.orElseThrow());
-		assertThat(this.instructions.indexOf(training)).as("training runs after the application layer is in place")
-			.isGreaterThan(applicationLayer);
-		assertThat(entrypoint()).containsAnyOf("-XX:AOTCache=" + cache.group(1),
-				"-XX:SharedArchiveFile=" + cache.group(1));
+			.orElseThrow(() -> new AssertionError("no RUN of " + TRAINING_SCRIPT));
+	}
+
+	/** The COPY instructions of the jar's layers, as they apply to {@code stage}. */
+	private List<String> layerCopies(int stage) {
+		return inStage(stage, "COPY").stream()
+			.map(Instruction::arguments)
+			.filter((copy) -> copy.matches(
+					"--from=\\S+\\s+\\S*/(dependencies|spring-boot-loader|snapshot-dependencies|application)/?\\s.*"))
+			.toList();
 	}
 
 	private List<String> entrypoint() {
@@ -216,7 +262,44 @@ class DockerfileTests {
 	}
 
 	private List<Instruction> inRuntime(String keyword) {
-		return all(keyword).stream().filter((instruction) -> instruction.stage() == this.runtimeStage).toList();
+		return inStage(this.runtimeStage, keyword);
+	}
+
+	/**
+	 * The instructions that apply to {@code stage}: its own and, when it is built FROM
+	 * another stage, that one's, first.
+	 */
+	private List<Instruction> inStage(int stage, String keyword) {
+		List<Integer> lineage = lineage(stage);
+		return all(keyword).stream().filter((instruction) -> lineage.contains(instruction.stage())).toList();
+	}
+
+	/** {@code stage} and the stages it is built on. */
+	private List<Integer> lineage(int stage) {
+		List<Integer> stages = new ArrayList<>();
+		for (Integer current = stage; current != null; current = stageNamed(fromImage(current)).orElse(null)) {
+			stages.add(current);
+		}
+		return stages;
+	}
+
+	/** The image a stage starts from in the end, through the stages it is built on. */
+	private String baseImage(int stage) {
+		return fromImage(lineage(stage).getLast());
+	}
+
+	private String fromImage(int stage) {
+		return this.froms.get(stage).arguments().split("\\s+")[0];
+	}
+
+	private Optional<Integer> stageNamed(String name) {
+		Pattern as = Pattern.compile("\\S+\\s+AS\\s+" + Pattern.quote(name), Pattern.CASE_INSENSITIVE);
+		for (int stage = 0; stage < this.froms.size(); stage++) {
+			if (as.matcher(this.froms.get(stage).arguments()).matches()) {
+				return Optional.of(stage);
+			}
+		}
+		return Optional.empty();
 	}
 
 	private static Optional<Instruction> last(List<Instruction> instructions) {
