@@ -13,13 +13,19 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * Pings Redis every second. While it does not answer within a second the instance is not
- * ready: it cannot deliver across instances, so the load balancer should send new clients
- * elsewhere. Open connections stay.
+ * Pings Redis every second. Once two pings in a row went unanswered for a second each,
+ * the instance is not ready: it cannot deliver across instances, so the load balancer
+ * should send new clients elsewhere. Open connections stay. One late answer is not
+ * enough: in a reconnect storm a ping can wait behind thousands of joins on the one
+ * connection, and an instance that turned itself away from the load balancer then would
+ * only move the storm to the others. Two misses still take it out well within
+ * PROTOCOL.md's 5 s.
  */
 public class RedisAvailability implements SmartLifecycle {
 
 	static final Duration INTERVAL = Duration.ofSeconds(1);
+
+	static final int MISSES_BEFORE_UNAVAILABLE = 2;
 
 	private static final Log logger = LogFactory.getLog(RedisAvailability.class);
 
@@ -32,6 +38,8 @@ public class RedisAvailability implements SmartLifecycle {
 	private volatile boolean available = true;
 
 	private volatile long outages;
+
+	private int misses;
 
 	private volatile ScheduledFuture<?> pinger;
 
@@ -74,10 +82,14 @@ public class RedisAvailability implements SmartLifecycle {
 			.ping()
 			.toCompletableFuture()
 			.orTimeout(INTERVAL.toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((pong, failure) -> changed(failure == null));
+			.whenComplete((pong, failure) -> answered(failure == null));
 	}
 
-	private synchronized void changed(boolean reachable) {
+	private synchronized void answered(boolean reachable) {
+		this.misses = reachable ? 0 : this.misses + 1;
+		if (!reachable && this.misses < MISSES_BEFORE_UNAVAILABLE) {
+			return;
+		}
 		if (reachable == this.available) {
 			return;
 		}
