@@ -17,9 +17,10 @@ import org.testcontainers.containers.GenericContainer;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Redis that a test starts and owns: a container where a Docker engine exists,
- * otherwise a {@code redis-server} process on a free port (the system's binary when there
- * is one, else the one shipped in embedded-redis). Never the Redis on port 6379.
+ * A real Redis that tests start and own (the {@link ClusterTest} classes of a JVM share
+ * one): a container where a Docker engine exists, otherwise a {@code redis-server}
+ * process on a free port (the system's binary when there is one, else the one shipped in
+ * embedded-redis). Never the Redis on port 6379.
  */
 public abstract sealed class RedisTestServer implements AutoCloseable {
 
