@@ -5,8 +5,8 @@
 #                                      # sets PIDS, and STOMPBOX_JWT_SECRET (a fresh one when unset)
 #   src/bench/two-instances.sh down
 # JAVA_OPTS goes to both instances; logs land in target/bench/. Its default heap flags are
-# the image's: at most 20% of the heap free after a GC (G1's default allows 70%), and a
-# collection after 30 s without one.
+# the image's: at most 20% of the heap free after a GC (G1's default allows 70%) but never
+# below 128 MB, and a collection after 30 s without one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
@@ -31,7 +31,7 @@ up)
     --logfile "$PWD/$runs/redis.log" --pidfile "$PWD/$runs/redis.pid"
   for port in 8081 8082; do
     REDIS_URL=redis://127.0.0.1:6390 PORT=$port STOMPBOX_MAX_CONNECTIONS=70000 STOMPBOX_INSTANCE_ID=node-$port \
-      nohup "$java" ${JAVA_OPTS:--Xmx3g -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10 -XX:G1PeriodicGCInterval=30000} -jar target/stompbox.jar >"$runs/server-$port.log" 2>&1 &
+      nohup "$java" ${JAVA_OPTS:--Xmx3g -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=10 -XX:MinHeapSize=128m -XX:G1PeriodicGCInterval=30000} -jar target/stompbox.jar >"$runs/server-$port.log" 2>&1 &
     echo $! >"$runs/server-$port.pid"
   done
   for port in 8081 8082; do
