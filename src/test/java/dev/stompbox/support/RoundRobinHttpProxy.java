@@ -16,6 +16,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * A load balancer with no session affinity, as a corporate proxy sees the web: every HTTP
  * request goes to the next instance in turn, each on a connection of its own (the
@@ -23,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with keep-alive), and a WebSocket upgrade is refused.
  */
 public final class RoundRobinHttpProxy implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RoundRobinHttpProxy.class);
 
 	private final ServerSocket server;
 
@@ -78,6 +83,10 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 
 	private void serve(Socket client) {
 		this.open.add(client);
+		String requestLine = null;
+		int backend = -1;
+		CountingStream answered = null;
+		String step = "reading the request";
 		try (client) {
 			InputStream in = client.getInputStream();
 			String head = readHead(in);
@@ -85,6 +94,7 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 				return;
 			}
 			String[] lines = head.split("\r\n");
+			requestLine = lines[0];
 			StringBuilder forwarded = new StringBuilder(lines[0]).append("\r\n");
 			long length = 0;
 			for (int i = 1; i < lines.length; i++) {
@@ -110,29 +120,45 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 				}
 			}
 			forwarded.append("Connection: close\r\n\r\n");
-			int backend = this.backends.get(Math.floorMod(this.next.getAndIncrement(), this.backends.size()));
+			backend = this.backends.get(Math.floorMod(this.next.getAndIncrement(), this.backends.size()));
 			this.requests.incrementAndGet();
 			try (Socket upstream = new Socket()) {
 				this.open.add(upstream);
+				step = "connecting";
 				upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), backend), 2000);
-				OutputStream toUpstream = upstream.getOutputStream();
-				toUpstream.write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
+				step = "forwarding the request";
+				// In one write: an instance may answer before it read the body (a SockJS
+				// receive request that has a frame waiting), close, and reset a body that
+				// comes after; the reset would then discard its answer unread.
+				ByteArrayOutputStream request = new ByteArrayOutputStream();
+				request.write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
 				if (length >= 0) {
-					copy(in, toUpstream, length);
+					copy(in, request, length);
 				}
 				else {
-					copyChunked(in, toUpstream);
+					copyChunked(in, request);
 				}
-				toUpstream.flush();
+				upstream.getOutputStream().write(request.toByteArray());
+				upstream.getOutputStream().flush();
 				// The response ends when the instance closes: it was asked to.
-				upstream.getInputStream().transferTo(new FlushingStream(client.getOutputStream()));
+				step = "answering";
+				answered = new CountingStream(client.getOutputStream());
+				upstream.getInputStream().transferTo(answered);
+				if (answered.count == 0) {
+					logger.warn("Instance on port " + backend + " closed '" + requestLine + "' without an answer");
+				}
 			}
 			finally {
 				this.open.removeIf(Socket::isClosed);
 			}
 		}
 		catch (IOException ex) {
-			// either side went away
+			// Either side went away; when nothing was answered, the client sees an empty
+			// response, and a failing test needs to know why.
+			if (requestLine != null && (answered == null || answered.count == 0) && !this.server.isClosed()) {
+				logger.warn("'" + requestLine + "' to the instance on port " + backend + " got no answer, failed "
+						+ step + ": " + ex);
+			}
 		}
 		finally {
 			this.open.remove(client);
@@ -227,14 +253,16 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Streams each piece on as it comes: an xhr_streaming response must not wait in a
-	 * buffer.
+	 * Streams each piece on as it comes (an xhr_streaming response must not wait in a
+	 * buffer) and counts what was answered.
 	 */
-	private static final class FlushingStream extends OutputStream {
+	private static final class CountingStream extends OutputStream {
 
 		private final OutputStream out;
 
-		FlushingStream(OutputStream out) {
+		private long count;
+
+		CountingStream(OutputStream out) {
 			this.out = out;
 		}
 
@@ -242,12 +270,14 @@ public final class RoundRobinHttpProxy implements AutoCloseable {
 		public void write(int b) throws IOException {
 			this.out.write(b);
 			this.out.flush();
+			this.count++;
 		}
 
 		@Override
 		public void write(byte[] b, int off, int len) throws IOException {
 			this.out.write(b, off, len);
 			this.out.flush();
+			this.count += len;
 		}
 
 	}
