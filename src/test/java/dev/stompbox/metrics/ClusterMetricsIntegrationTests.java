@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.stompbox.support.ClusterTest;
 import dev.stompbox.support.StompTestClient;
@@ -25,6 +26,13 @@ class ClusterMetricsIntegrationTests {
 	void redisReconnectsAreCountedFromZero() {
 		PrometheusScrape scrape = PrometheusScrape.of(cluster.port(0));
 		assertThat(scrape.value("stompbox_redis_reconnects_total", "stompbox_instance", "node-0")).isZero();
+	}
+
+	/** A storm of joins would otherwise pay for an observation of every Redis command. */
+	@Test
+	void redisCommandsAreNotObservedOneByOne() {
+		assertThat(cluster.bean(0, LettuceConnectionFactory.class).getClientResources().tracing().isEnabled())
+			.isFalse();
 	}
 
 	@Test
