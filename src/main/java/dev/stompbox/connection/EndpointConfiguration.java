@@ -119,6 +119,10 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setStreamBytesLimit(SEND_BUFFER_LIMIT);
 		endpoints.setErrorHandler(new StompErrorFrames());
 		endpoints.setPreserveReceiveOrder(true);
+		// Ahead of the @RequestMapping handlers (order 0), which every handshake was
+		// first
+		// matched against in vain: no controller maps the endpoints' paths.
+		endpoints.setOrder(-1);
 	}
 
 	@Override
