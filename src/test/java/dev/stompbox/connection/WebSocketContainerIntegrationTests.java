@@ -76,6 +76,26 @@ class WebSocketContainerIntegrationTests {
 		}
 	}
 
+	/**
+	 * Jetty gathers each text message in a new builder of the input buffer's size: small,
+	 * since most frames are, and grown for a large one.
+	 */
+	@Test
+	void aLargeFrameArrivesWholeThroughTheSmallMessageBuilder() {
+		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
+			WebSocketSession session = WebSocketSessionDecorator
+				.unwrap(this.sendBuffers.get(this.connections.sessionIds().iterator().next()));
+			assertThat(((NativeWebSocketSession) session).getNativeSession(JakartaWebSocketSession.class)
+				.getCoreSession()
+				.getInputBufferSize()).isEqualTo(512);
+			String padding = "x".repeat(90 * 1024);
+			client.send("SUBSCRIBE\nid:s1\ndestination:/user/queue/errors\npadding:" + padding + "\nreceipt:r1\n\n\0");
+			String receipt = client.nextCommandFrame();
+			assertThat(RawStompSocket.command(receipt)).isEqualTo("RECEIPT");
+			assertThat(RawStompSocket.header(receipt, "receipt-id")).isEqualTo("r1");
+		}
+	}
+
 	@Test
 	void framesQueuedTogetherGoOutInJettysBatchAndReachTheClientWholeAndInOrder() throws Exception {
 		try (RawStompSocket client = RawStompSocket.connected(this.port, TestTokens.forUser("alice"))) {
