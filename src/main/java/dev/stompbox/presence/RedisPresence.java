@@ -1,6 +1,5 @@
 package dev.stompbox.presence;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -260,7 +259,7 @@ public class RedisPresence implements Presence, LeaseListener {
 	}
 
 	private List<Member> members(Object json) {
-		return Arrays.asList(this.json.readValue((String) json, Member[].class));
+		return new JsonMemberList((String) json, this.json);
 	}
 
 	private static int count(Object count) {
