@@ -223,15 +223,13 @@ public class RedisIngress implements SmartLifecycle {
 		this.running = false;
 		this.reader = null;
 		// What this instance claimed is delivered before Redis and the relay go away: no
-		// other
-		// instance delivers it. What it had not claimed yet, the others claim.
+		// other instance delivers it. What it had not claimed yet, the others claim.
 		long deadline = System.nanoTime() + REDIS_WAIT.toNanos();
 		while (this.inFlight.get() > 0 && System.nanoTime() < deadline) {
 			pause(POLL);
 		}
 		// Only now, so that whoever takes the preference over delivers after this
-		// instance's
-		// deliveries (the release follows them on the same connection).
+		// instance's deliveries (the release follows them on the same connection).
 		this.preferred = false;
 		await(releasePreference(), "giving up the ingress preference");
 		this.subscriptions.unsubscribe(this.keys.ingressChannel(), this.keys.ingressSyncChannel());

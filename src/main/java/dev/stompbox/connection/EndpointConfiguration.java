@@ -119,9 +119,8 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 			.setStreamBytesLimit(SEND_BUFFER_LIMIT);
 		endpoints.setErrorHandler(new StompErrorFrames());
 		endpoints.setPreserveReceiveOrder(true);
-		// Ahead of the @RequestMapping handlers (order 0), which every handshake was
-		// first
-		// matched against in vain: no controller maps the endpoints' paths.
+		// Ahead of the @RequestMapping handlers (order 0): every handshake was first
+		// matched against them in vain, as no controller maps these paths.
 		endpoints.setOrder(-1);
 	}
 
@@ -136,10 +135,9 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	@Override
 	public void configureClientInboundChannel(ChannelRegistration registration) {
 		// The one place of the inbound order. Counted first, so every frame counts; then
-		// the
-		// frames of ended sessions dropped; the receipts of refused frames before every
-		// check,
-		// to hear of each SEND a check refuses, whose RECEIPT follows the refusal.
+		// the frames of ended sessions dropped; the receipts of refused frames before
+		// every check, to hear of each SEND a check refuses, whose RECEIPT follows the
+		// refusal.
 		registration.interceptors(new InboundCounts(this.metrics), new EndedSessions(this.registry),
 				this.receipts.ofRefusedFrames(), errorFrameOnFailure(this.connectAuthentication),
 				errorFrameOnFailure(this.rateLimit), errorFrameOnFailure(this.authorization),

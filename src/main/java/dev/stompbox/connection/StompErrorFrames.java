@@ -81,14 +81,12 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
 			}
 		}
 		// Spring passes no message when the bytes could not be decoded into a STOMP
-		// frame:
-		// an unknown command, a malformed header, a body where none is allowed.
+		// frame: an unknown command, a malformed header, a body where none is allowed.
 		if (clientMessage == null) {
 			return ErrorCode.BAD_REQUEST.exception("Not a STOMP frame");
 		}
 		// Spring refuses a frame before giving it a session id only when the session has
-		// not
-		// sent CONNECT yet, or sends it a second time.
+		// not sent CONNECT yet, or sends it a second time.
 		if (SimpMessageHeaderAccessor.getSessionId(clientMessage.getHeaders()) == null) {
 			StompCommand command = StompHeaderAccessor.wrap(clientMessage).getCommand();
 			return (command == StompCommand.CONNECT || command == StompCommand.STOMP)

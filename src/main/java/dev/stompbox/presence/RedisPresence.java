@@ -82,8 +82,7 @@ public class RedisPresence implements Presence, LeaseListener {
 		@SuppressWarnings("unchecked")
 		CompletionStage<Object>[] joining = new CompletionStage[1];
 		// The entry and the script go out under the session's gate: a disconnect that
-		// follows
-		// finds the entry, and its leave goes to Redis after the join.
+		// follows finds the entry, and its leave goes to Redis after the join.
 		boolean open = this.sessions.whileOpen(sessionId, () -> {
 			// Recorded before Redis answers, so a SEND right behind the join is not
 			// refused.
@@ -122,9 +121,8 @@ public class RedisPresence implements Presence, LeaseListener {
 		Map<RoomId, PresenceSession> rooms = this.local.remove(sessionId);
 		if (rooms == null || this.handingOver) {
 			// While draining, the entries stay with the lease: a user who reconnects
-			// elsewhere
-			// within seconds is never seen to leave; the others leave when the lease
-			// expires.
+			// elsewhere within seconds is never seen to leave; the others leave when the
+			// lease expires.
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<?>[] leaves = rooms.keySet()

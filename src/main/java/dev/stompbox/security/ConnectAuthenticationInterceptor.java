@@ -40,8 +40,7 @@ public class ConnectAuthenticationInterceptor implements ChannelInterceptor {
 		}
 		Optional<String> token = BearerTokens.fromConnect(accessor);
 		// Spring logs a frame it could not deliver whole and hides only passcode itself:
-		// the
-		// token must not stay in the frame's Authorization header.
+		// the token must not stay in the frame's Authorization header.
 		accessor.removeNativeHeader(HttpHeaders.AUTHORIZATION);
 		ClientAuthentication client = authenticate(accessor, token);
 		accessor.setUser(client);

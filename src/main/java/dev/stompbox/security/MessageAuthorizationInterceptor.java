@@ -60,8 +60,7 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 		SimpMessageType type = headers.getMessageType();
 		Authentication user = (headers.getUser() instanceof Authentication authentication) ? authentication : null;
 		// A DISCONNECT may come without a user: Spring sends one itself when a connection
-		// that
-		// never authenticated closes, and refusing it would only log a stack trace.
+		// that never authenticated closes, and refusing it would only log a stack trace.
 		if (user == null && type != SimpMessageType.CONNECT && type != SimpMessageType.HEARTBEAT
 				&& type != SimpMessageType.DISCONNECT) {
 			throw ErrorCode.UNAUTHORIZED.exception("CONNECT first");

@@ -136,8 +136,7 @@ class SockJsRelayFilter extends OncePerRequestFilter {
 		if (relayed == null || relayed.holder() == null) {
 			this.relay.forget(requestId);
 			// Redis did not answer, or no instance holds the session: Spring too answers
-			// an
-			// xhr_send of a session it does not hold 404.
+			// an xhr_send of a session it does not hold 404.
 			response
 				.setStatus((relayed == null) ? HttpStatus.SERVICE_UNAVAILABLE.value() : HttpStatus.NOT_FOUND.value());
 			return;

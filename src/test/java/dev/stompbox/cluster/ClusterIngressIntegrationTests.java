@@ -175,10 +175,8 @@ class ClusterIngressIntegrationTests {
 		this.connection = this.client.connect();
 		RedisCommands<String, String> backend = this.connection.sync();
 		// Both lost their subscriptions and place themselves again at once, with no
-		// instance
-		// placed to answer their markers: one starts a new epoch (one never used before
-		// the
-		// restart) and the other takes its place from it.
+		// instance placed to answer their markers: one starts a new epoch (one never used
+		// before the restart) and the other takes its place from it.
 		await().atMost(Duration.ofSeconds(15))
 			.until(() -> backend.exists(keys.ingressEpoch()) == 1
 					&& this.cluster.bean(0, RedisIngress.class).isAligned()

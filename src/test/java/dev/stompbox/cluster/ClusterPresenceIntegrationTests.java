@@ -118,9 +118,8 @@ class ClusterPresenceIntegrationTests {
 			cluster.bean(doomed, RedisConnections.class).close();
 
 			// The lease expires at most three quarters of a timeout after the death and a
-			// survivor
-			// reaps within a quarter of a timeout after that; the rest is margin for a
-			// loaded machine.
+			// survivor reaps within a quarter of a timeout after that; the rest is margin
+			// for a loaded machine.
 			JsonNode first = Rooms.take(observers.getFirst(), 1, PRESENCE_TIMEOUT.plusSeconds(3)).getFirst();
 			long firstMillis = (System.nanoTime() - died) / 1_000_000;
 			// Every survivor reaps on each renewal of its lease, a quarter of the timeout

@@ -192,8 +192,8 @@ class ClusterRedisOutageIntegrationTests {
 				Rooms.assertStrictlyIncreasing(ids);
 			}
 			// What was ACKed after recover() but before another instance had subscribed
-			// again
-			// reaches it too: on resubscribing it catches up from the room's stream.
+			// again reaches it too: on resubscribing it catches up from the room's
+			// stream.
 			List<String> ackedAfter = answered.values()
 				.stream()
 				.filter((ack) -> ack.ok() && ack.sent() > recovered)
@@ -208,9 +208,8 @@ class ClusterRedisOutageIntegrationTests {
 					+ " instance 1 " + lostOn1 + ", on instance 2 " + lostOn2);
 			assertThat(lostOn1 + lostOn2).isZero();
 			// Counted, not asserted: every instance reads the ingress channel (claims in
-			// Redis
-			// decide which one delivers), so this is the number of instances subscribed
-			// again.
+			// Redis decide which one delivers), so this is the number of instances
+			// subscribed again.
 		}
 		finally {
 			stream.shutdownNow();
@@ -326,8 +325,7 @@ class ClusterRedisOutageIntegrationTests {
 				client.shutdown();
 			}
 			// Redis runs the refused send once it wakes up: a client that retries without
-			// a
-			// clientMsgId sends it twice. Reported, not asserted.
+			// a clientMsgId sends it twice. Reported, not asserted.
 			String id = Rooms.send(sender, room, "after", Map.of("text", "after"));
 			List<JsonNode> seen = new ArrayList<>();
 			JsonNode next;

@@ -75,8 +75,7 @@ class SessionEndRedisBlipIntegrationTests {
 					.values()).as("channels of the room only bob listened to").allMatch((count) -> count == 0L);
 				assertThat(cluster.bean(0, RedisPresence.class).pendingChanges()).isZero();
 				// Checked with the rest: until the instance's pub/sub connection is back,
-				// no
-				// channel has a listener, and the zeros above would hold trivially.
+				// no channel has a listener, and the zeros above would hold trivially.
 				assertThat(redisConnection.sync().pubsubNumsub(alicesRoom).get(alicesRoom))
 					.as("alice still listens to her room")
 					.isEqualTo(1L);

@@ -108,8 +108,7 @@ class BadInputIntegrationTests {
 		JsonNode error = awaitError("bad-request", destination);
 		assertThat(error.path("message").asString()).isNotBlank();
 		// Frames are handled in order: once a later SUBSCRIBE is receipted, the refused
-		// one
-		// would have been too.
+		// one would have been too.
 		this.mallory.subscribe("/topic/rooms/fence");
 		assertThat(receipted).as("RECEIPT for the refused SUBSCRIBE").isNotDone();
 		assertStillServes(this.mallory, "lobby");

@@ -124,8 +124,7 @@ class RateLimitIntegrationTests {
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		long limited = acks.values().stream().filter((ack) -> !ack.path("ok").asBoolean()).count();
 		// Each refused frame held the answers one frame's time of the rate longer, never
-		// more
-		// than the longest hold ahead of the last refusal.
+		// more than the longest hold ahead of the last refusal.
 		Duration paced = Duration.ofSeconds(1).dividedBy(RATE).multipliedBy(limited);
 		Duration longest = Duration.ofMillis(LONGEST_HOLD_MS);
 		Duration atLeast = (paced.compareTo(longest) < 0) ? paced : longest;
@@ -229,10 +228,8 @@ class RateLimitIntegrationTests {
 				raw.send("UNSUBSCRIBE\nid:none-" + i + "\n\n" + RawFrames.NUL);
 			}
 			// A SEND's RECEIPT follows its outcome on the session's ordered path, so
-			// every error
-			// of the UNSUBSCRIBEs is in by then; a DISCONNECT's RECEIPT is Spring's, and
-			// can
-			// overtake errors still queued.
+			// every error of the UNSUBSCRIBEs is in by then; a DISCONNECT's RECEIPT is
+			// Spring's, and can overtake errors still queued.
 			List<String> before = new java.util.ArrayList<>();
 			raw.send("SEND\ndestination:/app/rooms/none/leave\nreceipt:after\ncontent-type:application/json\n\n{}"
 					+ RawFrames.NUL);
@@ -253,8 +250,8 @@ class RateLimitIntegrationTests {
 			first.send(MESSAGES, Map.of("requestId", "f" + i, "body", i));
 		}
 		// Closed at once, not after the answers, which the pacing holds back for a while:
-		// the
-		// bucket would refill meanwhile. The burst is handled before the close, in order.
+		// the bucket would refill meanwhile. The burst is handled before the close, in
+		// order.
 		first.close();
 		long carried = subscriptionsAccepted(user);
 		long fresh = subscriptionsAccepted("fresh-" + UUID.randomUUID());

@@ -67,8 +67,7 @@ final class Chromium implements AutoCloseable {
 				"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 				"--disable-dev-shm-usage", "--disable-extensions", "--user-data-dir=" + profile,
 				// Every page is a window of this one browser: none of them may be slowed
-				// down
-				// as a background one would.
+				// down as a background one would.
 				"--disable-background-timer-throttling", "--disable-backgrounding-occluded-windows",
 				"--disable-renderer-backgrounding");
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())

@@ -47,8 +47,7 @@ public final class FrameKinds {
 			return null;
 		}
 		// A user destination reaches the session as /queue/acks-user<session id>; the one
-		// the
-		// client subscribed to travels along in this native header.
+		// the client subscribed to travels along in this native header.
 		String destination = SimpMessageHeaderAccessor
 			.getFirstNativeHeader(SimpMessageHeaderAccessor.ORIGINAL_DESTINATION, headers);
 		if (destination == null) {

@@ -63,8 +63,8 @@ public class Receipts implements ExecutorChannelInterceptor {
 	public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
 			@Nullable Exception ex) {
 		// Called once for each of the channel's handlers: the headers are read in place,
-		// since
-		// wrapping them in an accessor copies them all, three times for every frame.
+		// since wrapping them in an accessor copies them all, three times for every
+		// frame.
 		MessageHeaders headers = message.getHeaders();
 		CompletionStage<?> answered = (handler instanceof SimpAnnotationMethodMessageHandler)
 				? RequestOutcome.take(headers) : null;
