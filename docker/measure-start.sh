@@ -27,28 +27,8 @@ runs="${1:-5}"
 # Maven too: process-aot compiles the generated code with the JDK that runs Maven.
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 java="$JAVA_HOME/bin/java"
-work="$(mktemp -d)"
-redis_pid=""
-server_pid=""
-
-stop() {
-  # Only the processes started here, by their ids.
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap stop EXIT
-
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
+# shellcheck source=local-processes.sh
+source docker/local-processes.sh
 
 redis() {  # redis COMMAND: the first line of the answer
   printf '%s\r\n' "$1" | timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$redis_port; cat >&3; head -n 1 <&3" 2>/dev/null
@@ -63,7 +43,7 @@ mean() {
 }
 
 ./mvnw -q -B package -DskipTests -Pcluster-aot
-app="$work/app"
+app="$scratch/app"
 "$java" -Djarmode=tools -jar target/stompbox.jar extract --destination "$app" >/dev/null
 
 # The image's flags, read from the Dockerfile so that both stay the same; not for the build
@@ -73,28 +53,22 @@ image_flags="$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' docker/Dockerfi
 export JAVA_TOOL_OPTIONS="$image_flags -XX:MaxRAM=2g"
 
 echo "training the AOT cache in cluster mode under a workload (docker/train-aot-cache.sh)"
-JAVA="$java" docker/train-aot-cache.sh "$app" target/test-classes "$app/stompbox.aot" >"$work/training.log" 2>&1 \
-  || { cat "$work/training.log"; exit 1; }
+JAVA="$java" docker/train-aot-cache.sh "$app" target/test-classes "$app/stompbox.aot" >"$scratch/training.log" 2>&1 \
+  || { cat "$scratch/training.log"; exit 1; }
 
 names=("image")
 flags=("-XX:AOTCache=stompbox.aot -XX:AOTMode=on")
 if $compare; then
   echo "training the cache the image had before: single node, exiting at refresh, without Spring AOT"
   (cd "$app" && env -u REDIS_URL "$java" -Xmx512m -XX:AOTCacheOutput=before.aot -Dspring.aot.enabled=false \
-    -Dspring.context.exit=onRefresh -Dstompbox.demo=true -jar stompbox.jar) >"$work/training-before.log" 2>&1 \
-    || { cat "$work/training-before.log"; exit 1; }
+    -Dspring.context.exit=onRefresh -Dstompbox.demo=true -jar stompbox.jar) >"$scratch/training-before.log" 2>&1 \
+    || { cat "$scratch/training-before.log"; exit 1; }
   names+=("java -jar" "image before" "image, C1 only")
   flags+=("-Dspring.aot.enabled=false" "-Dspring.aot.enabled=false -XX:AOTCache=before.aot -XX:AOTMode=on"
     "-XX:AOTCache=stompbox.aot -XX:AOTMode=on -XX:TieredStopAtLevel=1")
 fi
 
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
-redis_pid=$!
-until [ "$(redis PING)" = $'+PONG\r' ]; do
-  kill -0 "$redis_pid" 2>/dev/null || { cat "$work/redis.log"; exit 1; }
-  sleep 0.1
-done
+start_redis
 
 port=$(free_port)
 declare -A walls cpus failures
@@ -106,7 +80,7 @@ for i in $(seq "$runs"); do
     start=$(date +%s%N)
     # shellcheck disable=SC2086 # flags are words
     (cd "$app" && exec env PORT="$port" REDIS_URL="redis://127.0.0.1:$redis_port" STOMPBOX_DEMO=true \
-      taskset -c 0 "$java" ${flags[$v]} ${START_FLAGS:-} -jar stompbox.jar) >"$work/run.log" 2>&1 &
+      taskset -c 0 "$java" ${flags[$v]} ${START_FLAGS:-} -jar stompbox.jar) >"$scratch/run.log" 2>&1 &
     server_pid=$!
     failed=false
     until curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1; do
@@ -118,7 +92,7 @@ for i in $(seq "$runs"); do
       wait "$server_pid" 2>/dev/null || true
       server_pid=""
       failures[$v]=$(( ${failures[$v]:-0} + 1 ))
-      echo "run $i, ${names[$v]}: failed to start: $(grep -E '^(Caused by|[a-z.]+\.[A-Za-z]*Exception)' "$work/run.log" | tail -n 1)"
+      echo "run $i, ${names[$v]}: failed to start: $(grep -E '^(Caused by|[a-z.]+\.[A-Za-z]*Exception)' "$scratch/run.log" | tail -n 1)"
       continue
     fi
     end=$(date +%s%N)

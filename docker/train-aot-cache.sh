@@ -19,41 +19,9 @@ app="$1"
 bench="$2"
 cache="$3"
 java="${JAVA:-java}"
-log="$(mktemp -d)"
-redis_pid=""
-server_pid=""
-
-stop() {
-  # Only the two processes started here, by their ids.
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
-  rm -rf "$log"
-}
-trap stop EXIT
-
-free_port() {
-  local port
-  while :; do
-    port=$(( 20000 + RANDOM % 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return
-    fi
-  done
-}
-
-# answers PORT REQUEST EXPECTED: the first line of the answer contains EXPECTED.
-answers() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf '%b' "$2" >&3 && head -n 1 <&3 | grep -q "$3") 2>/dev/null
-}
-
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$log/redis.log" 2>&1 &
-redis_pid=$!
-until answers "$redis_port" 'PING\r\n' PONG; do
-  kill -0 "$redis_pid" 2>/dev/null || { cat "$log/redis.log"; exit 1; }
-  sleep 0.1
-done
+# shellcheck source=local-processes.sh
+source "$(dirname "$0")/local-processes.sh"
+start_redis
 
 # Demo mode: the load generator gets its tokens from /auth/demo-token, and no key belongs in
 # an image. -Xmx: a container-sized heap keeps compressed oops on however big the build machine
@@ -67,15 +35,15 @@ fi
 (cd "$app" && exec env -u STOMPBOX_JWT_SECRET -u STOMPBOX_JWT_JWKS_URI -u MANAGEMENT_SERVER_PORT \
   ${MANAGEMENT_SERVER_PORT:+MANAGEMENT_SERVER_PORT="$probe_port"} \
   PORT="$port" REDIS_URL="redis://127.0.0.1:$redis_port" STOMPBOX_DEMO=true \
-  "$java" -Xmx512m -XX:AOTCacheOutput="$cache" -Dspring.aot.enabled=true -jar stompbox.jar) >"$log/server.log" 2>&1 &
+  "$java" -Xmx512m -XX:AOTCacheOutput="$cache" -Dspring.aot.enabled=true -jar stompbox.jar) >"$scratch/server.log" 2>&1 &
 server_pid=$!
 ready='GET /actuator/health/readiness HTTP/1.0\r\nHost: localhost\r\n\r\n'
 for _ in $(seq 3000); do
   answers "$probe_port" "$ready" ' 200 ' && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$log/server.log"; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { cat "$scratch/server.log"; exit 1; }
   sleep 0.1
 done
-answers "$probe_port" "$ready" ' 200 ' || { echo "not ready after 300 s" >&2; cat "$log/server.log"; exit 1; }
+answers "$probe_port" "$ready" ' 200 ' || { echo "not ready after 300 s" >&2; cat "$scratch/server.log"; exit 1; }
 echo "train-aot-cache: server ready in cluster mode, running the workload"
 
 # What an instance does most: connections coming and going (a storm: all dropped at once and
@@ -84,12 +52,12 @@ echo "train-aot-cache: server ready in cluster mode, running the workload"
 generator=("$java" -cp "$bench:$(echo "$app"/lib/HdrHistogram-*.jar)" dev.stompbox.bench.LoadGenerator)
 target="ws://127.0.0.1:$port/ws"
 workload() {
-  if "${generator[@]}" "$@" --targets "$target" --quiet >"$log/workload.log" 2>&1; then
+  if "${generator[@]}" "$@" --targets "$target" --quiet >"$scratch/workload.log" 2>&1; then
     echo "train-aot-cache: $1 done"
   else
     # The cache records what ran; a figure the generator did not like fails no build.
     echo "train-aot-cache: $1 exited with $?:" >&2
-    grep -v '^{' "$log/workload.log" >&2 || true
+    grep -v '^{' "$scratch/workload.log" >&2 || true
   fi
 }
 workload storm --clients 300 --rooms 10 --rounds 3 --pause-ms 500
@@ -101,6 +69,6 @@ server_pid=""
 echo "train-aot-cache: server stopped"
 if [ ! -s "$cache" ]; then
   echo "train-aot-cache: no cache written" >&2
-  cat "$log/server.log" >&2
+  cat "$scratch/server.log" >&2
   exit 1
 fi

@@ -26,6 +26,9 @@ class DockerfileTests {
 
 	private static final Path TRAINING_SCRIPT = Path.of("docker/train-aot-cache.sh");
 
+	/** What the training script sources from its own directory. */
+	private static final Path TRAINING_HELPER = Path.of("docker/local-processes.sh");
+
 	private final List<Instruction> instructions = Instruction.parse(Manifests.text(Manifests.DOCKERFILE));
 
 	private final List<Instruction> froms = all("FROM");
@@ -200,7 +203,10 @@ class DockerfileTests {
 	 */
 	@Test
 	void aotTrainingRunsTheProcessedJarInClusterModeUnderAWorkload() {
-		String script = Manifests.text(TRAINING_SCRIPT);
+		assertThat(Manifests.text(TRAINING_SCRIPT)).contains("source \"$(dirname \"$0\")/local-processes.sh\"");
+		assertThat(all("COPY")).map(Instruction::arguments)
+			.anySatisfy((copy) -> assertThat(copy).contains(TRAINING_SCRIPT.toString(), TRAINING_HELPER.toString()));
+		String script = Manifests.text(TRAINING_SCRIPT) + Manifests.text(TRAINING_HELPER);
 		assertThat(script).contains("-XX:AOTCacheOutput=", "-Dspring.aot.enabled=true", "REDIS_URL=", "redis-server")
 			.containsPattern("LoadGenerator\\)?[\\s\\S]*\\bstorm\\b")
 			.containsPattern("\\bfanout\\b")
