@@ -153,6 +153,22 @@ class DockerfileTests {
 	}
 
 	/**
+	 * The heap starts at its maximum: G1 sizes the young generation from the heap it has,
+	 * and from a quarter of it a burst of connections promoted what was garbage a moment
+	 * later and grew the heap to near its maximum anyway, with a higher peak of RSS than
+	 * a heap that starts there and is touched only as it fills.
+	 */
+	@Test
+	void heapStartsAtItsMaximum() {
+		String flags = String.join(" ", inRuntime("ENV").stream().map(Instruction::arguments).toList());
+		Matcher max = Pattern.compile("-XX:MaxRAMPercentage=(\\S+)").matcher(flags);
+		Matcher initial = Pattern.compile("-XX:InitialRAMPercentage=(\\S+)").matcher(flags);
+		assertThat(max.find()).isTrue();
+		assertThat(initial.find()).as("InitialRAMPercentage in %s", flags).isTrue();
+		assertThat(initial.group(1)).isEqualTo(max.group(1));
+	}
+
+	/**
 	 * The collector is named: at under 2 processors or 1792 MB (a 1 GiB pod) the JVM
 	 * would choose Serial, and the G1 flags beside it would do nothing.
 	 */
