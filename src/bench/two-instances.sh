@@ -12,8 +12,9 @@
 # --image runs what docker/Dockerfile builds instead of the plain jar: the jar processed by
 # Spring AOT for cluster mode (-Pcluster-aot), extracted, with an AOT cache trained in
 # cluster mode under a workload (docker/train-aot-cache.sh), and the image's
-# JAVA_TOOL_OPTIONS. It is built into target/bench/image/ when missing or older than a file
-# under src/main or pom.xml (about a minute). A fresh instance of the image connects faster
+# JAVA_TOOL_OPTIONS, sized as in a 2 GiB container (-XX:MaxRAM=2g, Cloud Run's limit)
+# unless JAVA_OPTS says otherwise. It is built into target/bench/image/ when missing or
+# older than a file under src/main or pom.xml (about a minute). A fresh instance of the image connects faster
 # and grows its memory less in a burst than the plain jar does (docs/performance.md,
 # "Connection set-up"), so connection figures are measured this way.
 set -euo pipefail
@@ -54,7 +55,7 @@ up)
     # The image's flags and its cache; AOTMode=on fails the start if the cache does not fit,
     # instead of measuring a start without it.
     dir=target/bench/image
-    flags="$image_flags -XX:AOTCache=stompbox.aot -XX:AOTMode=on ${JAVA_OPTS:--Xmx3g}"
+    flags="$image_flags -XX:AOTCache=stompbox.aot -XX:AOTMode=on ${JAVA_OPTS:--XX:MaxRAM=2g}"
   else
     [ -f target/stompbox.jar ] || ./mvnw -q -B -DskipTests package
     dir=target
