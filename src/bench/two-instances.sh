@@ -14,9 +14,9 @@
 # cluster mode under a workload (docker/train-aot-cache.sh), and the image's
 # JAVA_TOOL_OPTIONS, sized as in a 2 GiB container (-XX:MaxRAM=2g, Cloud Run's limit)
 # unless JAVA_OPTS says otherwise. It is built into target/bench/image/ when missing or
-# older than a file under src/main or pom.xml (about a minute). A fresh instance of the image connects faster
-# and grows its memory less in a burst than the plain jar does (docs/performance.md,
-# "Connection set-up"), so connection figures are measured this way.
+# older than a file under src/main or pom.xml (about a minute). A fresh instance of the
+# image connects faster and grows its memory less in a burst than the plain jar does
+# (docs/performance.md, "Connection set-up"), so connection figures are measured this way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
@@ -49,8 +49,9 @@ up)
       exit 1
     fi
   done
-  image_flags="$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' docker/Dockerfile)"
   if $image; then
+    image_flags="$(sed -n 's/.*JAVA_TOOL_OPTIONS="\([^"]*\)".*/\1/p' docker/Dockerfile)"
+    [ -n "$image_flags" ] || { echo "no JAVA_TOOL_OPTIONS in docker/Dockerfile" >&2; exit 1; }
     build_image
     # The image's flags and its cache; AOTMode=on fails the start if the cache does not fit,
     # instead of measuring a start without it.
