@@ -153,10 +153,9 @@ class DockerfileTests {
 	}
 
 	/**
-	 * The heap starts at its maximum: G1 sizes the young generation from the heap it has,
-	 * and from a quarter of it a burst of connections promoted what was garbage a moment
-	 * later and grew the heap to near its maximum anyway, with a higher peak of RSS than
-	 * a heap that starts there and is touched only as it fills.
+	 * The heap starts at its maximum: grown from a quarter during a burst of connections,
+	 * it took three times the resident memory of a heap reserved whole from the start and
+	 * touched only as it fills, with about as much of it in use.
 	 */
 	@Test
 	void heapStartsAtItsMaximum() {
