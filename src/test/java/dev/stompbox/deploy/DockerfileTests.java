@@ -153,21 +153,6 @@ class DockerfileTests {
 	}
 
 	/**
-	 * The heap starts at its maximum: grown from a quarter during a burst of connections,
-	 * it took three times the resident memory of a heap reserved whole from the start and
-	 * touched only as it fills, with about as much of it in use.
-	 */
-	@Test
-	void heapStartsAtItsMaximum() {
-		String flags = String.join(" ", inRuntime("ENV").stream().map(Instruction::arguments).toList());
-		Matcher max = Pattern.compile("-XX:MaxRAMPercentage=(\\S+)").matcher(flags);
-		Matcher initial = Pattern.compile("-XX:InitialRAMPercentage=(\\S+)").matcher(flags);
-		assertThat(max.find()).isTrue();
-		assertThat(initial.find()).as("InitialRAMPercentage in %s", flags).isTrue();
-		assertThat(initial.group(1)).isEqualTo(max.group(1));
-	}
-
-	/**
 	 * The collector is named: at under 2 processors or 1792 MB (a 1 GiB pod) the JVM
 	 * would choose Serial, and the G1 flags beside it would do nothing.
 	 */
