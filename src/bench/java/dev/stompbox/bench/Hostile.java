@@ -35,6 +35,8 @@ final class Hostile extends Workload {
 
 	private final long phaseNanos;
 
+	private final long prewarmNanos;
+
 	private final int attackerCount;
 
 	private final int burst;
@@ -64,6 +66,7 @@ final class Hostile extends Workload {
 		this.deliveryRate = options.number("rate", 2000);
 		this.warmupNanos = (long) (options.decimal("warmup", 3) * 1e9);
 		this.phaseNanos = (long) (options.decimal("phase", 20) * 1e9);
+		this.prewarmNanos = (long) (options.decimal("prewarm", 0) * 1e9);
 		this.attackerCount = options.integer("attackers", 4);
 		this.burst = options.integer("burst", 150);
 		this.maxFrameBytes = options.integer("max-frame-size", 65536);
@@ -72,9 +75,9 @@ final class Hostile extends Workload {
 		this.kinds = kindLabels.isEmpty() ? EnumSet.allOf(Attacker.Kind.class)
 				: EnumSet.copyOf(kindLabels.stream().map(Attacker.Kind::of).toList());
 		if (this.roomCount < 1 || this.bystanders < 2 || this.deliveryRate <= 0 || this.phaseNanos <= 0
-				|| this.attackerCount < 0 || this.burst < 0) {
+				|| this.attackerCount < 0 || this.burst < 0 || this.prewarmNanos < 0) {
 			throw new IllegalArgumentException(
-					"--rooms, --rate and --phase must be positive, --bystanders at least 2, --attackers and --burst not negative");
+					"--rooms, --rate and --phase must be positive, --bystanders at least 2, --attackers, --burst and --prewarm not negative");
 		}
 	}
 
@@ -94,6 +97,7 @@ final class Hostile extends Workload {
 			.setting("phase_s", this.phaseNanos / 1e9)
 			.setting("attackers", this.attackerCount)
 			.setting("burst", this.burst)
+			.setting("prewarm_s", this.prewarmNanos / 1e9)
 			.setting("kinds", (this.kinds.size() == Attacker.Kind.values().length) ? "all"
 					: String.join(",", this.kinds.stream().map(Attacker.Kind::label).toList()));
 		fetchTokens();
@@ -102,36 +106,39 @@ final class Hostile extends Workload {
 		connectAll(this.connections);
 		this.reconnect = false;
 
+		long lostBefore = 0;
+		if (this.prewarmNanos > 0) {
+			// A fresh JVM compiles the attackers' paths during the first flood, and on a 2-core box
+			// its compiler threads take the bystanders' cores: a flood before the measured phases
+			// has the compiler done with those paths before either phase is measured.
+			Map<String, Object> warm = report.step();
+			warm.put("phase", "prewarm");
+			Attack attack = startAttackers("w");
+			phase(warm, this.prewarmNanos);
+			attack.stop(this.answerTimeout);
+			lostBefore = lost();
+			warm.put("lost", lostBefore);
+			warm.put("hostile_sent", this.tally.sent());
+			warm.put("hostile_answered", this.tally.answered());
+		}
+
 		Map<String, Object> quiet = report.step();
 		quiet.put("phase", "quiet");
-		phase(quiet);
+		phase(quiet, this.phaseNanos);
 		long lostQuiet = lost();
-		quiet.put("lost", lostQuiet);
+		quiet.put("lost", lostQuiet - lostBefore);
 
-		List<Attacker> attackers = new ArrayList<>();
-		List<Thread> threads = new ArrayList<>();
-		for (int a = 0; a < this.attackerCount; a++) {
-			String name = this.runId + "-a" + a;
-			Target target = this.targets.get(a % this.targets.size());
-			Attacker attacker = new Attacker(a, name, target, this.tokens.forUser(name, target), this.kinds, this.burst,
-					this.maxFrameBytes, this.answerTimeout, this.tally, this.http);
-			Thread thread = new Thread(attacker, "bench-attacker-" + a);
-			thread.setDaemon(true);
-			attackers.add(attacker);
-			threads.add(thread);
-		}
-		threads.forEach(Thread::start);
+		long sentBefore = this.tally.sent();
+		long answeredBefore = this.tally.answered();
+		Attack attack = startAttackers("a");
 		Map<String, Object> flood = report.step();
 		flood.put("phase", "flood");
-		phase(flood);
-		attackers.forEach(Attacker::stop);
-		for (Thread thread : threads) {
-			thread.join(this.answerTimeout.toMillis() * 3 + 20_000);
-		}
+		phase(flood, this.phaseNanos);
+		attack.stop(this.answerTimeout);
 		long lostAll = lost();
 		flood.put("lost", lostAll - lostQuiet);
-		flood.put("hostile_sent", this.tally.sent());
-		flood.put("hostile_answered", this.tally.answered());
+		flood.put("hostile_sent", this.tally.sent() - sentBefore);
+		flood.put("hostile_answered", this.tally.answered() - answeredBefore);
 
 		double quietP99 = ((Number) quiet.get("p99_ms")).doubleValue();
 		double floodP99 = ((Number) flood.get("p99_ms")).doubleValue();
@@ -167,12 +174,43 @@ final class Hostile extends Workload {
 		return report;
 	}
 
+	/** Starts the attackers; {@code tag} keeps each round's users apart from the last round's. */
+	private Attack startAttackers(String tag) {
+		List<Attacker> attackers = new ArrayList<>();
+		List<Thread> threads = new ArrayList<>();
+		for (int a = 0; a < this.attackerCount; a++) {
+			String name = this.runId + "-" + tag + a;
+			Target target = this.targets.get(a % this.targets.size());
+			Attacker attacker = new Attacker(a, name, target, this.tokens.forUser(name, target), this.kinds, this.burst,
+					this.maxFrameBytes, this.answerTimeout, this.tally, this.http);
+			Thread thread = new Thread(attacker, "bench-attacker-" + tag + a);
+			thread.setDaemon(true);
+			attackers.add(attacker);
+			threads.add(thread);
+		}
+		threads.forEach(Thread::start);
+		return new Attack(attackers, threads);
+	}
+
+	/** Attackers under way and their threads. */
+	private record Attack(List<Attacker> attackers, List<Thread> threads) {
+
+		/** Stops the attackers and waits until each has its last connection's answers. */
+		void stop(Duration answerTimeout) throws InterruptedException {
+			this.attackers.forEach(Attacker::stop);
+			for (Thread thread : this.threads) {
+				thread.join(answerTimeout.toMillis() * 3 + 20_000);
+			}
+		}
+
+	}
+
 	/** One phase: a warm-up, then the measured window; latencies of messages due in the window. */
-	private void phase(Map<String, Object> row) {
+	private void phase(Map<String, Object> row, long phaseNanos) {
 		double interval = 1e9 / ((double) this.deliveryRate / this.bystanders);
 		long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
 		long windowStart = start + this.warmupNanos;
-		long windowEnd = windowStart + this.phaseNanos;
+		long windowEnd = windowStart + phaseNanos;
 		this.windowFrom = MicroClock.micros(windowStart);
 		this.windowTo = MicroClock.micros(windowEnd);
 		this.latency.reset();
@@ -200,7 +238,7 @@ final class Hostile extends Workload {
 		long deliveredTo = this.delivered.sum();
 		ServerProbe.Sample to = this.probe.sample();
 		boolean drained = drain(this.delivered::sum, expected());
-		row.put("dlv_per_s", (deliveredTo - Math.max(0, deliveredFrom)) / (this.phaseNanos / 1e9));
+		row.put("dlv_per_s", (deliveredTo - Math.max(0, deliveredFrom)) / (phaseNanos / 1e9));
 		Histogram histogram = this.latency.getIntervalHistogram();
 		latencyColumns(row, "", histogram);
 		if (from != null) {

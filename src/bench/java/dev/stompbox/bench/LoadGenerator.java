@@ -31,6 +31,8 @@ public final class LoadGenerator {
 			           --rooms 4 --bystanders 10 --rate 2000 (deliveries/s) --phase 20 (s) --warmup 3
 			           --attackers 4 --burst 150 (frames answered in place per attacker connection)
 			           --answer-timeout 10 --max-frame-size 65536 (the servers' STOMPBOX_MAX_FRAME_SIZE)
+			           --prewarm 0 (s of flood before the quiet phase, unmeasured, so that both phases meet
+			           a server whose JIT compiler has done the attackers' paths)
 			           --kinds subscription-flood,join-flood,foreign-subscribe,unknown-app-send,not-joined-send,
 			           garbage,content-length-invalid,content-length-negative,content-length-huge,
 			           content-length-over-limit,oversized,foreign-send (default all)
