@@ -100,10 +100,11 @@ class RoomRequestController {
 			ClientIdentity identity = request.identity();
 			identity.checkRoom(room);
 			String requestId = ClientRequest.requestId(body);
-			// Ready means this instance receives the room from every instance: only then
-			// can the ACK promise that every later message reaches the session's
-			// subscription. The member entry and the newest id are then read together.
-			return this.joins.submit(() -> this.interest.ready(room).thenCompose((ready) -> {
+			// Ready: this instance receives the room from every instance, and the
+			// broker has registered the session's subscriptions to it. Only then can
+			// the ACK promise that every later message reaches them. The member entry
+			// and the newest id are then read together.
+			return this.joins.submit(() -> this.interest.ready(request.sessionId(), room).thenCompose((ready) -> {
 				CompletableFuture<PresenceSnapshot> members = this.presence
 					.join(room, new PresenceSession(request.sessionId(), identity.userId(), identity.name()),
 							this.presenceProperties.listLimit())

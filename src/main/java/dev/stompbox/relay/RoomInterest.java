@@ -1,11 +1,14 @@
 package dev.stompbox.relay;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
@@ -29,31 +32,76 @@ public class RoomInterest {
 
 	private final Map<RoomId, Attachment> attachments = new HashMap<>();
 
+	/**
+	 * Room subscriptions counted but not yet registered by the broker: a join of the same
+	 * session waits for them, since the broker registers a SUBSCRIBE on a thread of its
+	 * own while the session's next frame may already be handled.
+	 */
+	private final Map<Registration, CompletableFuture<Void>> registering = new ConcurrentHashMap<>();
+
 	private final SessionGate sessions;
 
-	RoomInterest(RoomRelay relay, SessionGate sessions) {
+	public RoomInterest(RoomRelay relay, SessionGate sessions) {
 		this.relay = relay;
 		this.sessions = sessions;
 	}
 
 	/**
-	 * Records a room subscription that the broker has registered. Completes when the
-	 * room's traffic from every instance reaches this one. A session that has ended is
-	 * not counted: its disconnect may have been handled already, and nothing would
-	 * release the room.
+	 * Records a room subscription that the broker is about to register, before it does,
+	 * so that whatever the session sends next finds the room's attachment under way
+	 * ({@link #ready}). A session that has ended is not counted: its disconnect may have
+	 * been handled already, and nothing would release the room.
 	 */
-	public CompletionStage<Void> subscribed(String sessionId, String subscriptionId, RoomId room) {
-		@SuppressWarnings("unchecked")
-		CompletionStage<Void>[] live = new CompletionStage[1];
-		boolean open = this.sessions.whileOpen(sessionId, () -> {
+	public void subscribed(String sessionId, String subscriptionId, RoomId room) {
+		this.sessions.whileOpen(sessionId, () -> {
 			RoomId previous = this.subscriptions.computeIfAbsent(sessionId, (id) -> new ConcurrentHashMap<>())
 				.put(subscriptionId, room);
 			if (previous != null) {
 				release(previous);
 			}
-			live[0] = retain(room);
+			retain(room);
+			CompletableFuture<Void> earlier = this.registering.put(new Registration(sessionId, subscriptionId),
+					new CompletableFuture<>());
+			if (earlier != null) {
+				earlier.complete(null);
+			}
 		});
-		return open ? live[0] : CompletableFuture.completedFuture(null);
+	}
+
+	/** The broker has registered the subscription: joins behind it may go on. */
+	public void registered(String sessionId, @Nullable String subscriptionId) {
+		if (subscriptionId != null) {
+			CompletableFuture<Void> waiting = this.registering.remove(new Registration(sessionId, subscriptionId));
+			if (waiting != null) {
+				waiting.complete(null);
+			}
+		}
+	}
+
+	/**
+	 * Completes when this instance receives the room's traffic and the broker has
+	 * registered every subscription of the session to the room: from then on, every
+	 * message of the room reaches the session.
+	 */
+	public CompletionStage<Void> ready(String sessionId, RoomId room) {
+		CompletionStage<Void> live = ready(room);
+		Map<String, RoomId> own = this.subscriptions.get(sessionId);
+		if (own == null) {
+			return live;
+		}
+		List<CompletableFuture<Void>> waits = new ArrayList<>();
+		own.forEach((subscriptionId, subscribed) -> {
+			CompletableFuture<Void> waiting = subscribed.equals(room)
+					? this.registering.get(new Registration(sessionId, subscriptionId)) : null;
+			if (waiting != null) {
+				waits.add(waiting);
+			}
+		});
+		if (waits.isEmpty()) {
+			return live;
+		}
+		waits.add(live.toCompletableFuture());
+		return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
 	}
 
 	/**
@@ -79,11 +127,10 @@ public class RoomInterest {
 		}
 	}
 
-	@EventListener
-	void onUnsubscribe(SessionUnsubscribeEvent event) {
-		String sessionId = SessionHeaders.sessionId(event.getMessage());
-		String subscriptionId = SessionHeaders.subscriptionId(event.getMessage());
-		Map<String, RoomId> rooms = (sessionId != null) ? this.subscriptions.get(sessionId) : null;
+	/** Forgets a subscription of the session, if it was a room's. */
+	public void unsubscribed(String sessionId, @Nullable String subscriptionId) {
+		registered(sessionId, subscriptionId);
+		Map<String, RoomId> rooms = this.subscriptions.get(sessionId);
 		RoomId room = (rooms != null && subscriptionId != null) ? rooms.remove(subscriptionId) : null;
 		if (room != null) {
 			release(room);
@@ -91,14 +138,23 @@ public class RoomInterest {
 	}
 
 	@EventListener
+	void onUnsubscribe(SessionUnsubscribeEvent event) {
+		String sessionId = SessionHeaders.sessionId(event.getMessage());
+		if (sessionId != null) {
+			unsubscribed(sessionId, SessionHeaders.subscriptionId(event.getMessage()));
+		}
+	}
+
+	@EventListener
 	void onDisconnect(SessionDisconnectEvent event) {
 		Map<String, RoomId> rooms = this.subscriptions.remove(event.getSessionId());
 		if (rooms != null) {
+			rooms.keySet().forEach((subscriptionId) -> registered(event.getSessionId(), subscriptionId));
 			rooms.values().forEach(this::release);
 		}
 	}
 
-	private CompletionStage<Void> retain(RoomId room) {
+	private void retain(RoomId room) {
 		synchronized (this.attachments) {
 			Attachment attachment = this.attachments.get(room);
 			if (attachment == null) {
@@ -106,7 +162,6 @@ public class RoomInterest {
 				this.attachments.put(room, attachment);
 			}
 			attachment.count++;
-			return attachment.live(this.relay, room);
 		}
 	}
 
@@ -142,6 +197,9 @@ public class RoomInterest {
 			return this.live;
 		}
 
+	}
+
+	private record Registration(String sessionId, String subscriptionId) {
 	}
 
 }

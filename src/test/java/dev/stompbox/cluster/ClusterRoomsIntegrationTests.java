@@ -126,16 +126,15 @@ class ClusterRoomsIntegrationTests {
 			for (int i = 0; i < 50; i++) {
 				String room = "race-" + i;
 				Rooms.join(sender, room, Map.of("requestId", "sender-join-" + i));
-				// Half of the time the join follows the SUBSCRIBE without waiting for its
-				// RECEIPT,
-				// as browser clients do: the join ACK alone must then close the race.
+				// Half of the time the join follows the SUBSCRIBE without waiting for
+				// its RECEIPT, as browser clients do: the join ACK alone must then
+				// close the race.
 				BlockingQueue<Received> messages = (i % 2 == 0) ? listener.subscribe(topic(room))
 						: listener.subscribeNoWait(topic(room), false);
 				Rooms.join(listener, room, Map.of("requestId", "join-" + i));
 				sender.send(Rooms.messages(room), Map.of("requestId", "first-" + i, "body", Map.of("n", i)));
 				// The sender's ACK first: a SEND refused (say, unavailable on a loaded
-				// machine) is
-				// then told apart from a message published and lost.
+				// machine) is then told apart from a message published and lost.
 				JsonNode sent = sender.awaitAck("first-" + i);
 				assertThat(sent.path("ok").asBoolean()).as("ACK of the message to %s: %s", room, sent).isTrue();
 				JsonNode first = next(messages);

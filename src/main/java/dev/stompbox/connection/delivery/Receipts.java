@@ -33,8 +33,16 @@ import dev.stompbox.user.SessionReplies;
  * Answers SUBSCRIBE, UNSUBSCRIBE and SEND frames that carry a {@code receipt} header,
  * which Spring's simple broker does not. A RECEIPT is sent only after the handler
  * responsible for the frame is done with it, and for a room topic subscription only once
- * the room's traffic from every instance reaches this one; that is also when the room
- * subscription is counted.
+ * the room's traffic from every instance reaches this one.
+ * <p>
+ * A room subscription is counted before any handler runs ({@link #preSend}): Spring
+ * releases a session's next frame as soon as the first of the channel's handlers is done
+ * with this one, so a join sent right behind its SUBSCRIBE can be handled while the
+ * broker is still registering the subscription. Counted first, the join's ACK waits until
+ * the room's attachment is live and the broker has registered the subscription
+ * ({@link RoomInterest#ready(String, dev.stompbox.room.RoomId)}); counted after, the ACK
+ * could go out before either, and a message sent on another instance right after it would
+ * be lost.
  * <p>
  * A RECEIPT comes after the frame's outcome (PROTOCOL.md section 4.3): it goes through
  * the session's ordered outbound channel ({@link OrderedOutbound}), the one the broker
@@ -59,6 +67,24 @@ public class Receipts implements ExecutorChannelInterceptor {
 		this.replies = replies;
 	}
 
+	/**
+	 * The last of the inbound interceptors: a frame that reaches it passed every check.
+	 */
+	@Override
+	public Message<?> preSend(Message<?> message, MessageChannel channel) {
+		MessageHeaders headers = message.getHeaders();
+		if (SimpMessageHeaderAccessor.getMessageType(headers) == SimpMessageType.SUBSCRIBE) {
+			String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+			String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
+			String destination = SimpMessageHeaderAccessor.getDestination(headers);
+			if (sessionId != null && subscriptionId != null && destination != null) {
+				RoomDestinations.roomOfTopic(destination)
+					.ifPresent((room) -> this.interest.subscribed(sessionId, subscriptionId, room));
+			}
+		}
+		return message;
+	}
+
 	@Override
 	public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
 			@Nullable Exception ex) {
@@ -70,20 +96,25 @@ public class Receipts implements ExecutorChannelInterceptor {
 				? RequestOutcome.take(headers) : null;
 		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(headers);
 		String destination = SimpMessageHeaderAccessor.getDestination(headers);
-		if (ex != null || !isResponsible(handler, type, destination)) {
+		if (!isResponsible(handler, type, destination)) {
 			return;
 		}
 		String sessionId = SimpMessageHeaderAccessor.getSessionId(headers);
+		if (ex != null) {
+			if (type == SimpMessageType.SUBSCRIBE && sessionId != null) {
+				// Counted before the broker failed to register it: release it now.
+				this.interest.unsubscribed(sessionId, SimpMessageHeaderAccessor.getSubscriptionId(headers));
+			}
+			return;
+		}
 		String receipt = receiptOf(headers);
 		if (type != SimpMessageType.SUBSCRIBE && receipt == null) {
 			return;
 		}
 		CompletionStage<?> done = (answered != null) ? answered : CompletableFuture.completedFuture(null);
 		if (type == SimpMessageType.SUBSCRIBE) {
-			String subscriptionId = SimpMessageHeaderAccessor.getSubscriptionId(headers);
-			done = RoomDestinations.roomOfTopic(destination)
-				.<CompletionStage<?>>map((room) -> this.interest.subscribed(sessionId, subscriptionId, room))
-				.orElse(done);
+			this.interest.registered(sessionId, SimpMessageHeaderAccessor.getSubscriptionId(headers));
+			done = RoomDestinations.roomOfTopic(destination).<CompletionStage<?>>map(this.interest::ready).orElse(done);
 		}
 		done.whenComplete((ignored, failure) -> {
 			if (failure != null && type == SimpMessageType.SUBSCRIBE) {
