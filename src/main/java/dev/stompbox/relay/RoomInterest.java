@@ -86,7 +86,7 @@ public class RoomInterest {
 	public CompletionStage<Void> ready(String sessionId, RoomId room) {
 		CompletionStage<Void> live = ready(room);
 		Map<String, RoomId> own = this.subscriptions.get(sessionId);
-		if (own == null) {
+		if (own == null || this.registering.isEmpty()) {
 			return live;
 		}
 		List<CompletableFuture<Void>> waits = new ArrayList<>();
