@@ -1,5 +1,6 @@
 package dev.stompbox.security;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -14,18 +15,26 @@ import org.springframework.stereotype.Component;
 import dev.stompbox.error.ErrorCode;
 
 /**
- * Turns a JWT into a {@link ClientAuthentication}, or fails with {@code unauthorized}.
+ * Turns a JWT into a {@link ClientAuthentication}, or fails with {@code unauthorized}. A
+ * token verified lately is not verified again ({@link VerifiedTokens}).
  */
 @Component
 public class TokenVerifier {
 
 	private final JwtDecoder decoder;
 
-	TokenVerifier(JwtDecoder decoder) {
+	private final VerifiedTokens verified;
+
+	TokenVerifier(JwtDecoder decoder, Clock clock) {
 		this.decoder = decoder;
+		this.verified = new VerifiedTokens(clock);
 	}
 
 	public ClientAuthentication verify(String token) {
+		ClientIdentity known = this.verified.get(token);
+		if (known != null) {
+			return new ClientAuthentication(known);
+		}
 		Jwt jwt;
 		try {
 			jwt = this.decoder.decode(token);
@@ -34,7 +43,9 @@ public class TokenVerifier {
 			// The message names what failed (signature, expiry, issuer), never the token.
 			throw ErrorCode.UNAUTHORIZED.exception("Invalid token");
 		}
-		return new ClientAuthentication(identity(jwt));
+		ClientIdentity identity = identity(jwt);
+		this.verified.put(token, identity);
+		return new ClientAuthentication(identity);
 	}
 
 	static ClientIdentity identity(Jwt jwt) {
