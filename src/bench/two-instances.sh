@@ -14,9 +14,10 @@
 # cluster mode under a workload (docker/train-aot-cache.sh), and the image's
 # JAVA_TOOL_OPTIONS, sized as in a 2 GiB container (-XX:MaxRAM=2g, Cloud Run's limit)
 # unless JAVA_OPTS says otherwise. It is built into target/bench/image/ when missing or
-# older than a file under src/main or pom.xml (about a minute). A fresh instance of the
-# image connects faster and grows its memory less in a burst than the plain jar does
-# (docs/performance.md, "Connection set-up"), so connection figures are measured this way.
+# older than a file under src/main, pom.xml, docker/Dockerfile or docker/train-aot-cache.sh
+# (about a minute). A fresh instance of the image connects faster and grows its memory less
+# in a burst than the plain jar does (docs/performance.md, "Connection set-up"), so
+# connection figures are measured this way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
@@ -28,7 +29,9 @@ image=false
 # Builds the image's application into target/bench/image/ unless it is up to date.
 build_image() {
   local app="$PWD/target/bench/image"
-  if [ -s "$app/stompbox.aot" ] && [ -z "$(find src/main pom.xml -newer "$app/stompbox.aot" -print -quit)" ]; then
+  # The flags count too: a cache trained with other ones is refused at start.
+  if [ -s "$app/stompbox.aot" ] && [ -z "$(find src/main pom.xml docker/Dockerfile docker/train-aot-cache.sh \
+    -newer "$app/stompbox.aot" -print -quit)" ]; then
     return
   fi
   # Its output goes to stderr: the last line of stdout is for eval.
