@@ -4,6 +4,7 @@ import java.security.Principal;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -18,10 +19,10 @@ record ClientRequest(String sessionId, ClientIdentity identity, String destinati
 	static final int MAX_REQUEST_ID_LENGTH = 128;
 
 	static ClientRequest of(Message<byte[]> message) {
-		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
-		Principal user = headers.getUser();
-		return new ClientRequest(headers.getSessionId(), ClientAuthentication.identityOf(user),
-				headers.getDestination(), message.getPayload());
+		MessageHeaders headers = message.getHeaders();
+		Principal user = SimpMessageHeaderAccessor.getUser(headers);
+		return new ClientRequest(SimpMessageHeaderAccessor.getSessionId(headers), ClientAuthentication.identityOf(user),
+				SimpMessageHeaderAccessor.getDestination(headers), message.getPayload());
 	}
 
 	ObjectNode body(JsonMapper json) {

@@ -2,6 +2,7 @@ package dev.stompbox.security;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.support.ChannelInterceptor;
@@ -56,19 +57,21 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 
 	@Override
 	public Message<?> preSend(Message<?> message, MessageChannel channel) {
-		SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.wrap(message);
-		SimpMessageType type = headers.getMessageType();
-		Authentication user = (headers.getUser() instanceof Authentication authentication) ? authentication : null;
+		// Read in place: wrapping would copy every frame's headers to read four of them.
+		MessageHeaders headers = message.getHeaders();
+		SimpMessageType type = SimpMessageHeaderAccessor.getMessageType(headers);
+		Authentication user = (SimpMessageHeaderAccessor.getUser(headers) instanceof Authentication authentication)
+				? authentication : null;
 		// A DISCONNECT may come without a user: Spring sends one itself when a connection
 		// that never authenticated closes, and refusing it would only log a stack trace.
 		if (user == null && type != SimpMessageType.CONNECT && type != SimpMessageType.HEARTBEAT
 				&& type != SimpMessageType.DISCONNECT) {
 			throw ErrorCode.UNAUTHORIZED.exception("CONNECT first");
 		}
-		String destination = headers.getDestination();
+		String destination = SimpMessageHeaderAccessor.getDestination(headers);
 		if (type == SimpMessageType.MESSAGE && isBareAppPrefix(destination)) {
 			// The /app prefix is known but names nothing; no handler would answer it.
-			this.replies.failed(headers.getSessionId(),
+			this.replies.failed(SimpMessageHeaderAccessor.getSessionId(headers),
 					ErrorCode.BAD_REQUEST.exception("Unknown destination " + destination), null, "send", destination);
 			return null;
 		}
@@ -77,7 +80,8 @@ public class MessageAuthorizationInterceptor implements ChannelInterceptor {
 			return message;
 		}
 		if (type == SimpMessageType.SUBSCRIBE) {
-			this.replies.failed(headers.getSessionId(), refusal(destination), null, "subscribe", destination);
+			this.replies.failed(SimpMessageHeaderAccessor.getSessionId(headers), refusal(destination), null,
+					"subscribe", destination);
 			return null;
 		}
 		throw ErrorCode.BAD_REQUEST.exception("Clients may send only to /app/** destinations");
