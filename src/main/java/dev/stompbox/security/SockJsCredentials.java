@@ -24,7 +24,7 @@ public record SockJsCredentials(byte @Nullable [] tokenDigest, @Nullable String 
 		if (token.isEmpty()) {
 			return new SockJsCredentials(null, null);
 		}
-		return new SockJsCredentials(SockJsSessionOwners.digest(token.get()), verifiedUser(verifier, token.get()));
+		return new SockJsCredentials(TokenDigest.of(token.get()), verifiedUser(verifier, token.get()));
 	}
 
 	static @Nullable String verifiedUser(TokenVerifier verifier, String token) {

@@ -73,7 +73,7 @@ public class SockJsSessionOwnerFilter extends OncePerRequestFilter {
 	}
 
 	private boolean allowed(Owner owner, Optional<String> token) {
-		byte[] digest = token.map(SockJsSessionOwners::digest).orElse(null);
+		byte[] digest = token.map(TokenDigest::of).orElse(null);
 		return owner.admits(digest, () -> SockJsCredentials.verifiedUser(this.verifier, token.orElseThrow()));
 	}
 

@@ -1,8 +1,6 @@
 package dev.stompbox.security;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -37,7 +35,7 @@ public class SockJsSessionOwners {
 	 * it.
 	 */
 	void opened(String sessionId, String userId, String token) {
-		byte[] digest = digest(token);
+		byte[] digest = TokenDigest.of(token);
 		this.sessions.whileOpen(sessionId, () -> this.owners.putIfAbsent(sessionId, new Owner(userId, digest)));
 	}
 
@@ -72,15 +70,6 @@ public class SockJsSessionOwners {
 
 	int size() {
 		return this.owners.size();
-	}
-
-	static byte[] digest(String token) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**

@@ -31,10 +31,10 @@ public class TokenVerifier {
 	}
 
 	public ClientAuthentication verify(String token) {
-		ClientIdentity known = this.verified.get(token);
-		if (known != null) {
-			return new ClientAuthentication(known);
-		}
+		return new ClientAuthentication(this.verified.verified(token, this::decode));
+	}
+
+	private ClientIdentity decode(String token) {
 		Jwt jwt;
 		try {
 			jwt = this.decoder.decode(token);
@@ -43,9 +43,7 @@ public class TokenVerifier {
 			// The message names what failed (signature, expiry, issuer), never the token.
 			throw ErrorCode.UNAUTHORIZED.exception("Invalid token");
 		}
-		ClientIdentity identity = identity(jwt);
-		this.verified.put(token, identity);
-		return new ClientAuthentication(identity);
+		return identity(jwt);
 	}
 
 	static ClientIdentity identity(Jwt jwt) {

@@ -1,17 +1,13 @@
 package dev.stompbox.security;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-
-import org.jspecify.annotations.Nullable;
+import java.util.function.Function;
 
 /**
  * The identities of tokens verified lately. Clients reconnect with the token they had
@@ -42,21 +38,26 @@ final class VerifiedTokens {
 		this.nextSweep = new AtomicReference<>(clock.instant());
 	}
 
-	@Nullable ClientIdentity get(String token) {
+	/**
+	 * The identity of the token, from an earlier verification while it holds, else from
+	 * {@code verification}, which fails for a token it refuses.
+	 */
+	ClientIdentity verified(String token, Function<String, ClientIdentity> verification) {
 		Digest digest = Digest.of(token);
+		Instant now = this.clock.instant();
 		Entry entry = this.entries.get(digest);
-		if (entry == null) {
-			return null;
+		if (entry != null && now.isBefore(entry.until())) {
+			return entry.identity();
 		}
-		if (!this.clock.instant().isBefore(entry.until())) {
+		if (entry != null) {
 			this.entries.remove(digest, entry);
-			return null;
 		}
-		return entry.identity();
+		ClientIdentity identity = verification.apply(token);
+		remember(digest, identity, now);
+		return identity;
 	}
 
-	void put(String token, ClientIdentity identity) {
-		Instant now = this.clock.instant();
+	private void remember(Digest digest, ClientIdentity identity, Instant now) {
 		Instant until = now.plus(MAX_AGE);
 		if (identity.expiresAt() != null && identity.expiresAt().isBefore(until)) {
 			until = identity.expiresAt();
@@ -64,7 +65,7 @@ final class VerifiedTokens {
 		if (!now.isBefore(until) || (this.entries.size() >= MAX_ENTRIES && !sweep(now))) {
 			return;
 		}
-		this.entries.put(Digest.of(token), new Entry(identity, until));
+		this.entries.put(digest, new Entry(identity, until));
 	}
 
 	int size() {
@@ -91,17 +92,8 @@ final class VerifiedTokens {
 	private record Digest(long a, long b, long c, long d) {
 
 		static Digest of(String token) {
-			ByteBuffer hash = ByteBuffer.wrap(sha256().digest(token.getBytes(StandardCharsets.UTF_8)));
+			ByteBuffer hash = ByteBuffer.wrap(TokenDigest.of(token));
 			return new Digest(hash.getLong(), hash.getLong(), hash.getLong(), hash.getLong());
-		}
-
-		private static MessageDigest sha256() {
-			try {
-				return MessageDigest.getInstance("SHA-256");
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException("Every Java runtime has SHA-256", ex);
-			}
 		}
 
 	}

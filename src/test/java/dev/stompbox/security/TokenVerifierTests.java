@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -102,15 +103,22 @@ class TokenVerifierTests {
 		VerifiedTokens tokens = new VerifiedTokens(this.clock);
 		ClientIdentity identity = identity(this.clock.instant().plusSeconds(60));
 		for (int i = 0; i < VerifiedTokens.MAX_ENTRIES; i++) {
-			tokens.put("t" + i, identity);
+			tokens.verified("t" + i, (token) -> identity);
 		}
 		ClientIdentity later = identity(this.clock.instant().plusSeconds(600));
-		tokens.put("new", later);
-		assertThat(tokens.get("new")).isNull();
+		List<String> verifications = new ArrayList<>();
+		Function<String, ClientIdentity> verification = (token) -> {
+			verifications.add(token);
+			return later;
+		};
+		tokens.verified("new", verification);
+		assertThat(tokens.verified("new", verification)).isEqualTo(later);
+		assertThat(verifications).hasSize(2);
 		assertThat(tokens.size()).isEqualTo(VerifiedTokens.MAX_ENTRIES);
 		this.clock.advance(Duration.ofSeconds(60));
-		tokens.put("new", later);
-		assertThat(tokens.get("new")).isEqualTo(later);
+		tokens.verified("new", verification);
+		assertThat(tokens.verified("new", verification)).isEqualTo(later);
+		assertThat(verifications).hasSize(3);
 		assertThat(tokens.size()).isOne();
 	}
 
