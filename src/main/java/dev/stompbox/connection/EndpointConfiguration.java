@@ -1,15 +1,22 @@
 package dev.stompbox.connection;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.Ordered;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.support.ChannelInterceptor;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.HttpRequestHandler;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
@@ -98,6 +105,31 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 		this.metrics = metrics;
 		this.connectTimeout = connectTimeout;
 		this.sockJsTransports = sockJsTransports.getIfAvailable(() -> EndpointConfiguration::sockJsTransports);
+	}
+
+	/**
+	 * Static, so that the filter, which the servlet container asks for before the rest of
+	 * the context exists, does not make this configuration and all it guards the
+	 * endpoints with early. The handshake handler is looked up at the first handshake.
+	 */
+	@Bean
+	static FilterRegistrationBean<WebSocketHandshakeFilter> webSocketHandshakeFilter(
+			@Qualifier("stompWebSocketHandlerMapping") ObjectProvider<HandlerMapping> mappings,
+			StompboxMetrics metrics) {
+		Supplier<HttpRequestHandler> handler = SingletonSupplier.of(() -> webSocketHandler(mappings.getObject()));
+		FilterRegistrationBean<WebSocketHandshakeFilter> registration = new FilterRegistrationBean<>(
+				new WebSocketHandshakeFilter(handler, metrics));
+		registration.addUrlPatterns(StompEndpoints.WEBSOCKET);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	private static HttpRequestHandler webSocketHandler(HandlerMapping mapping) {
+		if (mapping instanceof AbstractUrlHandlerMapping urls
+				&& urls.getHandlerMap().get(StompEndpoints.WEBSOCKET) instanceof HttpRequestHandler handler) {
+			return handler;
+		}
+		throw new IllegalStateException("No handler for " + StompEndpoints.WEBSOCKET + " in " + mapping);
 	}
 
 	@Override

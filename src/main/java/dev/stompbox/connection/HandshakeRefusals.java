@@ -14,14 +14,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.stompbox.metrics.HandshakeRefusal;
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.session.SockJsRequest;
-import dev.stompbox.session.StompEndpoints;
 
 /**
- * Counts refused handshakes by why ({@code stompbox.handshakes.refused}), read from the
- * answer: the refusals come from Spring's origin check and from the cap and token
- * interceptors, on both endpoints, and the status is what each of them agrees on. On
- * SockJS the receiving requests count (the first of a session is its handshake, and only
- * an origin can refuse a later one); its {@code xhr_send}s and {@code /info} do not.
+ * Counts SockJS's refused handshakes by why ({@code stompbox.handshakes.refused}), read
+ * from the answer: the refusals come from Spring's origin check and from the cap and
+ * token interceptors, and the status is what each of them agrees on ({@code /ws}'s are
+ * counted by {@link WebSocketHandshakeFilter}). The receiving requests count (the first
+ * of a session is its handshake, and only an origin can refuse a later one); its
+ * {@code xhr_send}s and {@code /info} do not.
  */
 @Component
 class HandshakeRefusals extends OncePerRequestFilter {
@@ -36,10 +36,6 @@ class HandshakeRefusals extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		if (StompEndpoints.WEBSOCKET.equals(path)) {
-			return false;
-		}
 		SockJsRequest sockJs = SockJsRequest.of(request);
 		return sockJs == null || !OPENING_TRANSPORTS.contains(sockJs.transport());
 	}
