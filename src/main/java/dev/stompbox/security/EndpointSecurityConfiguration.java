@@ -23,7 +23,9 @@ class EndpointSecurityConfiguration {
 	 * body, or a refusal with none, so there is nothing for headers, a security context
 	 * or an authorization to protect, while in a reconnect storm the chain's eight
 	 * filters cost an instance more CPU than the rest of its filters and dispatch
-	 * together.
+	 * together. A handshake to exactly {@code /ws} does not even come here (the
+	 * connection package's handshake filter takes it first); this chain serves the rest,
+	 * such as a path with encoded characters.
 	 */
 	@Bean
 	@Order(0)
