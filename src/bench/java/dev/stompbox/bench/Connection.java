@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * with the token in its {@code Authorization} header and no heart-beats, {@code SUBSCRIBE}
  * with receipts to its room and to {@code /user/queue/acks} and {@code /user/queue/errors}
  * (and {@code /user/queue/events} when asked), then a join with a {@code requestId}. It is
- * ready when the join ACK says ok.
+ * ready when the join ACK says ok. On a SockJS target the same frames go through SockJS's
+ * websocket transport ({@link SockJsFrames}), the CONNECT once the server's open frame came.
  *
  * <p>Everything but {@link #send} runs on the owning {@link IoLoop}. What it receives is
  * tallied here: the distinct sequence numbers seen (for losses and duplicates) and whether
@@ -82,6 +83,8 @@ final class Connection implements FrameDecoder.Sink {
 
 	final IoLoop loop;
 
+	private final boolean sockJs;
+
 	private final Events events;
 
 	private final FrameDecoder decoder = new FrameDecoder(MAX_MESSAGE);
@@ -129,6 +132,7 @@ final class Connection implements FrameDecoder.Sink {
 			IoLoop loop, Events events) {
 		this.index = index;
 		this.target = target;
+		this.sockJs = target.sockJs();
 		this.bindAddress = bindAddress;
 		this.userId = userId;
 		this.roomId = roomId;
@@ -284,10 +288,12 @@ final class Connection implements FrameDecoder.Sink {
 	private void upgrade() {
 		byte[] nonce = new byte[16];
 		ThreadLocalRandom.current().nextBytes(nonce);
-		String request = "GET " + this.target.path() + " HTTP/1.1\r\n" + "Host: " + this.target.host() + ":"
-				+ this.target.port() + "\r\n" + "Upgrade: websocket\r\n" + "Connection: Upgrade\r\n"
-				+ "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-				+ "Sec-WebSocket-Version: 13\r\n" + "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n";
+		// The SockJS client asks for no subprotocol.
+		String path = this.sockJs ? SockJsFrames.websocketPath(this.target.path()) : this.target.path();
+		String request = "GET " + path + " HTTP/1.1\r\n" + "Host: " + this.target.host() + ":" + this.target.port()
+				+ "\r\n" + "Upgrade: websocket\r\n" + "Connection: Upgrade\r\n" + "Sec-WebSocket-Key: "
+				+ Base64.getEncoder().encodeToString(nonce) + "\r\n" + "Sec-WebSocket-Version: 13\r\n"
+				+ (this.sockJs ? "" : "Sec-WebSocket-Protocol: v12.stomp\r\n") + "\r\n";
 		this.state = State.UPGRADING;
 		send(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
 	}
@@ -344,11 +350,21 @@ final class Connection implements FrameDecoder.Sink {
 		this.handshake = null;
 		this.handshakeLen = 0;
 		this.state = State.STOMP_CONNECTING;
-		send(Wire.text(Wire.stomp("CONNECT", "", "accept-version:1.2", "host:" + this.target.host(),
-				"heart-beat:0,0", "Authorization:Bearer " + this.token)));
+		if (!this.sockJs) {
+			stompConnect();
+		}
 		if (restLen > 0) {
 			this.decoder.feed(rest, restFrom, restLen, this);
 		}
+	}
+
+	private void stompConnect() {
+		sendStomp(Wire.stomp("CONNECT", "", "accept-version:1.2", "host:" + this.target.host(), "heart-beat:0,0",
+				"Authorization:Bearer " + this.token));
+	}
+
+	private void sendStomp(byte[] frame) {
+		send(Wire.text(this.sockJs ? SockJsFrames.wrap(frame) : frame));
 	}
 
 	// --- WebSocket messages, on the loop
@@ -365,9 +381,37 @@ final class Connection implements FrameDecoder.Sink {
 		fail("closed by server " + code);
 	}
 
-	/** One WebSocket message: STOMP frames (usually one) and heart-beat EOLs. */
 	@Override
 	public void message(byte[] a, int off, int len) {
+		if (this.sockJs) {
+			sockJsMessage(a, off, len);
+		}
+		else {
+			stompFrames(a, off, len);
+		}
+	}
+
+	private void sockJsMessage(byte[] a, int off, int len) {
+		switch (SockJsFrames.kind(a, off, len)) {
+			case OPEN -> {
+				if (this.state == State.STOMP_CONNECTING) {
+					stompConnect();
+				}
+			}
+			case HEARTBEAT -> {
+			}
+			case MESSAGES -> {
+				if (!SockJsFrames.unwrap(a, off, len, this::stompFrames)) {
+					this.events.problem(this, "unreadable SockJS frame");
+				}
+			}
+			case CLOSE -> fail("closed by server " + new String(a, off + 1, len - 1, StandardCharsets.UTF_8));
+			case UNKNOWN -> this.events.problem(this, "unexpected SockJS frame");
+		}
+	}
+
+	/** One WebSocket message, or one SockJS message: STOMP frames (usually one) and heart-beat EOLs. */
+	private void stompFrames(byte[] a, int off, int len) {
 		int end = off + len;
 		int p = off;
 		while (p < end && this.state != State.CLOSED) {
@@ -431,7 +475,7 @@ final class Connection implements FrameDecoder.Sink {
 
 	private void subscribe(char id, String destination) {
 		this.receiptsDue++;
-		send(Wire.text(Wire.stomp("SUBSCRIBE", "", "id:" + id, "destination:" + destination, "receipt:s" + id)));
+		sendStomp(Wire.stomp("SUBSCRIBE", "", "id:" + id, "destination:" + destination, "receipt:s" + id));
 	}
 
 	private void receipt() {
@@ -444,8 +488,8 @@ final class Connection implements FrameDecoder.Sink {
 		}
 		this.state = State.JOINING;
 		String since = (this.lastMillis < 0) ? "" : ",\"since\":\"" + this.lastMillis + "-" + this.lastSeq + "\"";
-		send(Wire.text(Wire.stomp("SEND", "{\"requestId\":\"j\"" + since + "}",
-				"destination:/app/rooms/" + this.roomId + "/join", "content-type:application/json")));
+		sendStomp(Wire.stomp("SEND", "{\"requestId\":\"j\"" + since + "}",
+				"destination:/app/rooms/" + this.roomId + "/join", "content-type:application/json"));
 	}
 
 	private void becomeReady() {

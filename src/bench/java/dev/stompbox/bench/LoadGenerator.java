@@ -1,6 +1,7 @@
 package dev.stompbox.bench;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * Stompbox's load generator: STOMP clients over raw non-blocking sockets, a few I/O threads
@@ -41,7 +42,9 @@ public final class LoadGenerator {
 			           --connections 500 --rate 12500 (writes/s) --bytes 300 --burst 50 --duration 10
 
 			common
-			  --targets ws://localhost:8080/ws,...   instances; clients spread round-robin
+			  --targets ws://localhost:8080/ws,...   instances; clients spread round-robin; a target
+			                      ws://localhost:8080/sockjs connects through SockJS's websocket transport
+			                      (idle, storm, users)
 			  --secret S          HS256 key of the servers (default $STOMPBOX_JWT_SECRET); none: demo tokens
 			  --server-pids P,... server JVMs to read CPU, write calls and RSS from (/proc); heap comes from /actuator/prometheus
 			  --bind 127.0.0.1-127.0.0.4   source addresses, round-robin (about 28k connections each)
@@ -82,6 +85,11 @@ public final class LoadGenerator {
 			LoopbackFloor floor = new LoopbackFloor(options, log);
 			options.rejectUnknown();
 			return floor.run();
+		}
+		if (List.of("fanout", "hostile").contains(options.workload())
+				&& Target.parseAll(options.list("targets")).stream().anyMatch(Target::sockJs)) {
+			throw new IllegalArgumentException(options.workload() + " publishes in WebSocket frames of its own: "
+					+ "its targets are /ws endpoints, not /sockjs");
 		}
 		try (Workload workload = switch (options.workload()) {
 			case "fanout" -> new Fanout(options, log);

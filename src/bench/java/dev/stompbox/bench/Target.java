@@ -5,7 +5,11 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One Stompbox instance: its WebSocket address and the HTTP base of its API and actuator. */
+/**
+ * One Stompbox instance: its WebSocket address and the HTTP base of its API and actuator. A
+ * path ending in {@code /sockjs} is the SockJS endpoint, reached through its websocket
+ * transport.
+ */
 record Target(String host, int port, String path, InetSocketAddress address) {
 
 	static Target parse(String text) {
@@ -31,6 +35,10 @@ record Target(String host, int port, String path, InetSocketAddress address) {
 			targets.add(parse("ws://localhost:8080/ws"));
 		}
 		return targets;
+	}
+
+	boolean sockJs() {
+		return this.path.endsWith("/sockjs");
 	}
 
 	URI http(String pathAndQuery) {

@@ -100,6 +100,25 @@ class LoadGeneratorIntegrationTests {
 	}
 
 	@Test
+	void stormThroughSockJsBringsEveryClientBackJoined() throws Exception {
+		Report report = LoadGenerator.run(LOG, "storm", "--targets", "ws://localhost:" + this.port + "/sockjs",
+				"--secret", TestTokens.SECRET, "--clients", "10", "--rooms", "2", "--jitter-ms", "200", "--rounds", "1",
+				"--pause-ms", "100");
+		report.print(LOG);
+
+		assertThat(report.count("rejoined")).isEqualTo(10);
+		report.steps().forEach((round) -> assertThat(round.get("back")).isEqualTo(10L));
+	}
+
+	@Test
+	void aPublishingWorkloadRefusesSockJsTargets() {
+		assertThatThrownBy(() -> LoadGenerator.run(LOG, "fanout", "--targets",
+				"ws://localhost:" + this.port + "/sockjs", "--secret", TestTokens.SECRET))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("/sockjs");
+	}
+
+	@Test
 	void usersGetEachOfTheirEventsExactlyOnce() throws Exception {
 		Report report = LoadGenerator.run(LOG, "users", "--targets", "ws://localhost:" + this.port + "/ws", "--secret",
 				TestTokens.SECRET, "--users", "5", "--messages", "50", "--rate", "500");
