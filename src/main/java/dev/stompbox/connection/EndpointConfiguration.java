@@ -40,6 +40,7 @@ import dev.stompbox.connection.limit.UserConnectionLimit;
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.security.ConnectAuthenticationInterceptor;
 import dev.stompbox.security.MessageAuthorizationInterceptor;
+import dev.stompbox.security.SockJsSessionOwnerFilter;
 import dev.stompbox.security.TokenHandshakeInterceptor;
 import dev.stompbox.session.SockJsTransportHandlers;
 import dev.stompbox.session.StompEndpoints;
@@ -110,26 +111,30 @@ class EndpointConfiguration implements WebSocketMessageBrokerConfigurer {
 	/**
 	 * Static, so that the filter, which the servlet container asks for before the rest of
 	 * the context exists, does not make this configuration and all it guards the
-	 * endpoints with early. The handshake handler is looked up at the first handshake.
+	 * endpoints with early. The handlers are looked up at the first handshake.
 	 */
 	@Bean
 	static FilterRegistrationBean<WebSocketHandshakeFilter> webSocketHandshakeFilter(
 			@Qualifier("stompWebSocketHandlerMapping") ObjectProvider<HandlerMapping> mappings,
-			StompboxMetrics metrics) {
-		Supplier<HttpRequestHandler> handler = SingletonSupplier.of(() -> webSocketHandler(mappings.getObject()));
+			ObjectProvider<SockJsSessionOwnerFilter> sockJsSessionOwner, StompboxMetrics metrics) {
+		Supplier<HttpRequestHandler> webSocket = SingletonSupplier
+			.of(() -> endpointHandler(mappings.getObject(), StompEndpoints.WEBSOCKET));
+		Supplier<HttpRequestHandler> sockJs = SingletonSupplier
+			.of(() -> endpointHandler(mappings.getObject(), StompEndpoints.SOCKJS + "/**"));
 		FilterRegistrationBean<WebSocketHandshakeFilter> registration = new FilterRegistrationBean<>(
-				new WebSocketHandshakeFilter(handler, metrics));
-		registration.addUrlPatterns(StompEndpoints.WEBSOCKET);
+				new WebSocketHandshakeFilter(webSocket, sockJs, SingletonSupplier.of(sockJsSessionOwner::getObject),
+						metrics));
+		registration.addUrlPatterns(StompEndpoints.WEBSOCKET, StompEndpoints.SOCKJS + "/*");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
 		return registration;
 	}
 
-	private static HttpRequestHandler webSocketHandler(HandlerMapping mapping) {
+	private static HttpRequestHandler endpointHandler(HandlerMapping mapping, String pattern) {
 		if (mapping instanceof AbstractUrlHandlerMapping urls
-				&& urls.getHandlerMap().get(StompEndpoints.WEBSOCKET) instanceof HttpRequestHandler handler) {
+				&& urls.getHandlerMap().get(pattern) instanceof HttpRequestHandler handler) {
 			return handler;
 		}
-		throw new IllegalStateException("No handler for " + StompEndpoints.WEBSOCKET + " in " + mapping);
+		throw new IllegalStateException("No handler for " + pattern + " in " + mapping);
 	}
 
 	@Override

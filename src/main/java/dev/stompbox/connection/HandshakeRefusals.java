@@ -18,10 +18,11 @@ import dev.stompbox.session.SockJsRequest;
 /**
  * Counts SockJS's refused handshakes by why ({@code stompbox.handshakes.refused}), read
  * from the answer: the refusals come from Spring's origin check and from the cap and
- * token interceptors, and the status is what each of them agrees on ({@code /ws}'s are
- * counted by {@link WebSocketHandshakeFilter}). The receiving requests count (the first
- * of a session is its handshake, and only an origin can refuse a later one); its
- * {@code xhr_send}s and {@code /info} do not.
+ * token interceptors, and the status is what each of them agrees on. The receiving
+ * requests count (the first of a session is its handshake, and only an origin can refuse
+ * a later one); its {@code xhr_send}s and {@code /info} do not. {@code /ws}'s, and those
+ * of the websocket transport with plain ids, are counted by
+ * {@link WebSocketHandshakeFilter}, which takes them before this filter.
  */
 @Component
 class HandshakeRefusals extends OncePerRequestFilter {

@@ -43,6 +43,11 @@ class EndpointSecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The SockJS endpoint's chain: its HTTP transports answer with bodies, which get the
+	 * usual headers. A handshake of its websocket transport with plain ids does not come
+	 * here either (the handshake filter takes it, after the session owner check).
+	 */
 	@Bean
 	@Order(1)
 	SecurityFilterChain sockJsEndpointSecurityFilterChain(HttpSecurity http) throws Exception {

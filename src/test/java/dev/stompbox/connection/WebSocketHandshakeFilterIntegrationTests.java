@@ -19,9 +19,10 @@ import dev.stompbox.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /ws} handshakes skip the filters and the dispatch that have nothing to do for
- * them ({@link WebSocketHandshakeFilter}); what guards them still answers, and a request
- * that is not exactly the endpoint is still judged by Spring Security's firewall.
+ * {@code /ws} handshakes and those of SockJS's websocket transport skip the filters and
+ * the dispatch that have nothing to do for them ({@link WebSocketHandshakeFilter}); what
+ * guards them still answers, and a request that is not exactly an endpoint's is still
+ * judged by Spring Security's firewall.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = TestTokens.SECRET_PROPERTY)
 class WebSocketHandshakeFilterIntegrationTests {
@@ -37,6 +38,35 @@ class WebSocketHandshakeFilterIntegrationTests {
 		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("alice"))) {
 			assertThat(client.subscribeAndJoin("shortcut")).isEmpty();
 		}
+	}
+
+	@Test
+	void aSockJsClientConnectsJoinsAndIsAnswered() {
+		try (StompTestClient client = StompTestClient.connect(this.port, TestTokens.forUser("alice"),
+				StompTestClient.Transport.SOCKJS)) {
+			assertThat(client.subscribeAndJoin("shortcut-sockjs")).isEmpty();
+		}
+	}
+
+	@Test
+	void theSockJsHandshakeIsStillGuardedAndItsRefusalsCounted() {
+		double origin = refused("origin");
+		double token = refused("token");
+		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket()).origin("https://evil.example").status())
+			.isEqualTo(403);
+		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket()).bearer("not-a-jwt").status()).isEqualTo(401);
+		assertThat(Handshakes.to(this.port, Handshakes.sockJsWebSocket() + "?access_token=not-a-jwt").status())
+			.isEqualTo(401);
+		assertThat(refused("origin")).isEqualTo(origin + 1);
+		assertThat(refused("token")).isEqualTo(token + 2);
+	}
+
+	@Test
+	void aSockJsPathThatIsNotExactlyATransportsTakesTheUsualWay() {
+		// SockJS refuses an id with a dot; the firewall, a path parameter.
+		assertThat(Handshakes.to(this.port, "/sockjs/000/a.b/websocket").status()).isEqualTo(404);
+		assertThat(Handshakes.to(this.port, "/sockjs/000/abc;x=1/websocket").status()).isEqualTo(400);
+		assertThat(Handshakes.to(this.port, "/sockjs/000/abc/../abc/websocket").status()).isEqualTo(400);
 	}
 
 	@Test

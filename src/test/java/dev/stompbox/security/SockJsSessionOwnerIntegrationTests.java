@@ -17,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.stompbox.support.Handshakes;
 import dev.stompbox.support.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +71,19 @@ class SockJsSessionOwnerIntegrationTests {
 		assertThat(session.send(subscribe("alice-1")).statusCode()).isEqualTo(204);
 		List<String> frames = session.pollUntil("receipt-id:alice-1");
 		assertThat(frames).noneMatch((frame) -> frame.contains("bob-"));
+	}
+
+	@Test
+	void aWebSocketHandshakeWithTheIdOfAnotherUsersSessionIsRefused() throws Exception {
+		String alice = TestTokens.forUser("alice");
+		Session session = new Session(query(alice));
+		session.open();
+		session.connect("");
+
+		assertThat(Handshakes.to(this.port, session.address("websocket") + query(TestTokens.forUser("bob"))).status())
+			.isEqualTo(404);
+		assertThat(session.send(subscribe("alice-1")).statusCode()).isEqualTo(204);
+		assertThat(session.pollUntil("receipt-id:alice-1")).isNotEmpty();
 	}
 
 	@Test
@@ -180,6 +194,10 @@ class SockJsSessionOwnerIntegrationTests {
 				}
 			}
 			throw new AssertionError("No frame with " + text + " in " + frames);
+		}
+
+		String address(String transport) {
+			return this.base + transport;
 		}
 
 		HttpResponse<String> post(String transport, String body) throws Exception {
