@@ -111,6 +111,17 @@ class LoadGeneratorIntegrationTests {
 	}
 
 	@Test
+	void usersThroughSockJsGetEachOfTheirEventsExactlyOnce() throws Exception {
+		Report report = LoadGenerator.run(LOG, "users", "--targets", "ws://localhost:" + this.port + "/sockjs",
+				"--secret", TestTokens.SECRET, "--users", "3", "--messages", "30", "--rate", "300");
+		report.print(LOG);
+
+		assertThat(report.count("deliveries")).isEqualTo(30);
+		assertThat(report.count("lost")).isZero();
+		assertThat(report.count("duplicates")).isZero();
+	}
+
+	@Test
 	void aPublishingWorkloadRefusesSockJsTargets() {
 		assertThatThrownBy(() -> LoadGenerator.run(LOG, "fanout", "--targets",
 				"ws://localhost:" + this.port + "/sockjs", "--secret", TestTokens.SECRET))
