@@ -11,7 +11,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import dev.stompbox.metrics.HandshakeRefusal;
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.session.SockJsRequest;
 
@@ -45,10 +44,7 @@ class HandshakeRefusals extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		chain.doFilter(request, response);
-		HandshakeRefusal refusal = HandshakeRefusal.of(response.getStatus());
-		if (refusal != null) {
-			this.metrics.handshakeRefused(refusal);
-		}
+		this.metrics.handshakeAnswered(response.getStatus());
 	}
 
 }

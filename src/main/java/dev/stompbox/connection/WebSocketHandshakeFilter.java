@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.servlet.HandlerMapping;
 
-import dev.stompbox.metrics.HandshakeRefusal;
 import dev.stompbox.metrics.StompboxMetrics;
 import dev.stompbox.session.StompEndpoints;
 
@@ -81,10 +80,7 @@ final class WebSocketHandshakeFilter extends HttpFilter {
 	private void handshake(HttpRequestHandler handler, HttpServletRequest request, HttpServletResponse response)
 			throws IOException, ServletException {
 		handler.handleRequest(request, response);
-		HandshakeRefusal refusal = HandshakeRefusal.of(response.getStatus());
-		if (refusal != null) {
-			this.metrics.handshakeRefused(refusal);
-		}
+		this.metrics.handshakeAnswered(response.getStatus());
 	}
 
 	/**

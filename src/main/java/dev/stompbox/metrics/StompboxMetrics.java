@@ -97,8 +97,15 @@ public class StompboxMetrics {
 		this.connects.increment();
 	}
 
-	public void handshakeRefused(HandshakeRefusal reason) {
-		this.refusals.increment(reason);
+	/**
+	 * Counts a handshake by its answer's HTTP status when that status is a refusal
+	 * ({@link HandshakeRefusal#of}); any other answer is not counted.
+	 */
+	public void handshakeAnswered(int status) {
+		HandshakeRefusal refusal = HandshakeRefusal.of(status);
+		if (refusal != null) {
+			this.refusals.increment(refusal);
+		}
 	}
 
 	/** A connection that {@link #connected()} closed with this status. */
